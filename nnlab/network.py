@@ -1,0 +1,239 @@
+"""A fully connected network: its shape, forward pass and backpropagation.
+
+Symbols, used the same way in every lesson:
+
+    x        inputs, shape (n, d): rows are samples
+    W, b     a layer's weights (fan_in, fan_out) and biases (fan_out,)
+    z        pre-activation   z = a_prev @ W + b
+    a        activation       a = f(z)          (a_0 = x, a_L = the output y_hat)
+    delta    dL/dz, the error term of a layer
+
+``params`` is a plain list of ``(W, b)`` pairs, one per layer, so it can be printed,
+edited by hand (the nine numbers of the XOR lessons) and saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple, Sequence
+
+import numpy as np
+
+from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation, get_activation
+from .losses import Loss, get_loss
+
+Params = list[tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Network:
+    """The shape of a network: layer sizes, hidden activation(s) and output activation.
+
+    ``Network([2, 2, 1])`` is the 2-2-1 XOR net. ``activation`` is one name for every hidden
+    layer or a sequence with one name per hidden layer.
+    """
+
+    sizes: tuple[int, ...]
+    activation: str | tuple[str, ...] = "sigmoid"
+    output: str = "sigmoid"
+
+    def __post_init__(self):
+        sizes = _check_sizes(self.sizes)
+        object.__setattr__(self, "sizes", sizes)
+        if isinstance(self.activation, str):
+            get_activation(self.activation, "activation", HIDDEN_ACTIVATIONS)
+        else:
+            names = tuple(self.activation)
+            if len(names) != len(sizes) - 2:
+                raise ValueError(
+                    f"activation: give one name for all hidden layers or exactly "
+                    f"{len(sizes) - 2} (one per hidden layer); got {len(names)}"
+                )
+            for name in names:
+                get_activation(name, "activation", HIDDEN_ACTIVATIONS)
+            object.__setattr__(self, "activation", names)
+        get_activation(self.output, "output", OUTPUT_ACTIVATIONS)
+        if self.output == "softmax" and sizes[-1] < 2:
+            raise ValueError("output: softmax needs at least 2 output units; use sigmoid for one")
+
+    @property
+    def n_inputs(self) -> int:
+        return self.sizes[0]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.sizes[-1]
+
+    @property
+    def n_layers(self) -> int:
+        """Layers with weights (hidden layers plus the output layer)."""
+        return len(self.sizes) - 1
+
+    @property
+    def activations(self) -> tuple[Activation, ...]:
+        """The activation object of every weighted layer, output layer last."""
+        hidden = self.activation
+        if isinstance(hidden, str):
+            hidden = (hidden,) * (self.n_layers - 1)
+        return tuple(get_activation(h) for h in hidden) + (get_activation(self.output),)
+
+    @property
+    def n_params(self) -> int:
+        return sum((i + 1) * o for i, o in zip(self.sizes[:-1], self.sizes[1:]))
+
+    def check_params(self, params) -> Params:
+        """Validate a list of (W, b) pairs against the layer sizes; return float copies."""
+        params = list(params)
+        if len(params) != self.n_layers:
+            raise ValueError(f"params: expected {self.n_layers} (W, b) pairs, got {len(params)}")
+        checked = []
+        for layer, ((W, b), fan_in, fan_out) in enumerate(
+            zip(params, self.sizes[:-1], self.sizes[1:]), start=1
+        ):
+            W = np.array(W, dtype=float).reshape(np.shape(W))
+            b = np.array(b, dtype=float).reshape(-1)
+            if W.shape != (fan_in, fan_out) or b.shape != (fan_out,):
+                raise ValueError(
+                    f"params: layer {layer} needs W of shape ({fan_in}, {fan_out}) and b of "
+                    f"shape ({fan_out},); got {W.shape} and {b.shape}"
+                )
+            if not (np.isfinite(W).all() and np.isfinite(b).all()):
+                raise ValueError(f"params: layer {layer} holds a non-finite number")
+            checked.append((W, b))
+        return checked
+
+    def check_inputs(self, X, field: str = "X") -> np.ndarray:
+        """Inputs as a float (n, d) array whose width matches the network."""
+        X = np.asarray(X, dtype=float)
+        if X.ndim == 1:
+            X = X.reshape(1, -1)
+        if X.ndim != 2 or X.shape[1] != self.n_inputs:
+            raise ValueError(
+                f"{field}: the network takes {self.n_inputs} input columns, "
+                f"got data of shape {X.shape}"
+            )
+        if not np.isfinite(X).all():
+            raise ValueError(f"{field}: data holds NaN or infinite values")
+        return X
+
+    def check_targets(self, Y, n: int, loss: str, field: str = "Y") -> np.ndarray:
+        """Targets as a float (n, k) array that suits the output and the loss."""
+        Y = np.asarray(Y, dtype=float)
+        if Y.ndim == 1 and self.n_outputs == 1:
+            Y = Y.reshape(-1, 1)
+        if Y.shape != (n, self.n_outputs):
+            raise ValueError(
+                f"{field}: expected targets of shape ({n}, {self.n_outputs}), got {Y.shape}"
+            )
+        if not np.isfinite(Y).all():
+            raise ValueError(f"{field}: targets hold NaN or infinite values")
+        if loss in ("bce", "softmax_ce") and ((Y < 0).any() or (Y > 1).any()):
+            raise ValueError(f"{field}: {loss} targets must lie in [0, 1]")
+        return Y
+
+
+def _check_sizes(sizes) -> tuple[int, ...]:
+    try:
+        sizes = tuple(sizes)
+    except TypeError:
+        raise ValueError(f"sizes must be a list of layer sizes like [2, 2, 1]; got {sizes!r}")
+    if len(sizes) < 2:
+        raise ValueError(
+            f"sizes needs at least two layer sizes (inputs and outputs), got {list(sizes)}"
+        )
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+            raise ValueError(f"sizes: every layer size must be a whole number >= 1; got {s!r}")
+    return tuple(int(s) for s in sizes)
+
+
+class Trace(NamedTuple):
+    """Everything a forward pass computed: ``zs[l]`` and ``activations[l + 1]`` per layer."""
+
+    zs: list[np.ndarray]
+    activations: list[np.ndarray]  # activations[0] is the input x
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.activations[-1]
+
+
+class Backprop(NamedTuple):
+    """A forward and backward pass, layer by layer, for lessons that show every number."""
+
+    loss: float
+    zs: list[np.ndarray]
+    activations: list[np.ndarray]
+    deltas: list[np.ndarray]  # dL/dz per layer
+    grads: Params  # (dL/dW, dL/db) per layer
+
+
+def forward_trace(network: Network, params: Params, X) -> Trace:
+    """Run the network on X, keeping every pre-activation and activation."""
+    a = network.check_inputs(X)
+    zs, acts = [], [a]
+    for (W, b), f in zip(params, network.activations):
+        z = a @ W + b
+        a = f(z)
+        zs.append(z)
+        acts.append(a)
+    return Trace(zs, acts)
+
+
+def forward(network: Network, params: Params, X) -> np.ndarray:
+    """The network's outputs for X, shape (n, outputs)."""
+    return forward_trace(network, params, X).output
+
+
+def backprop(network: Network, params: Params, X, Y, loss: str = "mse") -> Backprop:
+    """Forward pass, loss, and every layer's delta and gradients."""
+    loss_fn = get_loss(loss, network.output)
+    trace = forward_trace(network, params, X)
+    Y = network.check_targets(Y, len(trace.output), loss)
+    zs, acts = trace
+    acts_fns = network.activations
+    delta = loss_fn.delta(zs[-1], acts[-1], Y, acts_fns[-1])
+    deltas, grads = [delta], []
+    for layer in range(network.n_layers - 1, -1, -1):
+        W = params[layer][0]
+        grads.append((acts[layer].T @ delta, delta.sum(axis=0)))
+        if layer:
+            g = delta @ W.T
+            delta = acts_fns[layer - 1].backprop_into(zs[layer - 1], acts[layer], g, np.empty_like(g))
+            deltas.append(delta)
+    value = loss_fn.value(zs[-1], acts[-1], Y)
+    return Backprop(value, zs, acts, deltas[::-1], grads[::-1])
+
+
+def gradients(network: Network, params: Params, X, Y, loss: str = "mse"):
+    """``(loss_value, [(dW, db), ...])`` for the mean loss over the samples of X."""
+    result = backprop(network, params, X, Y, loss)
+    return result.loss, result.grads
+
+
+def loss_value(network: Network, params: Params, X, Y, loss: str = "mse") -> float:
+    """The mean loss of the network on (X, Y)."""
+    loss_fn = get_loss(loss, network.output)
+    trace = forward_trace(network, params, X)
+    Y = network.check_targets(Y, len(trace.output), loss)
+    return loss_fn.value(trace.zs[-1], trace.output, Y)
+
+
+def predicted_labels(outputs: np.ndarray) -> np.ndarray:
+    """Class ids: the correct side of 0.5 for one output, the argmax for several."""
+    outputs = np.asarray(outputs)
+    if outputs.shape[-1] == 1:
+        return (outputs[..., 0] > 0.5).astype(np.int64)
+    return outputs.argmax(axis=-1)
+
+
+def accuracy(outputs: np.ndarray, Y: np.ndarray) -> float:
+    """Fraction of samples whose predicted class matches the target's class."""
+    if len(outputs) == 0:
+        return float("nan")
+    return float(np.mean(predicted_labels(outputs) == predicted_labels(Y)))
+
+
+def layer_shapes(sizes: Sequence[int]) -> list[tuple[int, int]]:
+    """Weight shapes (fan_in, fan_out) of every layer."""
+    return list(zip(sizes[:-1], sizes[1:]))
