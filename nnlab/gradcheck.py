@@ -1,0 +1,84 @@
+"""Checking backpropagation against central finite differences.
+
+For each parameter p, the slope of the loss is estimated as
+
+    (L(p + eps) - L(p - eps)) / (2 eps)
+
+whose error shrinks like eps^2, and compared with the analytic gradient one array (a
+layer's W or b) at a time, by the relative error
+
+    ||analytic - numeric|| / max(||analytic|| + ||numeric||, tiny)
+
+In float64 a correct backward pass gives relative errors around 1e-9; a wrong formula gives
+errors of 1e-2 and up. (Measuring whole arrays rather than single entries keeps an entry whose
+gradient is almost exactly 0 from dominating the verdict.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .network import Network, Params, gradients, loss_value
+
+TINY = 1e-12  # keeps the relative error defined where both gradients are ~0
+
+Backward = Callable[[Network, Params, np.ndarray, np.ndarray, str], tuple[float, Params]]
+
+
+@dataclass(frozen=True)
+class GradCheck:
+    """Analytic and numeric gradients side by side, with the worst relative error per layer."""
+
+    analytic: Params
+    numeric: Params
+    layer_errors: list[tuple[float, float]]  # (relative error of dW, of db) per layer
+    tolerance: float
+
+    @property
+    def max_error(self) -> float:
+        return max(max(pair) for pair in self.layer_errors)
+
+    @property
+    def passed(self) -> bool:
+        return self.max_error < self.tolerance
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), TINY))
+
+
+def numerical_gradients(network: Network, params: Params, X, Y, loss: str = "mse",
+                        eps: float = 1e-5) -> Params:
+    """Every parameter's slope by central differences (two forward passes each)."""
+    params = network.check_params(params)
+    result = []
+    for layer, (W, b) in enumerate(params):
+        grads = []
+        for array in (W, b):
+            grad = np.zeros_like(array)
+            for index in np.ndindex(array.shape):
+                original = array[index]
+                array[index] = original + eps
+                plus = loss_value(network, params, X, Y, loss)
+                array[index] = original - eps
+                minus = loss_value(network, params, X, Y, loss)
+                array[index] = original
+                grad[index] = (plus - minus) / (2 * eps)
+            grads.append(grad)
+        result.append(tuple(grads))
+    return result
+
+
+def check_gradients(network: Network, params: Params, X, Y, loss: str = "mse", *,
+                    eps: float = 1e-5, tolerance: float = 1e-6,
+                    backward: Backward = gradients) -> GradCheck:
+    """Compare ``backward`` (default: nnlab's backpropagation) with finite differences."""
+    _, analytic = backward(network, params, X, Y, loss)
+    numeric = numerical_gradients(network, params, X, Y, loss, eps)
+    errors = [(relative_error(dW, nW), relative_error(db, nb))
+              for (dW, db), (nW, nb) in zip(analytic, numeric)]
+    return GradCheck(analytic, numeric, errors, tolerance)
