@@ -21,7 +21,8 @@ from typing import Callable
 
 import numpy as np
 
-from .network import Network, Params, gradients, loss_value
+from .losses import get_loss
+from .network import Network, Params, backprop, gradients, loss_value
 
 TINY = 1e-12  # keeps the relative error defined where both gradients are ~0
 
@@ -82,3 +83,34 @@ def check_gradients(network: Network, params: Params, X, Y, loss: str = "mse", *
     errors = [(relative_error(dW, nW), relative_error(db, nb))
               for (dW, db), (nW, nb) in zip(analytic, numeric)]
     return GradCheck(analytic, numeric, errors, tolerance)
+
+
+def gradients_with_derivative_bug(network: Network, params: Params, X, Y,
+                                  loss: str = "mse") -> tuple[float, Params]:
+    """Backpropagation with a classic bug, for the gradient-check lesson.
+
+    Each layer's slope is taken as f'(a), the derivative evaluated at the activation
+    a = f(z), instead of f'(z). For a sigmoid that is sigma(a)(1 - sigma(a)) in place of
+    a(1 - a): the code runs, the loss may even fall, and only a gradient check shows it.
+    """
+    result = backprop(network, params, X, Y, loss)  # the forward numbers are right
+    acts, fns = result.activations, network.activations
+    loss_fn = get_loss(loss, network.output)
+    Y = network.check_targets(Y, len(acts[-1]), loss)
+    diff = acts[-1] - Y
+    if loss_fn.fused_output == network.output:
+        delta = diff / len(diff)
+    else:
+        delta = loss_fn.grad_factor * diff / len(diff) * _slope_at(fns[-1], acts[-1])
+    grads = []
+    for layer in range(network.n_layers - 1, -1, -1):
+        grads.append((acts[layer].T @ delta, delta.sum(axis=0)))
+        if layer:
+            delta = (delta @ params[layer][0].T) * _slope_at(fns[layer - 1], acts[layer])
+    return result.loss, grads[::-1]
+
+
+def _slope_at(activation, values):
+    if activation.name == "softmax":
+        raise ValueError("the derivative bug is shown for element-wise activations only")
+    return activation.derivative(values)

@@ -1,0 +1,58 @@
+"""Unit health: which hidden units are saturated or dead on a data set.
+
+A sigmoid or tanh unit is *saturated* on a sample when its output sits within ``margin`` of
+a bound (sigmoid near 0 or 1, tanh near -1 or 1): its slope there is almost 0, so almost no
+gradient flows through it. A ReLU unit is *dead* when its pre-activation is <= 0 on every
+sample: its slope is 0 everywhere and it can never recover by gradient descent.
+A unit is flagged when it is saturated on at least ``share`` of the samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import Network, Params, forward_trace
+
+BOUNDS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
+@dataclass(frozen=True)
+class LayerHealth:
+    layer: int  # 1-based hidden layer number
+    activation: str
+    units: int
+    saturated: tuple[int, ...]  # indices of units saturated on >= share of samples
+    dead: tuple[int, ...]  # indices of ReLU units that never fire
+    saturated_share: np.ndarray  # per unit: the share of samples on which it is saturated
+
+    @property
+    def flagged(self) -> int:
+        return len(self.saturated) + len(self.dead)
+
+
+def unit_health(network: Network, params: Params, X, *, margin: float = 0.02,
+                share: float = 0.9) -> list[LayerHealth]:
+    """Saturated and dead units of every hidden layer on the samples X."""
+    if not (0 < margin < 0.5 and 0 < share <= 1):
+        raise ValueError("margin must lie in (0, 0.5) and share in (0, 1]")
+    trace = forward_trace(network, params, X)
+    report = []
+    for layer, (z, a, f) in enumerate(zip(trace.zs[:-1], trace.activations[1:-1],
+                                           network.activations[:-1]), start=1):
+        units = a.shape[1]
+        saturated_share = np.zeros(units)
+        dead: tuple[int, ...] = ()
+        if f.name in BOUNDS:
+            low, high = BOUNDS[f.name]
+            width = (high - low) * margin
+            saturated_share = np.mean((a < low + width) | (a > high - width), axis=0)
+        elif f.name in ("relu", "leaky_relu"):
+            never = np.all(z <= 0, axis=0)
+            dead = tuple(int(i) for i in np.flatnonzero(never)) if f.name == "relu" else ()
+            saturated_share = np.mean(z <= 0, axis=0) if f.name == "relu" else saturated_share
+        saturated = tuple(int(i) for i in np.flatnonzero(saturated_share >= share)
+                          if i not in dead) if f.name in BOUNDS else ()
+        report.append(LayerHealth(layer, f.name, units, saturated, dead, saturated_share))
+    return report
