@@ -114,3 +114,54 @@ def _slope_at(activation, values):
     if activation.name == "softmax":
         raise ValueError("the derivative bug is shown for element-wise activations only")
     return activation.derivative(values)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One parameter's finite difference, every number of it."""
+
+    name: str  # e.g. "W1[0, 1]"
+    value: float
+    eps: float
+    loss_plus: float
+    loss_minus: float
+    numeric: float
+    analytic: float
+
+    @property
+    def relative_error(self) -> float:
+        return relative_error(self.analytic, self.numeric)
+
+
+def probe(network: Network, params: Params, X, Y, loss: str = "mse", *, layer: int = 0,
+          kind: str = "W", index: tuple[int, ...] = (0, 0), eps: float = 1e-5,
+          backward: Backward = gradients) -> Probe:
+    """Nudge one parameter (``kind`` "W" or "b" of 0-based ``layer``) both ways and compare."""
+    params = network.check_params(params)
+    if not 0 <= layer < network.n_layers or kind not in ("W", "b"):
+        raise ValueError(f"layer must be 0..{network.n_layers - 1} and kind 'W' or 'b'")
+    array = params[layer][0 if kind == "W" else 1]
+    index = tuple(index)[: array.ndim]
+    if any(not 0 <= i < s for i, s in zip(index, array.shape)):
+        raise ValueError(f"index {index} is outside {kind}{layer + 1} of shape {array.shape}")
+    original = array[index]
+    array[index] = original + eps
+    plus = loss_value(network, params, X, Y, loss)
+    array[index] = original - eps
+    minus = loss_value(network, params, X, Y, loss)
+    array[index] = original
+    analytic = backward(network, params, X, Y, loss)[1][layer][0 if kind == "W" else 1][index]
+    label = f"{kind}{layer + 1}[{', '.join(str(i) for i in index)}]"
+    return Probe(label, float(original), eps, plus, minus, (plus - minus) / (2 * eps),
+                 float(analytic))
+
+
+def error_vs_eps(network: Network, params: Params, X, Y, loss: str = "mse", *,
+                 eps_values=np.logspace(-12, -1, 23), backward: Backward = gradients) -> np.ndarray:
+    """The worst relative error of a gradient check for each step size in ``eps_values``.
+
+    For a correct backward pass the curve is a V: large steps suffer truncation error
+    (shrinking like eps^2), tiny steps suffer floating-point cancellation (growing like 1/eps).
+    """
+    return np.array([check_gradients(network, params, X, Y, loss, eps=float(e),
+                                     backward=backward).max_error for e in eps_values])
