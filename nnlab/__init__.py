@@ -5,6 +5,7 @@
     run = train(net, Init("uniform", seed=1), X, Y, loss="mse", learning_rate=2.0, epochs=4001)
 """
 
+from . import datasets, diagnostics, gradcheck, runio, xor9
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
 from .init import METHODS as INIT_METHODS, Init, init_params
 from .losses import LOSSES, PAIRINGS, get_loss
@@ -16,6 +17,7 @@ from .optim import OPTIMIZERS
 from .train import MODES, Run, train
 
 __all__ = [
+    "datasets", "diagnostics", "gradcheck", "runio", "xor9",
     "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "INIT_METHODS", "LOSSES", "MODES",
     "OPTIMIZERS", "PAIRINGS", "Backprop", "Init", "Network", "Params", "Run", "Trace",
     "accuracy", "backprop", "forward", "forward_trace", "get_activation", "get_loss",

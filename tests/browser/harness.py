@@ -1,0 +1,287 @@
+"""Helpers for driving marimo lessons in a real headless Chromium.
+
+Used through the fixtures in ``conftest.py``; tests import the page helpers
+directly: ``from harness import wait_for_lesson, slider, canvas_hashes``.
+
+DOM facts below were read from marimo 0.25.2's front end in this browser
+(re-check them when marimo moves):
+
+* ``[data-testid="loading-indicator"]`` is the spinning icon marimo shows at
+  the top left while any cell is queued or running; it is removed when the
+  kernel is idle. It is the only "running" marker ``marimo run`` shows during
+  the first run (cells have no output yet).
+* ``.marimo-output-stale`` / ``.marimo-output-loading`` mark an existing
+  output whose cell is queued or re-running (after a UI change).
+* ``.marimo-cell`` (``id="cell-<id>"``) wraps each cell; it gets the class
+  ``has-error`` when the cell raised. ``marimo run`` hides errored cells
+  entirely unless started with ``--show-tracebacks``, which we pass so the
+  traceback is visible in the page (and in failure messages).
+* Without ``--show-tracebacks`` the only visible trace of an exception is a
+  red toast "An internal error occurred" (``li.destructive`` inside the
+  ``Notifications`` region): we check for it as well.
+* ``[data-testid="disconnected-indicator"]`` appears when the kernel is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_S = 60
+RENDER_TIMEOUT_MS = 60_000
+
+BUSY_SELECTOR = (
+    '[data-testid="loading-indicator"], .marimo-output-stale, .marimo-output-loading'
+)
+ERROR_SELECTORS = {
+    "cell error": ".marimo-cell.has-error",
+    "error toast": '[role="region"][aria-label^="Notifications"] li.destructive',
+    "disconnected": '[data-testid="disconnected-indicator"]',
+}
+
+
+# --------------------------------------------------------------------------
+# The marimo server
+# --------------------------------------------------------------------------
+
+
+def lesson_notebooks() -> list[Path]:
+    """Every lesson notebook, in lesson order."""
+    return sorted((REPO / "notebooks").glob("*.py"))
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    """True when marimo's /health endpoint answers 'healthy'."""
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
+            return b"healthy" in resp.read()
+    except OSError:
+        return False
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate the server's whole process group (kernels included)."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def marimo_app(notebook_path, *, timeout: float = STARTUP_TIMEOUT_S, show_tracebacks=True):
+    """Serve a notebook with ``marimo run`` and yield its base URL.
+
+    The server is always stopped afterwards, also when the test fails.
+    ``show_tracebacks`` keeps errored cells visible (see module docstring).
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "marimo", "run", str(notebook_path),
+           "--headless", "--host", "127.0.0.1", "--port", str(port)]
+    if show_tracebacks:
+        cmd.append("--show-tracebacks")
+    env = {**os.environ, "MARIMO_SKIP_UPDATE_CHECK": "1"}
+    log = tempfile.NamedTemporaryFile("w+", prefix="marimo-run-", suffix=".log", delete=False)
+    # A new session makes the marimo PID a process-group leader we can kill as a group.
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            env=env, start_new_session=True)
+    try:
+        _wait_healthy(proc, url, timeout, log.name)
+        yield url
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def _wait_healthy(proc: subprocess.Popen, url: str, timeout: float, log_path: str) -> None:
+    """Poll /health until the server is up; fail with its log otherwise."""
+    deadline = time.monotonic() + timeout
+    while not _healthy(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            why = f"exited with {proc.returncode}" if proc.poll() is not None else f"not healthy after {timeout:.0f} s"
+            output = Path(log_path).read_text(errors="replace")
+            pytest.fail(f"marimo server (pid {proc.pid}) {why}: {' '.join(proc.args)}\n--- log ---\n{output}",
+                        pytrace=False)
+        time.sleep(0.1)
+
+
+# --------------------------------------------------------------------------
+# The page: offline guard and recorders
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class PageRecord:
+    """What went wrong in a page, collected from Playwright events."""
+
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    js_errors: list[str] = field(default_factory=list)
+    blocked_requests: list[str] = field(default_factory=list)
+
+
+_RECORDS: "weakref.WeakKeyDictionary[Page, PageRecord]" = weakref.WeakKeyDictionary()
+
+
+def record(page: Page) -> PageRecord:
+    """Return the PageRecord of a page prepared by ``prepare_page``."""
+    return _RECORDS[page]
+
+
+def prepare_page(page: Page) -> PageRecord:
+    """Block non-local requests and start recording errors on ``page``."""
+    rec = PageRecord()
+    _RECORDS[page] = rec
+
+    def guard(route):
+        # Lessons must work offline: anything leaving this machine is a bug.
+        if urlparse(route.request.url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            rec.blocked_requests.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    page.route("**/*", guard)
+    page.on("console", lambda m: m.type == "error" and rec.console_errors.append(m.text))
+    page.on("pageerror", lambda e: rec.js_errors.append(str(e)))
+    page.on("requestfailed", lambda r: rec.failed_requests.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and rec.failed_requests.append(f"{r.url} (HTTP {r.status})"))
+    return rec
+
+
+# --------------------------------------------------------------------------
+# Waiting for marimo
+# --------------------------------------------------------------------------
+
+_IDLE_JS = """([selector, quietMs]) => {
+  // Idle = no busy marker for quietMs in a row (bridges gaps between cells).
+  if (document.querySelector(selector)) { window.__nnlabIdleSince = undefined; return false; }
+  window.__nnlabIdleSince ??= performance.now();
+  return performance.now() - window.__nnlabIdleSince >= quietMs;
+}"""
+
+
+def wait_for_idle(page: Page, timeout: float = RENDER_TIMEOUT_MS, quiet_ms: int = 300) -> None:
+    """Wait until no cell is queued, running or stale for ``quiet_ms``."""
+    page.evaluate("window.__nnlabIdleSince = undefined")
+    page.wait_for_function(_IDLE_JS, arg=[BUSY_SELECTOR, quiet_ms], timeout=timeout)
+
+
+def wait_for_lesson(page: Page, timeout: float = RENDER_TIMEOUT_MS) -> None:
+    """Wait until the lesson's H1 is shown and every cell has finished running.
+
+    The H1 only exists once the kernel has sent outputs, so this also proves the
+    kernel connected.
+    """
+    expect(page.locator("h1").first).to_be_visible(timeout=timeout)
+    wait_for_idle(page, timeout)
+
+
+def open_lesson(page: Page, url: str, timeout: float = RENDER_TIMEOUT_MS) -> None:
+    """Navigate to a served lesson and wait for its first full render."""
+    page.goto(url)
+    wait_for_lesson(page, timeout)
+
+
+def page_errors(page: Page) -> list[str]:
+    """Texts of every marimo error visible in the page (cells, toasts, disconnects)."""
+    found = []
+    for kind, selector in ERROR_SELECTORS.items():
+        for text in page.locator(selector).all_inner_texts():
+            found.append(f"{kind}: {text.strip() or '(no text)'}")
+    return found
+
+
+# --------------------------------------------------------------------------
+# Charts and widgets
+# --------------------------------------------------------------------------
+
+# Vega/Altair charts draw into <canvas>, often inside open shadow roots.
+_CANVAS_JS = """() => {
+  const canvases = [];
+  const visit = (root) => {
+    root.querySelectorAll('canvas').forEach((c) => canvases.push(c));
+    root.querySelectorAll('*').forEach((el) => el.shadowRoot && visit(el.shadowRoot));
+  };
+  visit(document);
+  const hash = (s) => {  // cyrb53: fast 53-bit string hash
+    let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+    for (let i = 0; i < s.length; i++) {
+      const ch = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761); h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16);
+  };
+  return canvases.map((c) => hash(c.toDataURL()));
+}"""
+
+
+def canvas_hashes(page: Page) -> list[str]:
+    """Hash of every <canvas> image on the page, in document order."""
+    return page.evaluate(_CANVAS_JS)
+
+
+def wait_for_canvas_change(page: Page, before: list[str], timeout: float = 10_000) -> list[str]:
+    """Wait until the canvas hashes differ from ``before``; return the new ones."""
+    page.wait_for_function(f"(before) => JSON.stringify(({_CANVAS_JS})()) !== JSON.stringify(before)",
+                           arg=before, timeout=timeout)
+    return canvas_hashes(page)
+
+
+def ui_element(page: Page, label: str) -> Locator:
+    """The marimo UI element whose text (its label) contains ``label``."""
+    return page.locator("marimo-ui-element").filter(has_text=label)
+
+
+def slider(page: Page, label: str) -> Locator:
+    """The slider labelled ``label``: focus() it, then press ArrowLeft/ArrowRight/Home/End.
+
+    For ``steps=[...]`` sliders aria-valuenow is the index, not the value.
+    """
+    return ui_element(page, label).get_by_role("slider")
+
+
+def dropdown(page: Page, label: str) -> Locator:
+    """The native <select> of the dropdown labelled ``label`` (use select_option)."""
+    return ui_element(page, label).locator("select")
