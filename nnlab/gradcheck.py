@@ -165,3 +165,13 @@ def error_vs_eps(network: Network, params: Params, X, Y, loss: str = "mse", *,
     """
     return np.array([check_gradients(network, params, X, Y, loss, eps=float(e),
                                      backward=backward).max_error for e in eps_values])
+
+
+def report_rows(check: GradCheck) -> list[dict]:
+    """One row per layer and array: the relative error and a verdict, for a lesson's table."""
+    rows = []
+    for layer, errors in enumerate(check.layer_errors, start=1):
+        for kind, error in zip(("W", "b"), errors):
+            rows.append({"array": f"{kind}{layer}", "relative error": f"{error:.1e}",
+                         "verdict": "agrees" if error < check.tolerance else "WRONG"})
+    return rows

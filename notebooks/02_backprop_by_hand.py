@@ -1,0 +1,430 @@
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium")
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    # Backpropagation by hand
+
+    The smallest network that can learn XOR has two inputs, two hidden neurons and one
+    output: nine numbers in all. This lesson runs it forward on all four inputs, then takes
+    **one training step** on one input and writes down every number of that step next to the
+    formula that made it: the error at the output, how that error is passed back to the
+    hidden neurons, the nine slopes, and the nine updated numbers. Then it checks the
+    arithmetic twice, against the matrix version of the same network and against a
+    measurement that needs no calculus at all.
+    """)
+    return
+
+
+@app.cell
+def _():
+    import marimo as mo
+    import numpy as np
+
+    import nnlab
+    from nnlab import gradcheck, neuron, plots, xor9
+
+    return gradcheck, mo, neuron, nnlab, np, plots, xor9
+
+
+@app.cell
+def _(nnlab):
+    net = nnlab.Network([2, 2, 1])  # sigmoid hidden neurons, sigmoid output
+    return (net,)
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## The nine numbers
+
+    Each hidden neuron is a neuron like the one of lesson 1: a weighted sum of the inputs
+    plus a bias, then a sigmoid. The output neuron does the same with the two hidden
+    activations as its inputs:
+
+    $$
+    \begin{aligned}
+    h_1 &= \sigma(w_{11}x_1 + w_{21}x_2 + b_1) \\
+    h_2 &= \sigma(w_{12}x_1 + w_{22}x_2 + b_2) \\
+    \hat y &= \sigma(v_1 h_1 + v_2 h_2 + c)
+    \end{aligned}
+    $$
+
+    $w_{ij}$ is the weight from input $i$ into hidden neuron $j$; $v_1, v_2$ and $c$ belong to
+    the output neuron. The **hand-picked start** uses small numbers of mixed sign, so every
+    output begins just under 0.5. The **fixed start of the loss-table program** is the start
+    that lesson 3 trains from. Pick one, or type your own numbers.
+    """)
+    return
+
+
+@app.cell
+def _(mo, xor9):
+    preset = mo.ui.dropdown({"hand-picked start": xor9.HAND_PICKED,
+                             "fixed start of the loss-table program": xor9.TABLE_START},
+                            value="hand-picked start", label="start")
+    preset
+    return (preset,)
+
+
+@app.cell
+def _(mo, neuron, preset):
+    nine_inputs = mo.ui.dictionary({
+        _name: mo.ui.number(-neuron.NINE_LIMIT, neuron.NINE_LIMIT, step=0.01,
+                            value=getattr(preset.value, _name), label=_name, debounce=True)
+        for _name in neuron.NINE_NAMES})
+    mo.hstack([mo.vstack([mo.md(f"**{_title}**")] + [nine_inputs[_n] for _n in _names])
+               for _title, _names in (("hidden neuron h1", ("w11", "w21", "b1")),
+                                      ("hidden neuron h2", ("w12", "w22", "b2")),
+                                      ("output neuron", ("v1", "v2", "c")))],
+              justify="start", gap=3)
+    return (nine_inputs,)
+
+
+@app.cell
+def _(mo):
+    get_walk, set_walk = mo.state(None)  # the online walk: numbers carried from step to step
+    return get_walk, set_walk
+
+
+@app.cell
+def _(mo):
+    get_good, set_good = mo.state(None)  # the last step that could be computed
+    return get_good, set_good
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## One training step
+
+    A training step on one input has four parts: run the input **forward**, measure the
+    **loss**, send the error **backward** to get the slope of the loss for each of the nine
+    numbers, and **update**: move every number a little against its slope,
+    $\theta \leftarrow \theta - \eta\,\partial L/\partial\theta$, where $\eta$ is the
+    learning rate.
+
+    Choose the input, the learning rate and the loss. **Next input** takes the step shown
+    and moves on to the following input, carrying the updated numbers forward: that is
+    *online* training, one input at a time. **Reset** goes back to the start above.
+    """)
+    return
+
+
+@app.cell
+def _(get_walk, mo, neuron):
+    _saved = get_walk()
+    row = mo.ui.dropdown(list(neuron.ROW_LABELS), label="input (x1, x2)",
+                         value=neuron.ROW_LABELS[_saved.position if _saved else 0])
+    return (row,)
+
+
+@app.cell
+def _(mo, neuron):
+    learning_rate = mo.ui.slider(steps=[0.01, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0],
+                                 value=0.1, label="learning rate", show_value=True,
+                                 debounce=True)
+    loss = mo.ui.dropdown({label: name for name, label in neuron.LOSS_LABELS.items()},
+                          value="half squared error", label="loss")
+    return learning_rate, loss
+
+
+@app.cell
+def step_cell(get_good, get_walk, learning_rate, loss, neuron, nine_inputs, row, set_good,
+              xor9):
+    try:
+        shown = neuron.online_step(nine_inputs.value, get_walk(), row.value,
+                                   learning_rate.value, loss.value)
+    except ValueError as _error:
+        problem = str(_error)
+        shown = get_good() or neuron.online_step(xor9.HAND_PICKED.as_dict(), None, "(0, 0)",
+                                                 0.1, "half_mse")
+    else:
+        problem = None
+        set_good(shown)
+    return problem, shown
+
+
+@app.cell
+def _(learning_rate, loss, mo, row, set_walk, shown):
+    next_input = mo.ui.button(label="next input", kind="success",
+                              on_click=lambda _: set_walk(shown.walk.advance(shown.step)))
+    reset = mo.ui.button(label="reset", on_click=lambda _: set_walk(None))
+    mo.hstack([row, learning_rate, loss, next_input, reset], justify="start", gap=1.5,
+              wrap=True)
+    return
+
+
+@app.cell
+def _(mo, problem, shown):
+    _steps = shown.walk.steps
+    _status = mo.md(
+        f"**{_steps} online step{'s' if _steps != 1 else ''} taken** since the start: the "
+        "step below starts from the numbers after them (the start above stays as it is)."
+        if _steps else "No step taken yet: the step below starts from the nine numbers above.")
+    mo.vstack([mo.callout(mo.md(f"**These settings cannot be used:** {problem}. The page "
+                                "shows the last step that could be computed."),
+                          kind="danger") if problem else _status])
+    return
+
+
+@app.cell
+def _(mo, net, plots, shown):
+    mo.ui.tabs({"before this step": plots.network_chart(net, shown.step.before.to_params(), x=(shown.x1, shown.x2), title="the network before the step"), "after this step": plots.network_chart(net, shown.step.after.to_params(), x=(shown.x1, shown.x2), title="the network after the step")})
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ### Forward, all four inputs
+
+    What the network computes for each input with the numbers this step starts from: the two
+    hidden pre-activations $z_1, z_2$ and activations $h_1, h_2$, the output's pre-activation
+    $z_\text{out}$ and the output $\hat y$. At the hand-picked start every output sits just
+    under 0.5: the network has no opinion yet.
+    """)
+    return
+
+
+@app.cell
+def _(mo, neuron, shown):
+    forward_rows = neuron.forward_rows(shown.step.before)
+    mo.md(neuron.markdown_table(forward_rows))
+    return (forward_rows,)
+
+
+@app.cell
+def _(neuron, shown):
+    sections = neuron.step_sections(shown.step, shown.y, shown.learning_rate, shown.loss)
+    return (sections,)
+
+
+@app.cell(hide_code=True)
+def _(mo, neuron, sections, shown):
+    mo.vstack([mo.md(rf"""
+    ### Step 1: forward on input {shown.label}, then the loss
+
+    The same forward pass for the chosen input, number by number, and the loss of its
+    answer against the target $y = {shown.y}$ ({neuron.LOSS_LABELS[shown.loss]}).
+    """), mo.md(sections["forward"])])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, sections):
+    mo.vstack([mo.md(r"""
+    ### Step 2: the output's error term
+
+    How much does the loss change when the output's pre-activation $z_\text{out}$ moves?
+    The chain rule splits it into two factors we know: how the loss changes with
+    $\hat y$, times the sigmoid's slope $\hat y(1-\hat y)$. This number,
+    $\delta_\text{out} = \partial L / \partial z_\text{out}$, is the output neuron's
+    **error term**: everything below is built from it.
+    """), mo.md(sections["output error"])])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, sections):
+    mo.vstack([mo.md(r"""
+    ### Step 3: the output neuron's slopes
+
+    In $z_\text{out} = v_1h_1 + v_2h_2 + c$, nudging $v_1$ moves $z_\text{out}$ by $h_1$ per
+    unit, so its slope is $\delta_\text{out}\,h_1$; likewise for $v_2$. The bias moves
+    $z_\text{out}$ one for one, so its slope is $\delta_\text{out}$ itself.
+    """), mo.md(sections["output gradients"])])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, sections):
+    mo.vstack([mo.md(r"""
+    ### Step 4: passing the error back to the hidden neurons
+
+    A hidden neuron affects the loss only through the output. Its share of the blame is the
+    output's error term, times the weight that carries its activation to the output, times
+    its own sigmoid's slope $h_j(1-h_j)$. This reuse of $\delta_\text{out}$ is the whole
+    trick of backpropagation: each layer's error terms come from the layer after it.
+    """), mo.md(sections["hidden errors"])])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, sections):
+    mo.vstack([mo.md(r"""
+    ### Step 5: the hidden neurons' slopes
+
+    The same rule as in step 3, one layer down: a weight's slope is the error term of the
+    neuron it feeds times the input it carries; a bias's slope is the error term.
+    """), mo.md(sections["hidden gradients"])])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, sections, shown):
+    mo.vstack([mo.md(rf"""
+    ### Step 6: the update
+
+    All nine slopes are known, and only now does any number change: each moves by
+    $-\eta$ times its slope, with $\eta = {shown.learning_rate:g}$.
+    """), mo.md(sections["update"])])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ### Before and after
+
+    The nine numbers with their slopes and changes, and what the network now answers for all
+    four inputs. One step on one input moves every output, not just the one it trained on.
+    """)
+    return
+
+
+@app.cell
+def _(mo, neuron, shown):
+    update_rows = neuron.update_rows(shown.step, shown.learning_rate)
+    after_rows = neuron.outputs_rows(shown.step.before, shown.step.after)
+    mo.hstack([mo.md(neuron.markdown_table(update_rows, digits=6)),
+               mo.md(neuron.markdown_table(after_rows))], justify="start", gap=2)
+    return after_rows, update_rows
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## Two programs, the same numbers
+
+    Everything above was computed by a plain-Python program that gives each of the nine
+    numbers its own name (`nnlab.xor9`). Real networks keep a layer's weights in a
+    matrix and push all inputs through at once: $z = xW + b$, with the error terms of a
+    whole layer in one array (`nnlab.gradients` on the same nine numbers as two
+    $(W, b)$ pairs). The two programs should agree to the last few bits of a float.
+
+    And a third, independent check: nudge each of the nine numbers by a tiny
+    $\varepsilon$ both ways, measure the loss each time, and estimate the slope as
+    $\big(L(\theta+\varepsilon) - L(\theta-\varepsilon)\big) / 2\varepsilon$. No chain rule
+    involved, so if it agrees with backpropagation, the formulas are right.
+    """)
+    return
+
+
+@app.cell
+def _(gradcheck, neuron, nnlab, net, shown, xor9):
+    _params, _x, _y = shown.step.before.to_params(), [[shown.x1, shown.x2]], [[shown.y]]
+    _loss, _grads = nnlab.gradients(net, _params, _x, _y, shown.loss)
+    _outputs = nnlab.forward(net, _params, neuron.CORNERS)[:, 0]
+    matrix_gaps = {
+        "the four outputs": max(abs(_outputs - shown.step.before.outputs())),
+        "the loss": abs(_loss - shown.step.loss),
+        "the nine slopes": neuron.max_gap(xor9.Nine.from_params(_grads),
+                                          shown.step.gradients()),
+    }
+    check = gradcheck.check_gradients(net, _params, _x, _y, shown.loss)
+    return check, matrix_gaps
+
+
+@app.cell
+def _(check, gradcheck, matrix_gaps, mo, neuron):
+    _worst = max(matrix_gaps.values())
+    _agree = "agree exactly" if _worst == 0 else f"agree to {_worst:.0e}"
+    _rows = [{"compared": k, "largest difference": f"{v:.1e}"} for k, v in matrix_gaps.items()]
+    mo.hstack([
+        mo.vstack([mo.callout(mo.md(f"**Plain Python and matrices {_agree}.**"),
+                              kind="success" if _worst < 1e-12 else "danger"),
+                   mo.md(neuron.markdown_table(_rows))]),
+        mo.vstack([mo.callout(mo.md(
+            f"**Finite differences {'agree' if check.passed else 'DISAGREE'}**: worst "
+            f"relative error {check.max_error:.1e}."),
+            kind="success" if check.passed else "danger"),
+            mo.md(neuron.markdown_table(gradcheck.report_rows(check)))]),
+    ], justify="start", gap=2, wrap=True)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## The hand-picked start, one input at a time
+
+    The same step from the hand-picked start (learning rate 0.1, half squared error) on each
+    of the four inputs. Compare the tabs: the input decides which weights move at all, and
+    the sign of its target decides which way every output is pushed.
+    """)
+    return
+
+
+@app.cell
+def _(mo, neuron, xor9):
+    def _step_tab(label):
+        """The step on one input from the hand-picked start: tables and every formula."""
+        _s = neuron.online_step(xor9.HAND_PICKED.as_dict(), None, label, 0.1, "half_mse")
+        return mo.vstack([
+            mo.hstack([mo.md(neuron.markdown_table(neuron.update_rows(_s.step, 0.1), 6)),
+                       mo.md(neuron.markdown_table(neuron.outputs_rows(_s.step.before,
+                                                                       _s.step.after)))],
+                      justify="start", gap=2),
+            mo.accordion({"every number with its formula": mo.md("\n\n".join(
+                neuron.step_sections(_s.step, _s.y, 0.1, "half_mse").values()))}),
+        ])
+
+    mo.ui.tabs({f"input {_label}": _step_tab(_label) for _label in neuron.ROW_LABELS})
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, neuron, shown, xor9):
+    _grads = shown.step.gradients()
+    _zero = [n for n in neuron.NINE_NAMES if getattr(_grads, n) == 0]
+    _gap = neuron.output_first_gap(shown.step.before, shown.x1, shown.x2, shown.y,
+                                   shown.learning_rate, shown.loss)
+    _f = shown.step.forward
+    _deltas = ", ".join(f"{neuron.LOSS_LABELS[name]} {xor9.output_delta(_f.y_hat, shown.y, name):.4f}"
+                        for name in neuron.LOSS_LABELS)
+    mo.vstack([mo.md("## Check yourself"), mo.accordion({
+        f"1. On input {shown.label}, which of the nine slopes are exactly 0, and why?":
+            mo.md((f"**{', '.join(_zero)}**. " if _zero else "**None of them.** ")
+                  + r"A weight's slope is the error term of the neuron it feeds times the "
+                  r"input it carries, $\partial L/\partial w_{ij} = \delta_j x_i$. An input "
+                  "of 0 contributes nothing to the sum, so nudging its weights changes "
+                  "nothing and their slopes vanish; biases always get a slope."),
+        "2. Why compute all nine slopes before changing any number? What if v1, v2 and c "
+        "were updated first and the hidden error terms used the new values?":
+            mo.md("The slopes describe the loss at one point, the current nine numbers. "
+                  "Updating the output neuron first would compute the hidden slopes at a "
+                  "point the network never stood on. For the step shown the outputs would "
+                  f"end up at most **{_gap:.1e}** away from the right step: tiny with small "
+                  "steps, but it is no longer gradient descent, and it grows with the "
+                  "learning rate."),
+        f"3. For the output {_f.y_hat:.4f} and target {shown.y} shown, how large is the "
+        "output's error term under each loss, and why does cross-entropy give the "
+        "largest push?":
+            mo.md(rf"$\delta_\text{{out}}$: {_deltas}. The squared errors multiply "
+                  r"$\hat y - y$ by the sigmoid's slope $\hat y(1-\hat y) \le 0.25$; "
+                  r"cross-entropy's slope cancels it, leaving $\hat y - y$. The gap "
+                  "grows when the output is confidently wrong, where the sigmoid is flat."),
+    })])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## What comes next
+
+    Press **next input** a few times and watch the outputs: each step pulls the output it
+    trained on towards its target and drags the others along, sometimes the wrong way. Only
+    many passes over all four inputs, thousands of these steps, settle the network on
+    numbers that answer XOR. Lesson 3 runs that loop and watches the loss fall.
+    """)
+    return
+
+
+if __name__ == "__main__":
+    app.run()

@@ -1,0 +1,219 @@
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium")
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    # Checking backpropagation
+
+    Backpropagation is a few lines of algebra per layer, and one wrong symbol in them does not
+    crash anything: the loss may still fall, just more slowly or towards the wrong place. This
+    lesson shows the standard test that catches such mistakes, and then catches one.
+    """)
+    return
+
+
+@app.cell
+def _():
+    import marimo as mo
+    import numpy as np
+
+    import nnlab
+    from nnlab import gradcheck, plots
+
+    return gradcheck, mo, nnlab, np, plots
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## The method: nudge one number, watch the loss
+
+    The gradient $\partial L / \partial p$ says how fast the loss changes when one parameter
+    $p$ moves. We can *measure* that slope without any calculus: move $p$ a tiny step
+    $\varepsilon$ up and down and look at the loss both times,
+
+    $$
+    \frac{\partial L}{\partial p} \approx \frac{L(p + \varepsilon) - L(p - \varepsilon)}{2\varepsilon}.
+    $$
+
+    This *central* difference is exact for a parabola, so its error shrinks like
+    $\varepsilon^2$. It costs two forward passes per parameter, far too slow for training, but
+    perfect as a referee for the fast backward pass.
+
+    To compare the two gradients of a layer we use the **relative error**
+
+    $$
+    e = \frac{\lVert g_\text{backprop} - g_\text{numeric} \rVert}
+             {\lVert g_\text{backprop} \rVert + \lVert g_\text{numeric} \rVert},
+    $$
+
+    which does not care whether the gradients are large or small. In 64-bit floats a correct
+    backward pass gives $e$ around $10^{-9}$ or below; a wrong formula gives $10^{-2}$ and up.
+    """)
+    return
+
+
+@app.cell
+def _(mo):
+    layers = mo.ui.dropdown(["3", "4, 3", "4, 3, 3"], value="4, 3", label="hidden layers")
+    activation = mo.ui.dropdown(["sigmoid", "tanh"], value="sigmoid", label="hidden activation")
+    loss = mo.ui.dropdown(["mse", "half_mse", "bce"], value="mse", label="loss")
+    eps = mo.ui.slider(steps=[1e-9, 1e-7, 1e-5, 1e-3, 1e-1], value=1e-5, label="step ε")
+    backward = mo.ui.radio(
+        ["nnlab's backpropagation", "bug: slope taken at the activation"],
+        value="nnlab's backpropagation", label="backward pass to check")
+    seed = mo.ui.number(start=0, stop=999, value=1, label="weight seed")
+    mo.hstack([mo.vstack([layers, activation, loss]), mo.vstack([eps, seed]), backward],
+              justify="start", gap=2)
+    return activation, backward, eps, layers, loss, seed
+
+
+@app.cell
+def _(activation, backward, eps, gradcheck, layers, loss, nnlab, seed):
+    data = nnlab.datasets.xor()
+    net = nnlab.Network([2, *map(int, layers.value.split(",")), 1], activation=activation.value)
+    params = nnlab.Init("uniform", seed=seed.value, weight_range=(-2, 2)).draw(net)
+    backward_fn = (nnlab.gradients if backward.value.startswith("nnlab")
+                   else gradcheck.gradients_with_derivative_bug)
+    check = gradcheck.check_gradients(net, params, data.X, data.Y, loss.value,
+                                      eps=eps.value, backward=backward_fn)
+    return backward_fn, check, data, net, params
+
+
+@app.cell
+def _(check, gradcheck, mo):
+    verdict = (
+        mo.callout(mo.md(f"**Passed**: the worst relative error is {check.max_error:.1e}."),
+                   kind="success")
+        if check.passed else
+        mo.callout(mo.md(f"**Failed**: the worst relative error is {check.max_error:.1e}, far "
+                         "above rounding noise. Some formula in this backward pass is wrong."),
+                   kind="danger")
+    )
+    mo.vstack([mo.ui.table(gradcheck.report_rows(check), selection=None, pagination=False),
+               verdict])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## One number, up close
+
+    Here is the check for single parameters: the first weight of every layer and the output
+    bias. Each row is two forward passes and one subtraction.
+    """)
+    return
+
+
+@app.cell
+def _(backward_fn, data, eps, gradcheck, loss, mo, net, params):
+    probes = [gradcheck.probe(net, params, data.X, data.Y, loss.value, layer=layer,
+                              kind="W", index=(0, 0), eps=eps.value, backward=backward_fn)
+              for layer in range(net.n_layers)]
+    probes.append(gradcheck.probe(net, params, data.X, data.Y, loss.value,
+                                  layer=net.n_layers - 1, kind="b", index=(0,),
+                                  eps=eps.value, backward=backward_fn))
+    mo.ui.table([{"parameter": p.name, "value": f"{p.value:.4f}",
+                  "L(p+ε)": f"{p.loss_plus:.10f}", "L(p−ε)": f"{p.loss_minus:.10f}",
+                  "numeric slope": f"{p.numeric:.3e}", "backprop": f"{p.analytic:.3e}",
+                  "rel. error": f"{p.relative_error:.1e}"} for p in probes],
+                selection=None, pagination=False)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## How small should ε be?
+
+    Smaller is not always better. A large step sees the curvature of the loss (error
+    $\propto \varepsilon^2$). A tiny step subtracts two almost equal losses, and the 16 digits
+    of a float run out (error $\propto 1/\varepsilon$). The sweet spot for 64-bit floats lies
+    near $\varepsilon \approx 10^{-5}$. The buggy backward pass stays wrong at every step size:
+    that flat line is what a real bug looks like.
+    """)
+    return
+
+
+@app.cell
+def _(data, gradcheck, loss, net, np, params, plots):
+    eps_values = np.logspace(-12, -1, 23)
+    curves = {
+        "nnlab's backpropagation": gradcheck.error_vs_eps(
+            net, params, data.X, data.Y, loss.value, eps_values=eps_values),
+        "bug: slope at the activation": gradcheck.error_vs_eps(
+            net, params, data.X, data.Y, loss.value, eps_values=eps_values,
+            backward=gradcheck.gradients_with_derivative_bug),
+    }
+    plots.error_vs_eps_chart(eps_values, curves)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## The bug, caught
+
+    The planted bug is one of the most common in hand-written networks. The hidden error
+    term needs the activation's slope at the pre-activation $z$:
+
+    $$
+    \delta^{(l)} = \big(\delta^{(l+1)} W^{(l+1)\top}\big) \odot f'(z^{(l)}),
+    \qquad f'(z) = \sigma(z)\,(1 - \sigma(z)) = a\,(1-a) \text{ for a sigmoid.}
+    $$
+
+    The buggy version calls a helper written for $z$ on the activation instead, computing
+    $\sigma(a)(1 - \sigma(a))$. Both are numbers between 0 and 0.25, so nothing looks odd,
+    and training may even limp along. The gradient check names the culprit layer by layer:
+    switch the radio above to the bug and read the table. With cross-entropy, the output
+    layer's row still agrees (its error term $\hat y - y$ needs no slope at all), while every
+    layer below it is wrong.
+
+    ```python
+    delta = (delta_next @ W_next.T) * a * (1 - a)          # right: sigma'(z) written with a
+    delta = (delta_next @ W_next.T) * sigmoid_prime(a)     # wrong: the slope taken at a
+    ```
+    """)
+    return
+
+
+@app.cell
+def _(data, gradcheck, mo, net, params):
+    def _table(backward):
+        check = gradcheck.check_gradients(net, params, data.X, data.Y, "bce", backward=backward)
+        return mo.ui.table(gradcheck.report_rows(check), selection=None, pagination=False)
+
+    mo.ui.tabs({
+        "right backward, cross-entropy": _table(gradcheck.gradients),
+        "bug, cross-entropy": _table(gradcheck.gradients_with_derivative_bug),
+    })
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.accordion({
+        "Check yourself: why nudge both ways instead of only up?": mo.md(
+            "A one-sided difference $(L(p+\\varepsilon) - L(p))/\\varepsilon$ has an error "
+            "proportional to $\\varepsilon$; the central one cancels that term, leaving an error "
+            "proportional to $\\varepsilon^2$. At $\\varepsilon = 10^{-5}$ that is the "
+            "difference between about 5 and about 10 correct digits."),
+        "Check yourself: set ε to 1e-9. Why does the correct backward pass look worse?": mo.md(
+            "The two losses agree in their first 9 or so digits, so their difference keeps "
+            "only the last few digits of a 16-digit float: rounding noise divided by a tiny "
+            "$2\\varepsilon$. The backward pass did not change; the referee got worse."),
+        "Check yourself: with the bug and cross-entropy, why does the last layer pass?": mo.md(
+            "For a sigmoid output with cross-entropy the output error term is simply "
+            "$\\hat y - y$: the sigmoid's slope cancels out, so the buggy slope is never "
+            "used there. The hidden layers do use it, and their rows fail."),
+    })
+    return
+
+
+if __name__ == "__main__":
+    app.run()

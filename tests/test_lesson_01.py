@@ -1,0 +1,197 @@
+"""Lesson 1, "One neuron": the notebook run through app.run(), and nnlab.neuron behind it."""
+
+import itertools
+import math
+from importlib import util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnlab import forward, neuron
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_one_neuron.py"
+
+
+class Value:
+    """Stands in for a UI element: anything with ``.value``."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def load_app():
+    spec = util.spec_from_file_location("lesson_01_one_neuron", NOTEBOOK)
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.app
+
+
+def page_text(outputs) -> str:
+    return "\n".join(getattr(o, "text", "") or "" for o in outputs)
+
+
+def sliders(w1, w2, b, target):
+    return {"w1": Value(w1), "w2": Value(w2), "b": Value(b), "target": Value(target)}
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return load_app().run()
+
+
+# --- the notebook at its default settings ------------------------------------------------------
+
+
+def test_title_comes_first(default_run):
+    outputs, _ = default_run
+    assert '<h1 id="one-neuron">One neuron</h1>' in outputs[0].text
+
+
+def test_default_sliders_draw_the_or_line_which_gets_three_xor_corners(default_run):
+    _, defs = default_run
+    result = defs["result"]
+    assert (result.w1, result.w2, result.b, result.target) == (4, 4, -2, "XOR")
+    assert np.round(result.outputs[:, 0], 4).tolist() == [0.1192, 0.8808, 0.8808, 0.9975]
+    assert result.correct == 3 and result.wrong_corners == [(1, 1)]
+    assert defs["problem"] is None
+
+
+def test_default_page_reads_the_result(default_run):
+    outputs, _ = default_run
+    text = page_text(outputs)
+    assert "<strong>3 of the 4 corners</strong> on the right side (wrong: (1, 1))" in text
+    assert "x_2 = -x_1 + 0.5" in text  # the line, solved for x2
+    assert r"\sigma(z) = 0.9975" in text  # the sum and sigmoid at (1, 1)
+    assert "cannot be drawn" not in text and "Cannot scan" not in text
+
+
+def test_scan_finds_three_for_xor_and_four_for_and_or(default_run):
+    outputs, defs = default_run
+    scans = defs["scans"]
+    assert {t: s.best for t, s in scans.items()} == {"AND": 4, "OR": 4, "XOR": 3}
+    assert scans["XOR"].counts[4] == 0 and scans["XOR"].counts[3] > 0
+    assert all(sum(s.counts) == 20_000 for s in scans.values())
+    text = page_text(outputs)
+    assert "<strong>14 of the 16</strong>" in text
+    assert "0110 (XOR) and 1001 (XNOR)" in text
+
+
+def test_best_lines_tabs_show_a_solving_line_for_and_and_or(default_run):
+    _, defs = default_run
+    best = defs["best_lines"]
+    assert best["AND"].correct == 4 and best["OR"].correct == 4 and best["XOR"].correct == 3
+
+
+def test_page_has_self_checks_tied_to_the_sliders(default_run):
+    outputs, _ = default_run
+    text = page_text(outputs)
+    assert "Check yourself" in text
+    assert "(w1 = 4, w2 = 4, b = -2) by 3" in text
+    assert "tripled 0.002, 0.998, 0.998, 1.000" in text
+
+
+# --- moving the widgets -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target, w1, w2, b", [("AND", 4, 4, -6), ("OR", 4, 4, -2)])
+def test_a_line_solves_and_and_or(target, w1, w2, b):
+    outputs, defs = load_app().run(defs=sliders(w1, w2, b, target))
+    assert defs["result"].correct == 4
+    assert f"On <strong>{target}</strong> it puts\n<strong>4 of the 4 corners</strong>" \
+        in page_text(outputs)
+
+
+def test_an_unknown_truth_table_shows_a_callout_and_keeps_a_drawable_neuron():
+    outputs, defs = load_app().run(defs=sliders(1, 1, 0, "NAND"))
+    assert "target must be one of AND, OR, XOR" in defs["problem"]
+    assert defs["result"].target == "XOR"  # the fallback neuron, still drawable
+    text = page_text(outputs)
+    assert "This cannot be drawn:" in text and "callout" in text
+
+
+@pytest.mark.parametrize("lines", [float("nan"), 0, 10**9, 12.5, "many"])
+def test_a_bad_number_of_lines_shows_a_callout_and_keeps_a_scan(lines):
+    outputs, defs = load_app().run(defs={"n_lines": Value(lines), "fresh": Value(0)})
+    assert "number of lines" in defs["scan_problem"]
+    assert defs["scans"]["XOR"].best == 3  # the default scan stands in
+    assert "Cannot scan:" in page_text(outputs)
+
+
+def test_fresh_lines_change_the_scan_but_not_its_verdict():
+    _, defs = load_app().run(defs={"n_lines": Value(5_000), "fresh": Value(3)})
+    scans = defs["scans"]
+    assert scans["XOR"].seed == 3 and scans["XOR"].n_lines == 5_000
+    assert {t: s.best for t, s in scans.items()} == {"AND": 4, "OR": 4, "XOR": 3}
+
+
+# --- nnlab.neuron ---------------------------------------------------------------------------------
+
+
+def test_no_line_on_a_grid_gets_all_four_xor_corners_but_and_or_are_reached():
+    values = np.arange(-6, 6.5, 0.5)
+    best = {t: 0 for t in neuron.TARGETS}
+    for w1, w2, b in itertools.product(values, values, values):
+        for t in neuron.TARGETS:
+            best[t] = max(best[t], neuron.evaluate(w1, w2, b, t).correct)
+    assert best == {"AND": 4, "OR": 4, "XOR": 3}
+
+
+def test_evaluate_is_a_sigmoid_of_the_weighted_sum():
+    r = neuron.evaluate(2.0, -3.0, 0.5, "AND")
+    z = np.array([0.5, -2.5, 2.5, -0.5])
+    assert np.allclose(r.z, z)
+    assert np.allclose(r.outputs[:, 0], 1 / (1 + np.exp(-z)))
+    assert r.labels.tolist() == [0, 0, 0, 1]
+    assert np.allclose(forward(neuron.NETWORK, r.params, r.X), r.outputs)  # the matrix version
+
+
+def test_evaluate_rejects_bad_numbers_and_tables():
+    with pytest.raises(ValueError, match="w1 must be a finite number"):
+        neuron.evaluate(math.nan, 0, 0)
+    with pytest.raises(ValueError, match="b must be a number"):
+        neuron.evaluate(0, 0, "x")
+    with pytest.raises(ValueError, match="target must be one of"):
+        neuron.evaluate(0, 0, 0, "xor")
+
+
+def test_on_the_line_the_output_is_one_half():
+    r = neuron.evaluate(1.0, 1.0, -1.0, "OR")  # the line x1 + x2 = 1 runs through (0,1), (1,0)
+    assert r.outputs[1, 0] == 0.5 and r.outputs[2, 0] == 0.5
+    assert r.correct == 2  # exactly 0.5 is not above 0.5: those corners answer 0
+
+
+@pytest.mark.parametrize("w, text", [
+    ((4, 4, -2), "x_2 = -x_1 + 0.5"), ((1, -1, 0), "x_2 = x_1"), ((2, 1, 0), r"x_2 = -2\,x_1"),
+    ((0, 3, -1), "x_2 = 0.333"), ((3, 0, -1), "x_1 = 0.333"), ((0, 0, 1), ""),
+    ((1, 2, 1), r"x_2 = -0.5\,x_1 - 0.5"),
+])
+def test_line_equation(w, text):
+    assert neuron.line_equation(*w) == text
+
+
+def test_scan_is_repeatable_and_its_best_line_scores_what_it_claims():
+    a, b = neuron.scan_lines("AND", 3_000, seed=7), neuron.scan_lines("AND", 3_000, seed=7)
+    assert a == b
+    assert neuron.evaluate(*a.best_line, "AND").correct == a.best == 4
+    assert neuron.scan_lines("AND", 3_000, seed=8).counts != a.counts
+
+
+def test_scan_reaches_fourteen_tables_and_misses_xor_and_xnor():
+    scan = neuron.scan_lines("XOR", 20_000)
+    assert len(scan.tables) == 14
+    assert scan.missing_tables == [(0, 1, 1, 0), (1, 0, 0, 1)]
+    assert [neuron.table_name(t) for t in scan.missing_tables] == ["0110 (XOR)", "1001 (XNOR)"]
+
+
+@pytest.mark.parametrize("n_lines, seed", [(0, 0), (neuron.MAX_LINES + 1, 0), (1.5, 0),
+                                           (True, 0), (10, -1), (10, 0.5)])
+def test_scan_rejects_bad_settings(n_lines, seed):
+    with pytest.raises(ValueError):
+        neuron.scan_lines("XOR", n_lines, seed)
+
+
+def test_the_hand_set_two_layer_net_solves_xor():
+    out = forward(neuron.XOR_BY_HAND_NETWORK, neuron.XOR_BY_HAND, neuron.CORNERS)[:, 0]
+    assert (out > 0.5).astype(int).tolist() == [0, 1, 1, 0]
+    assert np.all(np.abs(out - [0, 1, 1, 0]) < 0.01)

@@ -1,0 +1,236 @@
+"""Lesson 2, "Backpropagation by hand": the notebook run through app.run(), and the
+nine-number helpers of nnlab.neuron behind it."""
+
+import math
+from importlib import util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnlab import Network, gradcheck, gradients, neuron, xor9
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "02_backprop_by_hand.py"
+NET = Network([2, 2, 1])
+# The tutorial's printed tables: the hand-picked start, then one half-squared-error step with
+# learning rate 0.1 on the input (0, 0).
+UNTRAINED = [0.4875, 0.4831, 0.4986, 0.4943]
+AFTER_ONE_STEP = [0.4829, 0.4786, 0.4941, 0.4898]
+
+
+class Value:
+    """Stands in for a UI element: anything with ``.value``."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def load_app():
+    spec = util.spec_from_file_location("lesson_02_backprop_by_hand", NOTEBOOK)
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.app
+
+
+def page_text(outputs) -> str:
+    return "\n".join(getattr(o, "text", "") or "" for o in outputs)
+
+
+def numbers(**changes):
+    return Value({**xor9.HAND_PICKED.as_dict(), **changes})
+
+
+def settings(rate=0.1, loss="half_mse"):
+    return {"learning_rate": Value(rate), "loss": Value(loss)}
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return load_app().run()
+
+
+# --- the notebook at its default settings ------------------------------------------------------
+
+
+def test_title_comes_first(default_run):
+    outputs, _ = default_run
+    assert '<h1 id="backpropagation-by-hand">Backpropagation by hand</h1>' in outputs[0].text
+
+
+def test_default_page_shows_the_tutorials_tables(default_run):
+    outputs, defs = default_run
+    shown = defs["shown"]
+    assert (shown.label, shown.learning_rate, shown.loss) == ("(0, 0)", 0.1, "half_mse")
+    assert shown.step.before == xor9.HAND_PICKED and defs["problem"] is None
+    assert [round(r["y_hat"], 4) for r in defs["forward_rows"]] == UNTRAINED
+    assert [round(r["y_hat after"], 4) for r in defs["after_rows"]] == AFTER_ONE_STEP
+    text = page_text(outputs)
+    for value in UNTRAINED + AFTER_ONE_STEP:
+        assert f"<td>{value:.4f}</td>" in text
+
+
+def test_default_step_shows_every_number_with_its_formula(default_run):
+    outputs, defs = default_run
+    text = page_text(outputs)
+    for piece in (r"\hat y &amp;= \sigma(z_\text{out}) = 0.4875",
+                  r"L &amp;= \tfrac12(\hat y - y)^2 = \tfrac12(0.4875 - 0)^2 = 0.1188",
+                  r"\delta_\text{out} &amp;= (\hat y - y)\,\hat y(1-\hat y)",
+                  "= 0.1218",  # the output's error term
+                  r"\delta_2 &amp;= \delta_\text{out}\,v_2\,h_2(1-h_2)",
+                  "= -0.009135",  # the second hidden error term
+                  r"c &amp;\leftarrow 0 - 0.1\cdot 0.1218 = -0.01218"):
+        assert piece in text, piece
+    rows = {r["parameter"]: r for r in defs["update_rows"]}
+    assert rows["c"]["after"] == pytest.approx(-0.012179951032436177)
+    assert rows["w11"]["gradient"] == 0 and rows["b1"]["gradient"] == pytest.approx(0.00608997551)
+
+
+def test_plain_python_and_matrix_versions_agree_and_pass_the_gradient_check(default_run):
+    outputs, defs = default_run
+    assert set(defs["matrix_gaps"]) == {"the four outputs", "the loss", "the nine slopes"}
+    assert max(defs["matrix_gaps"].values()) < 1e-15
+    assert defs["check"].passed and defs["check"].max_error < 1e-8
+    text = page_text(outputs)
+    assert "Plain Python and matrices agree" in text and "Finite differences agree" in text
+
+
+def test_static_tabs_hold_the_step_on_each_input(default_run):
+    outputs, _ = default_run
+    tabs = [o for o in outputs if type(o).__name__ == "tabs"][-1].text
+    for label in neuron.ROW_LABELS:
+        assert f"input {label}" in tabs
+    # each tab holds the outputs after its own step, e.g. (0, 1) lifts y_hat(1, 0) to 0.5034
+    for x1, x2, y in xor9.XOR_ROWS:
+        for value in xor9.HAND_PICKED.step(x1, x2, y, 0.1).after.outputs():
+            assert f"<td>{value:.4f}</td>" in tabs
+
+
+def test_self_checks_read_the_step(default_run):
+    outputs, _ = default_run
+    text = page_text(outputs)
+    assert "On input (0, 0), which of the nine slopes are exactly 0" in text
+    assert "w11, w21, w12, w22" in text
+    assert "cross-entropy 0.4875" in text  # its error term is y_hat - y
+
+
+# --- moving the widgets -------------------------------------------------------------------------
+
+
+def test_the_table_start_preset_fills_the_number_fields():
+    _, defs = load_app().run(defs={"preset": Value(xor9.TABLE_START)})
+    assert defs["nine_inputs"].value == xor9.TABLE_START.as_dict()
+    assert defs["shown"].step.before == xor9.TABLE_START
+    assert [r["y_hat"] for r in defs["forward_rows"]] == xor9.TABLE_START.outputs()
+
+
+@pytest.mark.parametrize("loss", ["mse", "half_mse", "bce"])
+@pytest.mark.parametrize("label", neuron.ROW_LABELS)
+def test_every_loss_and_input_agrees_with_matrices_and_finite_differences(loss, label):
+    x1, x2, y = neuron.xor_row(label)
+    step = xor9.TABLE_START.step(x1, x2, y, 0.5, loss)
+    params = step.before.to_params()
+    value, grads = gradients(NET, params, [[x1, x2]], [[y]], loss)
+    assert value == pytest.approx(step.loss, abs=1e-15)
+    assert neuron.max_gap(xor9.Nine.from_params(grads), step.gradients()) < 1e-15
+    assert gradcheck.check_gradients(NET, params, [[x1, x2]], [[y]], loss).passed
+
+
+def test_cross_entropy_and_another_input_through_the_page():
+    _, defs = load_app().run(defs={"row": Value("(1, 0)"), **settings(0.5, "bce")})
+    shown = defs["shown"]
+    assert (shown.x1, shown.x2, shown.y, shown.loss) == (1, 0, 1, "bce")
+    assert shown.step.delta_out == pytest.approx(shown.step.forward.y_hat - 1)
+    assert max(defs["matrix_gaps"].values()) < 1e-15 and defs["check"].passed
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"w11": math.nan}, "w11 must be a finite number"),
+    ({"v2": math.inf}, "v2 must be a finite number"),
+    ({"c": 1e6}, "c must be a number from -50 to 50"),
+    ({"b1": None}, "b1 must be a number from -50 to 50"),
+    ({"w22": "lots"}, "w22 must be a number"),
+])
+def test_a_bad_number_shows_a_callout_and_keeps_the_last_good_step(changes, message):
+    outputs, defs = load_app().run(defs={"nine_inputs": numbers(**changes)})
+    assert message in defs["problem"]
+    assert defs["shown"].step.before == xor9.HAND_PICKED  # a drawable step stands in
+    text = page_text(outputs)
+    assert "These settings cannot be used:" in text
+    assert "nan" not in " ".join(f"{r['y_hat']}" for r in defs["forward_rows"])
+
+
+@pytest.mark.parametrize("rate, loss, message", [
+    (0.1, "hinge", "loss must be one of"),
+    (math.nan, "mse", "learning rate must be a finite number"),
+    (-1.0, "mse", "learning rate must be above 0"),
+    (1e9, "mse", "learning rate must be above 0 and at most 100"),
+])
+def test_a_bad_loss_or_learning_rate_shows_a_callout(rate, loss, message):
+    outputs, defs = load_app().run(defs=settings(rate, loss))
+    assert message in defs["problem"]
+    assert "These settings cannot be used:" in page_text(outputs)
+
+
+def test_an_unknown_input_shows_a_callout():
+    _, defs = load_app().run(defs={"row": Value("(2, 2)")})
+    assert "input must be one of (0, 0), (0, 1), (1, 0), (1, 1)" in defs["problem"]
+
+
+def test_next_input_carries_the_updated_numbers_forward():
+    first = neuron.online_step(xor9.HAND_PICKED.as_dict(), None, "(0, 0)", 0.1, "half_mse")
+    walked = first.walk.advance(first.step)
+    outputs, defs = load_app().run(defs={"get_walk": lambda: walked,
+                                         "set_walk": lambda value: None})
+    shown = defs["shown"]
+    assert defs["row"].value == "(0, 1)"  # the next input is chosen for us
+    assert shown.walk.steps == 1 and shown.step.before == first.step.after
+    assert [round(r["y_hat"], 4) for r in defs["forward_rows"]] == AFTER_ONE_STEP
+    assert "1 online step taken" in page_text(outputs)
+
+
+# --- nnlab.neuron: the nine-number helpers --------------------------------------------------------
+
+
+def test_a_walk_through_all_four_inputs_matches_online_training_by_hand():
+    walk, nine = neuron.Walk(xor9.HAND_PICKED, xor9.HAND_PICKED), xor9.HAND_PICKED
+    for x1, x2, y in xor9.XOR_ROWS * 2:
+        step = walk.current.step(x1, x2, y, 0.5, "half_mse")
+        walk = walk.advance(step)
+        nine = nine.step(x1, x2, y, 0.5, "half_mse").after
+    assert walk.current == nine and walk.steps == 8 and walk.next_label == "(0, 0)"
+
+
+def test_a_walk_restarts_when_the_start_changes_and_refuses_a_foreign_step():
+    walk = neuron.Walk(xor9.HAND_PICKED, xor9.HAND_PICKED)
+    moved = walk.advance(xor9.HAND_PICKED.step(0, 1, 1, 0.1))
+    assert neuron.Walk.resume(moved, xor9.HAND_PICKED) is moved
+    assert neuron.Walk.resume(moved, xor9.TABLE_START) == neuron.Walk(xor9.TABLE_START,
+                                                                      xor9.TABLE_START)
+    with pytest.raises(ValueError, match="current numbers"):
+        moved.advance(xor9.TABLE_START.step(0, 0, 0, 0.1))
+
+
+def test_updating_the_output_first_is_a_different_step():
+    gap = neuron.output_first_gap(xor9.HAND_PICKED, 0, 0, 0, 0.1)
+    assert 1e-8 < gap < 1e-6  # invisible at four decimals, but not zero
+    assert neuron.output_first_gap(xor9.TABLE_START, 1, 1, 0, 5.0, "bce") > 1e-3
+
+
+def test_markdown_table_rounds_and_never_prints_minus_zero():
+    table = neuron.markdown_table([{"a": -0.00001, "b": 1}, {"a": 0.25, "b": 2}])
+    assert table.splitlines() == ["| a | b |", "|---|---|", "| 0.0000 | 1 |", "| 0.2500 | 2 |"]
+
+
+def test_step_sections_reject_a_batch_step():
+    with pytest.raises(ValueError, match="online step"):
+        neuron.step_sections(xor9.HAND_PICKED.batch_step(), 0, 1.0, "mse")
+
+
+def test_step_sections_name_every_loss():
+    step = xor9.HAND_PICKED.step(0, 1, 1, 0.1, "mse")
+    assert r"2\,(0.4831 - 1)" in neuron.step_sections(step, 1, 0.1, "mse")["output error"]
+    step = xor9.HAND_PICKED.step(0, 1, 1, 0.1, "bce")
+    sections = neuron.step_sections(step, 1, 0.1, "bce")
+    assert "the sigmoid's slope cancels" in sections["output error"]
+    assert step.loss == pytest.approx(-math.log(step.forward.y_hat))
+    assert f"= {step.loss:.4f}" in sections["forward"]
