@@ -33,7 +33,11 @@ LOSS_VALUE = {
 
 
 def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
+    # exp() of a large positive number overflows; take it of -|z| only.
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,13 @@ class Nine:
     v1: float
     v2: float
     c: float
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+                    or not math.isfinite(value):
+                raise ValueError(f"{f.name} must be a finite number; got {value!r}")
 
     @classmethod
     def from_rows(cls, hidden1, hidden2, output) -> "Nine":

@@ -206,3 +206,10 @@ BAD_INPUTS = [
 def test_bad_input_names_the_field(make, field):
     with pytest.raises(ValueError, match=field):
         make()
+
+
+def test_nine_numbers_refuse_non_finite_values_and_never_overflow():
+    with pytest.raises(ValueError, match="w22"):
+        Nine(0, 0, 0, 0, float("inf"), 0, 0, 0, 0)
+    huge = Nine(800.0, 800.0, 0, -800.0, -800.0, 0, 1, 1, 0)
+    assert huge.outputs() == pytest.approx(forward(XOR, huge.to_params(), X).ravel(), abs=1e-12)
