@@ -1,3 +1,8 @@
+# /// script
+# dependencies = ["altair"]
+# ///
+# (marimo copies this list into the nnlab wheel it bundles with a WASM lesson, so the
+# browser installs Altair for the charts; numpy comes with Pyodide itself.)
 """Charts for the lessons: every Altair chart nnlab draws, built from run records and arrays.
 
 This is the only module that imports Altair. It takes nnlab objects (``Network``, params,

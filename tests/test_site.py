@@ -1,0 +1,481 @@
+"""The course site (scripts/build_site.py): every lesson gets a static page that works
+offline, a live version with nnlab bundled, an entry on the course page; builds repeat
+byte for byte.
+
+Building runs every lesson, so the real site is built once per session (twice, for the
+repeatability check) and the tests read it. Small projects made in tmp dirs check the
+script's own machinery (local-package wheel, summaries, failures) quickly.
+"""
+
+from __future__ import annotations
+
+import ast
+import filecmp
+import html
+import json
+import re
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "build_site.py"
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
+LESSON_IDS = [lesson.stem for lesson in LESSONS]
+
+sys.path.insert(0, str(SCRIPT.parent))
+import build_site  # noqa: E402
+
+
+def run_build(*args: str) -> subprocess.CompletedProcess:
+    """Run the build script as the teacher does; return the finished process."""
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, timeout=3600)
+
+
+def build_site_once(tmp_path_factory, name: str, *args: str) -> Path:
+    """Build the repo's site into a session-wide folder `name`, once per session.
+
+    tests/browser/test_site_offline.py uses the same folder name, so a run of both
+    files builds the site once. A failed build is remembered, not retried.
+    """
+    base = tmp_path_factory.getbasetemp() / name
+    out, failure = base / "site", base / "build-failed.txt"
+    if not (out / "index.html").exists() and not failure.exists():
+        base.mkdir(exist_ok=True)
+        result = run_build("--out", str(out), *args)
+        if result.returncode != 0:
+            failure.write_text(
+                f"{' '.join(['scripts/build_site.py', *args])} failed with exit code {result.returncode}\n"
+                f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+            )
+    if failure.exists():
+        pytest.fail(failure.read_text(), pytrace=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The full site (static pages and live versions) of the repo's lessons."""
+    return build_site_once(tmp_path_factory, "nnlab-site")
+
+
+@pytest.fixture(scope="session")
+def site_again(tmp_path_factory, site) -> Path:
+    """A second full build of the same sources, into another folder."""
+    return build_site_once(tmp_path_factory, "nnlab-site-again")
+
+
+# ----------------------------------------------------------------------- reading
+
+
+def index_entries(index_html: str) -> list[dict]:
+    """The lesson entries of the course page, in page order."""
+    entries = []
+    for item in re.findall(r'<li id="([^"]+)">(.*?)</li>', index_html, re.S):
+        name, body = item
+        title = re.search(r"<h2><a [^>]*>(.*?)</a></h2>", body, re.S)
+        summary = re.search(r'<p class="summary">(.*?)</p>', body, re.S)
+        entries.append({
+            "name": name,
+            "title": html.unescape(title.group(1)) if title else "",
+            "summary": html.unescape(summary.group(1)) if summary else "",
+            "links": re.findall(r'href="([^"]+)"', body),
+        })
+    return entries
+
+
+def rendered_title(page_html: str) -> str:
+    """Text of the first <h1> among the outputs marimo rendered into a static page."""
+    for blob in re.findall(r'"text/(?:markdown|html)": ("(?:[^"\\]|\\.)*")', page_html):
+        heading = re.search(r"<h1\b[^>]*>(.*?)</h1>", json.loads(blob), re.S)
+        if heading:
+            return " ".join(html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).split())
+    return ""
+
+
+def nnlab_files_imported(notebook: Path) -> set[str]:
+    """Files of the nnlab modules a notebook imports directly (and their packages)."""
+    files = set()
+    for node in ast.walk(ast.parse(notebook.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] != "nnlab":
+                continue
+            for depth in range(1, len(parts) + 1):
+                base = ROOT.joinpath(*parts[:depth])
+                for candidate in (base / "__init__.py", base.with_suffix(".py")):
+                    if candidate.is_file():
+                        files.add(candidate.relative_to(ROOT).as_posix())
+    return files
+
+
+def external_assets(page_html: str) -> list[str]:
+    """Scripts, styles, icons and fonts a page would fetch from another host."""
+    return re.findall(r"<(?:script|link)\b[^>]*?\b(?:src|href)=[\"']((?:https?:)?//[^\"']+)", page_html)
+
+
+# --------------------------------------------------------------- the real site
+
+
+@pytest.mark.slow
+def test_lessons_exist():
+    assert LESSONS, "no notebooks/NN_*.py lessons found"
+
+
+@pytest.mark.slow
+def test_index_lists_every_lesson_in_order_with_title_and_summary(site):
+    entries = index_entries((site / "index.html").read_text(encoding="utf-8"))
+    assert [entry["name"] for entry in entries] == LESSON_IDS
+    for entry in entries:
+        page = (site / "lessons" / f"{entry['name']}.html").read_text(encoding="utf-8")
+        assert entry["title"], entry
+        assert entry["title"] == rendered_title(page), f"{entry['name']}: index title is not the lesson's H1"
+        assert entry["summary"], f"{entry['name']}: no one-line summary on the course page"
+        assert entry["links"][:1] == [f"lessons/{entry['name']}.html"]
+        assert f"live/{entry['name']}/index.html" in entry["links"]
+        for link in entry["links"]:
+            assert (site / link).is_file(), f"{entry['name']}: broken link {link}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_static_page_hides_code_and_loads_nothing_from_the_internet(site, lesson):
+    page = (site / "lessons" / f"{lesson.stem}.html").read_text(encoding="utf-8")
+    assert '<marimo-code hidden=""></marimo-code>' in page, "the lesson's code is in the page"
+    assert external_assets(page) == []
+    assert "cdn.jsdelivr.net" not in page
+    referenced = set(re.findall(r"[\"']\.\./_marimo/([^\"'?#]+)", page))
+    assert any(name.endswith(".js") for name in referenced), "page does not load marimo's front end"
+    missing = sorted(name for name in referenced if not (site / "_marimo" / name).is_file())
+    assert missing == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_live_version_bundles_every_nnlab_module_the_lesson_imports(site, lesson):
+    live = site / "live" / lesson.stem
+    assert (live / "index.html").is_file()
+    needed = nnlab_files_imported(lesson)
+    wheels = sorted((live / "public" / "wheels").glob("nnlab-*.whl"))
+    if not needed:
+        return  # a lesson without nnlab (the welcome page) needs no wheel
+    assert len(wheels) == 1, f"expected one nnlab wheel in {live}/public/wheels, found {wheels}"
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        assert needed <= set(wheel.namelist())
+        for name in sorted(needed):
+            assert wheel.read(name) == (ROOT / name).read_bytes(), f"{name} in the wheel is stale"
+
+
+@pytest.mark.slow
+def test_two_builds_are_byte_identical(site, site_again):
+    def files(root: Path) -> list[str]:
+        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+    assert files(site) == files(site_again)
+    different = [name for name in files(site) if not filecmp.cmp(site / name, site_again / name, shallow=False)]
+    assert different == []
+
+
+@pytest.mark.slow
+def test_pages_hold_no_path_of_the_build_machine(site):
+    for page in [site / "index.html", *sorted((site / "lessons").glob("*.html"))]:
+        text = page.read_text(encoding="utf-8")
+        # Only long, specific paths: a short one (the home folder, say) can turn up by
+        # chance inside the base64 images of a big page.
+        for path in (str(ROOT), str(site)):
+            assert path not in text, f"{page.name} contains {path}"
+
+
+# ------------------------------------------------- the script, on small projects
+
+PYPROJECT = """\
+[project]
+name = "tinypkg"
+version = "0.1.0"
+
+[tool.marimo.runtime]
+pythonpath = ["."]
+"""
+
+CHART_LESSON = '''\
+import marimo
+
+app = marimo.App()
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    # Drawing a *line*
+
+    - a list is not the summary
+
+    The chart comes from `tinypkg`, e.g. from its charts module. A second sentence.
+    """)
+    return
+
+
+@app.cell
+def _():
+    import altair as alt
+    import marimo as mo
+    from tinypkg.charts import line_chart
+
+    return line_chart, mo
+
+
+@app.cell
+def _(line_chart, mo):
+    mo.vstack([mo.ui.slider(1, 5, label="slope"), mo.ui.altair_chart(line_chart())])
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+'''
+
+PLAIN_LESSON = '''\
+"""Chosen summary: the docstring wins. Not this."""
+import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import marimo as mo
+
+    mo.md("# Plain page\\n\\nNo chart here.")
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+'''
+
+TINYPKG = {
+    "__init__.py": '"""A tiny local package."""\nfrom .core import double\n',
+    "core.py": "def double(x):\n    return 2 * x\n",
+    "charts.py": textwrap.dedent('''\
+        import altair as alt
+
+        from .core import double
+
+
+        def line_chart():
+            rows = [{"x": i, "y": double(i)} for i in range(10)]
+            return alt.Chart({"values": rows}).mark_line().encode(x="x:Q", y="y:Q")
+        '''),
+    "unused.py": "UNUSED = True\n",
+}
+
+
+def make_project(root: Path, lessons: dict[str, str]) -> Path:
+    """A project like this repo in miniature: pyproject, a local package, lessons."""
+    (root / "notebooks").mkdir(parents=True)
+    (root / "tinypkg").mkdir()
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    for name, text in TINYPKG.items():
+        (root / "tinypkg" / name).write_text(text)
+    for name, text in lessons.items():
+        (root / "notebooks" / name).write_text(text)
+    return root
+
+
+def run_build_of(project: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
+    """Build a small project's site."""
+    return run_build("--project", str(project), "--out", str(out), *args)
+
+
+@pytest.fixture(scope="module")
+def tiny_site(tmp_path_factory) -> Path:
+    """Full site of a project with a chart lesson (local package) and a plain lesson."""
+    lessons = {"01_chart.py": CHART_LESSON, "02_plain.py": PLAIN_LESSON}
+    project = make_project(tmp_path_factory.mktemp("tiny"), lessons)
+    out = project / "site"
+    result = run_build_of(project, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[1/2] 01_chart: static page ..." in result.stdout
+    assert "[2/2] 02_plain: live version ..." in result.stdout
+    return out
+
+
+def test_tiny_site_index_uses_the_title_and_summary_rules(tiny_site):
+    entries = index_entries((tiny_site / "index.html").read_text(encoding="utf-8"))
+    assert [(e["name"], e["title"], e["summary"]) for e in entries] == [
+        ("01_chart", "Drawing a line", "The chart comes from tinypkg, e.g. from its charts module."),
+        ("02_plain", "Plain page", "Chosen summary: the docstring wins."),
+    ]
+
+
+def test_tiny_site_wheel_holds_the_local_modules_reached_from_the_lesson(tiny_site):
+    wheels = list((tiny_site / "live" / "01_chart" / "public" / "wheels").glob("tinypkg-*.whl"))
+    assert len(wheels) == 1
+    names = set(zipfile.ZipFile(wheels[0]).namelist())
+    # charts.py reaches core.py through a relative import
+    assert {"tinypkg/__init__.py", "tinypkg/charts.py", "tinypkg/core.py"} <= names
+    assert not (tiny_site / "live" / "02_plain" / "public" / "wheels").exists()
+
+
+def test_tiny_site_pages_are_offline_and_ids_normalised(tiny_site):
+    page = (tiny_site / "lessons" / "01_chart.html").read_text(encoding="utf-8")
+    assert external_assets(page) == []
+    assert "marimo-vega" in page
+    ids = re.findall(r"random-id=.{0,24}?(" + build_site.UUID_RE + ")", page)
+    assert ids and set(ids) == {f"00000000-0000-0000-0000-00000000000{n}" for n in range(1, len(set(ids)) + 1)}
+
+
+def test_rebuild_replaces_the_site_in_place_and_leaves_no_build_folders(tmp_path):
+    project = make_project(tmp_path / "p", {"01_plain.py": PLAIN_LESSON, "02_plain.py": PLAIN_LESSON})
+    out = project / "site"
+    assert run_build_of(project, out, "--no-wasm").returncode == 0
+    first = (out / "lessons" / "02_plain.html").read_bytes()
+    result = run_build_of(project, out, "--no-wasm", "--only", "02_plain.py")
+    assert result.returncode == 0, result.stderr
+    assert (out / "lessons" / "02_plain.html").read_bytes() == first
+    assert not (out / "lessons" / "01_plain.html").exists()  # --only: a site of just those lessons
+    assert not (out / "live").exists()
+    assert "live/" not in (out / "index.html").read_text(encoding="utf-8")  # --no-wasm: no live links
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_failed_lesson_names_itself_shows_marimo_error_and_keeps_old_site(tmp_path):
+    broken = PLAIN_LESSON.replace('No chart here.")',
+                                  'No chart here.")\n    raise ValueError("deliberate 4242")')
+    project = make_project(tmp_path / "p", {"01_good.py": PLAIN_LESSON, "02_broken.py": broken})
+    out = tmp_path / "p" / "site"
+    out.mkdir()
+    (out / build_site.MARKER_FILE).write_text("old build\n")
+    (out / "old.txt").write_text("still here")
+    result = run_build_of(project, out, "--no-wasm")
+    assert result.returncode == 1
+    assert "02_broken: static export failed" in result.stderr
+    assert "deliberate 4242" in result.stderr
+    assert (out / "old.txt").read_text() == "still here"
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_live_build_refuses_a_package_only_the_local_module_imports(tmp_path):
+    lesson = CHART_LESSON.replace("    import altair as alt\n", "")
+    project = make_project(tmp_path / "p", {"01_chart.py": lesson})
+    result = run_build_of(project, tmp_path / "site")
+    assert result.returncode == 1
+    assert "01_chart: live version" in result.stderr
+    assert "altair (imported by tinypkg.charts)" in result.stderr
+    assert not (tmp_path / "site").exists()
+    # A PEP 723 block in the module puts altair into the wheel's metadata instead.
+    charts = project / "tinypkg" / "charts.py"
+    charts.write_text('# /// script\n# dependencies = ["altair>=5"]\n# ///\n' + charts.read_text())
+    result = run_build_of(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    wheel = next((tmp_path / "site" / "live" / "01_chart" / "public" / "wheels").glob("*.whl"))
+    metadata = next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("METADATA"))
+    assert "Requires-Dist: altair>=5" in zipfile.ZipFile(wheel).read(metadata).decode()
+
+
+def test_lesson_without_title_fails(tmp_path):
+    untitled = PLAIN_LESSON.replace("# Plain page", "Plain page")
+    project = make_project(tmp_path / "p", {"01_untitled.py": untitled})
+    result = run_build_of(project, tmp_path / "site", "--no-wasm")
+    assert result.returncode == 1
+    assert "01_untitled.py: no title" in result.stderr
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path):
+    project = make_project(tmp_path / "p", {"01_plain.py": PLAIN_LESSON})
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.txt").write_text("keep me")
+    result = run_build_of(project, out, "--no-wasm")
+    assert result.returncode == 1
+    assert "refusing to replace" in result.stderr
+    assert (out / "thesis.txt").read_text() == "keep me"
+
+
+def test_unknown_only_name_fails(tmp_path):
+    project = make_project(tmp_path / "p", {"01_plain.py": PLAIN_LESSON})
+    result = run_build_of(project, tmp_path / "site", "--only", "09")
+    assert result.returncode == 1
+    assert "--only '09' matches no single lesson (lessons: 01_plain)" in result.stderr
+
+
+# ---------------------------------------------------------------- unit checks
+
+LESSON = build_site.Lesson(Path("01_x.py"), "X", "x")
+
+
+def test_offline_rewrite_fails_loudly_when_the_cdn_prefix_is_not_there(tmp_path):
+    prefix = build_site.marimo_cdn_prefix()
+    upgraded = '<script type="module" src="https://cdn.example/marimo@9.9.9/dist/assets/index.js"></script>'
+    with pytest.raises(build_site.BuildError, match=re.escape(prefix)):
+        build_site.make_offline(upgraded, LESSON, prefix, "../_marimo", tmp_path)
+
+
+def test_offline_rewrite_fails_on_any_other_external_script(tmp_path):
+    prefix = build_site.marimo_cdn_prefix()
+    (tmp_path / "_marimo" / "assets").mkdir(parents=True)
+    (tmp_path / "_marimo" / "assets" / "index.js").write_text("")
+    page = (f'<script type="module" src="{prefix}/assets/index.js"></script>'
+            '<link rel="stylesheet" href="https://fonts.example/x.css">')
+    with pytest.raises(build_site.BuildError, match="fonts.example"):
+        build_site.make_offline(page, LESSON, prefix, "../_marimo", tmp_path)
+    rewritten = build_site.make_offline(page.split("<link")[0], LESSON, prefix, "../_marimo", tmp_path)
+    assert rewritten == '<script type="module" src="../_marimo/assets/index.js"></script>'
+    with pytest.raises(build_site.BuildError, match="_marimo/assets/gone.js"):
+        gone = f'<script src="{prefix}/assets/gone.js"></script>'
+        build_site.make_offline(gone, LESSON, prefix, "../_marimo", tmp_path)
+
+
+def test_the_cdn_prefix_matches_what_marimo_writes():
+    import marimo._templates as templates  # the function the rewrite mirrors
+
+    assert build_site.marimo_cdn_prefix() == templates.get_default_asset_url()
+
+
+def test_normalise_renumbers_random_ids_consistently():
+    a, b = "0f2b3c4d-1111-2222-3333-444455556666", "9e8d7c6b-aaaa-bbbb-cccc-ddddeeeeffff"
+    page = f"random-id='{a}' x random-id=&#x27;{b}&#x27; y {a} /home/me/proj/nb.py"
+    assert build_site.normalise(page, [("/home/me/proj", ".")]) == (
+        "random-id='00000000-0000-0000-0000-000000000001' x "
+        "random-id=&#x27;00000000-0000-0000-0000-000000000002&#x27; y "
+        "00000000-0000-0000-0000-000000000001 ./nb.py"
+    )
+
+
+def test_wheel_check_fails_when_a_module_is_missing(tmp_path):
+    project = make_project(tmp_path / "p", {})
+    wheels = tmp_path / "live" / "public" / "wheels"
+    wheels.mkdir(parents=True)
+    with zipfile.ZipFile(wheels / "tinypkg-0.0.0+marimo.abc-py3-none-any.whl", "w") as wheel:
+        wheel.writestr("tinypkg/__init__.py", TINYPKG["__init__.py"])
+    needed = {"tinypkg": {"tinypkg/__init__.py", "tinypkg/core.py"}}
+    lesson = build_site.Lesson(Path("01_x.py"), "X", "x", needed)
+    with pytest.raises(build_site.BuildError, match="lacks tinypkg/core.py"):
+        build_site.check_wheels(lesson, project, tmp_path / "live")
+    lesson.local_files = {"tinypkg": {"tinypkg/__init__.py"}}
+    build_site.check_wheels(lesson, project, tmp_path / "live")
+
+
+@pytest.mark.parametrize(("markdown", "summary"), [
+    ("# T\n\nFirst one. Second.", "First one."),
+    ("# T\n\n## Sub\n\n> quote\n\n1. item\n\n$$x$$\n\n**Bold** start, i.e. prose! More.",
+     "Bold start, i.e. prose!"),
+    ("# T\n\nA [link](http://x) and `code` and $\\eta$ here", "A link and code and \\eta here"),
+    ("# T\n\n/// admonition\nnot this\n///\n\nThis one.", "This one."),
+])
+def test_summary_is_the_first_prose_sentence_after_the_title(tmp_path, markdown, summary):
+    notebook = tmp_path / "01_x.py"
+    notebook.write_text(
+        f"import marimo\napp = marimo.App()\n\n@app.cell\ndef _(mo):\n    mo.md(r'''{markdown}''')\n"
+    )
+    assert build_site.title_and_summary(notebook) == ("T", summary)
