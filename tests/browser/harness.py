@@ -262,6 +262,12 @@ def canvas_hashes(page: Page) -> list[str]:
     return page.evaluate(_CANVAS_JS)
 
 
+def wait_for_canvases(page: Page, count: int = 1, timeout: float = 20_000) -> list[str]:
+    """Wait until at least ``count`` canvases exist (Vega draws after marimo goes idle)."""
+    page.wait_for_function(f"() => ({_CANVAS_JS})().length >= {int(count)}", timeout=timeout)
+    return canvas_hashes(page)
+
+
 def wait_for_canvas_change(page: Page, before: list[str], timeout: float = 10_000) -> list[str]:
     """Wait until the canvas hashes differ from ``before``; return the new ones."""
     page.wait_for_function(f"(before) => JSON.stringify(({_CANVAS_JS})()) !== JSON.stringify(before)",

@@ -4,8 +4,10 @@ import textwrap
 
 import pytest
 
-from harness import (canvas_hashes, dropdown, lesson_notebooks, open_lesson, page_errors,
-                     record, slider, wait_for_canvas_change, wait_for_idle)
+from harness import (
+    canvas_hashes, dropdown, lesson_notebooks, open_lesson, page_errors, record, slider,
+    wait_for_canvas_change, wait_for_canvases, wait_for_idle,
+)
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = lesson_notebooks()
@@ -113,7 +115,7 @@ def test_helpers_drive_widgets_and_charts(page, marimo_app, tmp_path):
     """slider(), dropdown() and the canvas helpers work on a real Altair chart."""
     with marimo_app(write_notebook(tmp_path / "widgets.py", WIDGETS)) as url:
         open_lesson(page, url)
-        before = canvas_hashes(page)
+        before = wait_for_canvases(page, 1)
         assert len(before) == 1
         slider(page, "number of bars").focus()
         page.keyboard.press("End")
