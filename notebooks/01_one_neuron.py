@@ -1,3 +1,8 @@
+# /// script
+# [tool.marimo.opengraph]
+# title = "One neuron"
+# description = "A weighted sum and a sigmoid draw one straight line: enough for AND and OR, never for XOR."
+# ///
 import marimo
 
 __generated_with = "0.25.2"

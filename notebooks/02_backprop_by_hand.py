@@ -1,3 +1,8 @@
+# /// script
+# [tool.marimo.opengraph]
+# title = "Backpropagation by hand"
+# description = "The 2-2-1 XOR net's nine numbers through one training step, every number with its formula."
+# ///
 import marimo
 
 __generated_with = "0.25.2"

@@ -1,3 +1,8 @@
+# /// script
+# [tool.marimo.opengraph]
+# title = "Checking backpropagation"
+# description = "Finite differences referee the backward pass and catch a classic derivative bug."
+# ///
 import marimo
 
 __generated_with = "0.25.2"
