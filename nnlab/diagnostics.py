@@ -3,7 +3,8 @@
 A sigmoid or tanh unit is *saturated* on a sample when its output sits within ``margin`` of
 a bound (sigmoid near 0 or 1, tanh near -1 or 1): its slope there is almost 0, so almost no
 gradient flows through it. A ReLU unit is *dead* when its pre-activation is <= 0 on every
-sample: its slope is 0 everywhere and it can never recover by gradient descent.
+sample: its slope is 0 everywhere, so no gradient reaches its weights. In the first hidden
+layer that is final; a deeper unit can come back to life when the layers below it change.
 A unit is flagged when it is saturated on at least ``share`` of the samples.
 """
 
