@@ -9,6 +9,7 @@ from . import datasets, diagnostics, gradcheck, runio, xor9
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
 from .init import METHODS as INIT_METHODS, Init, init_params
 from .losses import LOSSES, PAIRINGS, get_loss
+from .many import ManyRuns, SweepResult, sweep, train_many
 from .network import (
     Backprop, Network, Params, Trace, accuracy, backprop, forward, forward_trace, gradients,
     loss_value, predicted_labels,
@@ -22,4 +23,5 @@ __all__ = [
     "OPTIMIZERS", "PAIRINGS", "Backprop", "Init", "Network", "Params", "Run", "Trace",
     "accuracy", "backprop", "forward", "forward_trace", "get_activation", "get_loss",
     "gradients", "init_params", "loss_value", "predicted_labels", "train",
+    "ManyRuns", "SweepResult", "sweep", "train_many",
 ]

@@ -40,6 +40,25 @@ def _number(value, field) -> float:
         raise ValueError(f"{field} must be a number; got {value!r}")
 
 
+def check_optimizer(name: str, learning_rate, *, l2=0.0, momentum=0.9, beta1=0.9,
+                    beta2=0.999) -> tuple[float, float]:
+    """Validate an optimiser's settings; return ``(learning_rate, l2)`` as floats.
+
+    Separate from ``make_optimizer`` so a trainer that never builds one (the tiny-net path
+    updates its own Python floats) still rejects the same bad settings.
+    """
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}")
+    lr = check_learning_rate(learning_rate)
+    l2 = _number(l2, "l2")
+    if not (math.isfinite(l2) and l2 >= 0):
+        raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
+    for field, value in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2)):
+        if not 0 <= _number(value, field) < 1:
+            raise ValueError(f"{field} must lie in [0, 1); got {value!r}")
+    return lr, l2
+
+
 def make_optimizer(
     name: str,
     learning_rate: float,
@@ -54,15 +73,8 @@ def make_optimizer(
     dtype=np.float64,
 ) -> Step:
     """An in-place update ``step(theta, grad)`` for a flat vector of ``size`` parameters."""
-    if name not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}")
-    lr = check_learning_rate(learning_rate)
-    l2 = _number(l2, "l2")
-    if not (math.isfinite(l2) and l2 >= 0):
-        raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
-    for field, value in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2)):
-        if not 0 <= _number(value, field) < 1:
-            raise ValueError(f"{field} must lie in [0, 1); got {value!r}")
+    lr, l2 = check_optimizer(name, learning_rate, l2=l2, momentum=momentum, beta1=beta1,
+                             beta2=beta2)
     scratch = np.empty(size, dtype)
     decay = None
     if l2 > 0:
@@ -79,8 +91,8 @@ def make_optimizer(
 
         def step(theta, grad):
             add_decay(theta, grad)
-            np.multiply(grad, lr_, out=grad)
-            np.subtract(theta, grad, out=theta)
+            np.multiply(grad, lr_, grad)  # positional out: cheaper to parse than out=
+            np.subtract(theta, grad, theta)
 
     elif name == "momentum":
         velocity = np.zeros(size, dtype)
@@ -101,16 +113,16 @@ def make_optimizer(
             add_decay(theta, grad)
             t[0] += 1
             np.multiply(m, beta1, out=m)
-            m += (1 - beta1) * grad
+            np.add(m, (1 - beta1) * grad, out=m)  # (m += ... would make m a local name)
             np.multiply(v, beta2, out=v)
-            v += (1 - beta2) * grad * grad
+            np.add(v, (1 - beta2) * grad * grad, out=v)
             m_hat_scale = lr / (1 - beta1 ** t[0])
             v_hat_scale = 1 / (1 - beta2 ** t[0])
             np.multiply(v, v_hat_scale, out=scratch)
             np.sqrt(scratch, out=scratch)
-            scratch += eps
+            np.add(scratch, eps, out=scratch)
             np.divide(m, scratch, out=scratch)
-            scratch *= m_hat_scale
+            np.multiply(scratch, m_hat_scale, out=scratch)
             np.subtract(theta, scratch, out=theta)
 
     return step

@@ -12,17 +12,18 @@ time, in data order).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 
-from .engine import FlatParams, Kernel
+from .engine import FlatParams, Kernel, copyto, dot, one_blas_thread, tiny_program, tiny_supported
 from .init import Init
 from .losses import get_loss
 from .network import Network, Params, accuracy, forward_trace, predicted_labels
-from .optim import check_learning_rate, make_optimizer
+from .optim import check_optimizer, make_optimizer
 
 MODES = ("full", "minibatch", "online")
 # Divergence: a loss this many times above the first epoch's, or parameters whose norm grew
@@ -31,6 +32,15 @@ LOSS_EXPLODE_FACTOR = 1e6
 PARAM_EXPLODE_FACTOR = 1e3
 # Keep every epoch's outputs when they fit in this many numbers (the XOR lessons replay them).
 OUTPUT_HISTORY_LIMIT = 2_000_000
+# Longer runs keep only each epoch's accuracy, worked out from blocks of about this many outputs.
+OUTPUT_BLOCK = 65_536
+# When the tiny-net path (plain Python, engine.tiny_program) is used instead of NumPy: up to
+# this many parameters x samples for a full batch, this many parameters for online updates.
+# Measured crossovers (python benchmarks/run.py --crossover): a full-batch NumPy epoch costs
+# ~25 us however small the net, Python ~0.2 us per parameter and sample, so they meet near
+# 130-150; an online NumPy update costs ~25 us per sample, Python meets it near 250 parameters.
+TINY_FULL_WORK = 128
+TINY_ONLINE_PARAMS = 200
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +63,7 @@ class Run:
     diverged_at: int | None = None  # first epoch that blew up (it is not in loss)
     stopped: str = "epochs"  # "epochs", "threshold" or "diverged"
     attempts: tuple["Run", ...] = ()  # every attempt when retries were allowed (this one last)
+    engine: str = "numpy"  # "tiny" (plain-Python program) or "numpy": same numbers either way
 
     @property
     def epochs(self) -> int:
@@ -101,19 +112,27 @@ def train(
     Y_test=None,
     snapshot_epochs: Sequence[int] = (),
     track_gradients: bool = False,
+    dtype=np.float64,
 ) -> Run:
     """Train ``network`` from ``params`` (a list of (W, b), or an ``Init`` to draw them).
 
     With ``retries=N`` and a ``threshold``, a run that never reaches the threshold is
     repeated from freshly drawn weights, up to N more times; every attempt is kept in
-    ``run.attempts``.
+    ``run.attempts``. ``dtype=np.float32`` trades ~7 digits for speed on larger nets
+    (recorded numbers stay float64).
+
+    Tiny problems (a few parameters x samples, sgd, full or online) run as straight-line
+    Python (``engine.tiny_program``); everything else through the NumPy ``engine.Kernel``.
+    Both compute the same formulas; ``run.engine`` says which one ran.
     """
     loss_fn = get_loss(loss, network.output)
     X = network.check_inputs(X)
     Y = network.check_targets(Y, len(X), loss)
     if len(X) == 0:
         raise ValueError("X: training data has no rows")
-    check_learning_rate(learning_rate)
+    check_optimizer(optimizer, learning_rate, l2=l2, momentum=momentum)
+    if np.dtype(dtype) not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
     epochs = _check_int(epochs, "epochs", 1)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
@@ -135,17 +154,18 @@ def train(
         loss=loss, learning_rate=float(learning_rate), epochs=epochs, mode=mode,
         batch_size=batch_size, shuffle_seed=shuffle_seed, optimizer=optimizer,
         momentum=momentum, l2=l2, threshold=threshold, stop_at_threshold=stop_at_threshold,
-        retries=retries,
+        retries=retries, dtype=np.dtype(dtype).name,
     )
     attempts = []
-    for attempt in range(retries + 1):
-        start = params.draw(network, attempt) if isinstance(params, Init) else params
-        start = network.check_params(start)
-        run = _train_once(network, start, X, Y, loss_fn, test, settings, snapshot_epochs,
-                          track_gradients)
-        attempts.append(run)
-        if threshold is None or run.converged:
-            break
+    with one_blas_thread():
+        for attempt in range(retries + 1):
+            start = params.draw(network, attempt) if isinstance(params, Init) else params
+            start = network.check_params(start)
+            run = _train_once(network, start, X, Y, loss_fn, test, settings, snapshot_epochs,
+                              track_gradients)
+            attempts.append(run)
+            if threshold is None or run.converged:
+                break
     if len(attempts) > 1 or retries:
         run = _replace(attempts[-1], attempts=tuple(attempts))
     return run
@@ -156,6 +176,269 @@ def _replace(run: Run, **changes) -> Run:
     return replace(run, **changes)
 
 
+def _train_once(network, start, X, Y, loss_fn, test, settings, snapshot_epochs, track_gradients):
+    log = _OutputLog(settings["epochs"], Y)
+    flat = FlatParams(network, start, np.dtype(settings["dtype"]))
+    if _tiny_fits(network, loss_fn.name, len(X), settings, test, track_gradients):
+        stepper = _TinyStepper(network, flat, X, Y, settings, log)
+    else:
+        stepper = _NumpyStepper(network, flat, X, Y, loss_fn, settings, log, test,
+                                track_gradients)
+    loop = _drive(stepper, settings, snapshot_epochs)
+    trained = loop["trained"]
+    outputs, accs = log.result(trained)
+    return Run(
+        network=network, loss_name=loss_fn.name, loss=loop["losses"], accuracy=accs,
+        params=loop["final"], initial_params=start, settings=settings,
+        test_loss=stepper.history("test_loss", trained),
+        test_accuracy=stepper.history("test_accuracy", trained),
+        snapshots=loop["snapshots"], outputs=outputs,
+        grad_norms=stepper.history("grad_norms", trained),
+        converged_at=loop["converged_at"], diverged_at=loop["diverged_at"],
+        stopped=loop["stopped"], engine=stepper.engine,
+    )
+
+
+def _tiny_fits(network, loss, n, settings, test, track_gradients) -> bool:
+    """Whether this run is small and plain enough for the plain-Python tiny-net program."""
+    mode = settings["mode"]
+    small = (network.n_params * n <= TINY_FULL_WORK if mode == "full"
+             else mode == "online" and network.n_params <= TINY_ONLINE_PARAMS)
+    return (small and settings["optimizer"] == "sgd" and settings["l2"] == 0
+            and settings["dtype"] == "float64" and test is None and not track_gradients
+            and tiny_supported(network, loss))
+
+
+def _drive(stepper, settings, snapshot_epochs) -> dict:
+    """The epoch loop both engines share: divergence, snapshots, the threshold and stopping.
+
+    A stepper trains one epoch (``epoch(limit) -> (mean loss, ok)``) and can ``save`` and
+    ``restore`` its parameters, so a run that blows up ends on the last sane ones.
+    """
+    epochs, threshold = settings["epochs"], settings["threshold"]
+    stop_at = settings["stop_at_threshold"]
+    wanted, snapshots, losses = set(snapshot_epochs), {}, []
+    loss_limit = math.inf
+    size_limit = (PARAM_EXPLODE_FACTOR * max(1.0, math.sqrt(stepper.norm2()))) ** 2
+    converged_at = diverged_at = None
+    stopped, trained = "epochs", epochs
+    backup = previous = None  # parameters at the start of this epoch and of the one before
+    with np.errstate(all="ignore"):  # divergence is detected and reported, not warned about
+        for epoch in range(epochs):
+            previous, backup = backup, stepper.save(previous)
+            if not stepper.norm2() <= size_limit:
+                diverged_at = epoch
+                break
+            if epoch in wanted:
+                snapshots[epoch] = stepper.params()
+            value, ok = stepper.epoch(loss_limit)
+            if not (ok and value <= loss_limit):
+                diverged_at = epoch
+                break
+            losses.append(value)
+            if epoch == 0:
+                loss_limit = LOSS_EXPLODE_FACTOR * (value + 1.0)
+            if threshold is not None and converged_at is None and value < threshold:
+                converged_at = epoch
+                if stop_at:
+                    stopped, trained = "threshold", epoch + 1
+                    break
+    stepper.flush()
+    if diverged_at is not None:
+        # Keep the parameters of the last sane epoch, so run.loss[-1] is their loss.
+        stopped, trained = "diverged", diverged_at
+        stepper.restore(previous if diverged_at else backup)
+    final = stepper.params()
+    if epochs in wanted or stopped == "threshold":
+        snapshots[trained] = final
+    return dict(losses=np.array(losses, dtype=np.float64), trained=trained, final=final,
+                snapshots=snapshots, converged_at=converged_at, diverged_at=diverged_at,
+                stopped=stopped)
+
+
+class _OutputLog:
+    """Every epoch's training outputs (n, k), or, for long runs, only each epoch's accuracy.
+
+    Engines hand over outputs in blocks of epochs; accuracy is worked out a block at a time
+    (one vectorised call instead of a few per epoch).
+    """
+
+    def __init__(self, epochs: int, Y: np.ndarray):
+        n, k = Y.shape
+        self.keep = epochs * n * k <= OUTPUT_HISTORY_LIMIT
+        self.block = max(1, min(epochs, OUTPUT_BLOCK // (n * k)))  # epochs per block
+        self.shape = (n, k)
+        self.labels = predicted_labels(Y)
+        self.blocks, self.accuracy = [], []
+
+    def add(self, outputs: np.ndarray) -> None:
+        """Outputs of consecutive epochs, shape (epochs, n, k)."""
+        self.accuracy.append(np.mean(predicted_labels(outputs) == self.labels, axis=1))
+        if self.keep:
+            self.blocks.append(np.array(outputs, dtype=np.float64))
+
+    def result(self, trained: int):
+        accuracy = np.concatenate(self.accuracy)[:trained] if self.accuracy else np.empty(0)
+        if not self.keep:
+            return None, accuracy
+        outputs = np.concatenate(self.blocks) if self.blocks else np.empty((0,) + self.shape)
+        return outputs[:trained], accuracy
+
+
+class _TinyStepper:
+    """Epochs of the compiled plain-Python program, on a tuple of Python floats."""
+
+    engine = "tiny"
+
+    def __init__(self, network, flat, X, Y, settings, log):
+        mode, loss = settings["mode"], settings["loss"]
+        program = tiny_program(network, loss, mode)
+        self.run_epoch = program.epoch
+        self.flat, self.log, self.n, self.shape = flat, log, len(X), Y.shape
+        self.theta = tuple(flat.theta.tolist())
+        self._norm2 = float(np.vdot(flat.theta, flat.theta))
+        self.data = tuple(map(tuple, np.hstack([X, Y]).tolist()))
+        # The program takes one step size: learning rate x dL/da factor, / n for a full batch.
+        per = self.n if mode == "full" else 1
+        self.scale = settings["learning_rate"] * (program.loss_factor / per)
+        self.pending, self.cap = [], log.block * Y.size
+
+    def epoch(self, limit):
+        total, ok, outputs, self.theta, self._norm2 = self.run_epoch(
+            self.theta, self.data, self.scale, limit)
+        self.pending += outputs
+        if len(self.pending) >= self.cap:
+            self.flush()
+        return total / self.n, ok
+
+    def norm2(self) -> float:
+        return self._norm2
+
+    def save(self, into):
+        return self.theta, self._norm2  # a tuple is immutable: keeping it is the copy
+
+    def restore(self, saved) -> None:
+        self.theta, self._norm2 = saved
+
+    def params(self) -> Params:
+        self.flat.theta[:] = self.theta
+        return self.flat.to_params()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.log.add(np.array(self.pending).reshape((-1,) + self.shape))
+            self.pending = []
+
+    def history(self, name, trained):
+        return None
+
+
+class _NumpyStepper:
+    """Epochs of the NumPy kernel on the flat parameter vector, any mode and optimiser."""
+
+    engine = "numpy"
+
+    def __init__(self, network, flat, X, Y, loss_fn, settings, log, test, track_gradients):
+        dtype = flat.theta.dtype
+        self.network, self.flat, self.loss_fn, self.log = network, flat, loss_fn, log
+        self.X, self.Y, self.settings = X, Y, settings
+        self.theta = flat.theta
+        self.grad = np.empty_like(self.theta)
+        self.grad_blocks = flat.views(self.grad)
+        step = make_optimizer(settings["optimizer"], settings["learning_rate"], self.theta.size,
+                              l2=settings["l2"], weight_mask=flat.weight_mask(),
+                              momentum=settings["momentum"], dtype=dtype)
+        self.update = functools.partial(step, self.theta, self.grad)
+        self.rng = np.random.default_rng(settings["shuffle_seed"])
+        self.kernels: dict[int, Kernel] = {}
+        self.buffer = np.empty((log.block,) + Y.shape)
+        self.rows, self.row = list(self.buffer), 0
+        self.test, self.track = test, track_gradients
+        self.records = {"test_loss": [], "test_accuracy": [], "grad_norms": []}
+        if settings["mode"] == "full" and test is None and not track_gradients:
+            # The hot loop: one batch, no per-epoch branching. Plain gradient descent has the
+            # kernel scale its gradients by the learning rate, so the update is one call.
+            plain = settings["optimizer"] == "sgd" and settings["l2"] == 0
+            if plain and loss_fn.name != "softmax_ce":
+                self.kernels[len(X)] = Kernel(network, loss_fn, flat, len(X), dtype,
+                                              grad_scale=settings["learning_rate"])
+                self.update = functools.partial(np.subtract, self.theta, self.grad, self.theta)
+            self.kern = self._kernel(len(X))
+            self.kern.load(X, Y)
+            self.out = self.kern.output
+            self.epoch = self._full_epoch
+
+    def _kernel(self, size) -> Kernel:
+        if size not in self.kernels:
+            self.kernels[size] = Kernel(self.network, self.loss_fn, self.flat, size,
+                                        self.theta.dtype)
+        return self.kernels[size]
+
+    def _full_epoch(self, limit):
+        value = self.kern.step(self.grad_blocks)
+        copyto(self.rows[self.row], self.out)
+        self.row += 1
+        if self.row == len(self.rows):
+            self.flush()
+        self.update()
+        return value, True
+
+    def epoch(self, limit):
+        if self.test:
+            loss, acc = _evaluate(self.network, self.flat.to_params(), self.test, self.loss_fn)
+            self.records["test_loss"].append(loss)
+            self.records["test_accuracy"].append(acc)
+        n = len(self.X)
+        row, total, ok = self.rows[self.row], 0.0, True
+        for rows in _batches(self.settings["mode"], n, self.settings["batch_size"], self.rng):
+            kern = self._kernel(n if rows is None else len(rows))
+            if rows is None:
+                kern.load(self.X, self.Y)
+                rows = slice(None)
+            else:
+                kern.load(self.X[rows], self.Y[rows])
+            value = kern.step(self.grad_blocks)
+            total += value * kern.n
+            row[rows] = kern.output
+            if self.track:
+                norms = [np.linalg.norm(g[:-1]) for g in self.grad_blocks]
+            if not value <= limit:
+                ok = False  # the epoch diverged: its remaining batches do not matter
+                break
+            self.update()
+        if self.track:
+            self.records["grad_norms"].append(norms)
+        self.row += 1
+        if self.row == len(self.rows):
+            self.flush()
+        return total / n, ok
+
+    def norm2(self) -> float:
+        return float(dot(self.theta, self.theta))
+
+    def save(self, into):
+        if into is None:
+            into = np.empty_like(self.theta)
+        copyto(into, self.theta)
+        return into
+
+    def restore(self, saved) -> None:
+        np.copyto(self.theta, saved)
+
+    def params(self) -> Params:
+        return self.flat.to_params()
+
+    def flush(self) -> None:
+        if self.row:
+            self.log.add(self.buffer[:self.row])
+            self.row = 0
+
+    def history(self, name, trained):
+        if name.startswith("test") and self.test is None or name == "grad_norms" and not self.track:
+            return None
+        return np.array(self.records[name], dtype=np.float64)[:trained]
+
+
 def _batches(mode, n, batch_size, rng):
     """Index arrays (or None for all rows) of one epoch's batches, in update order."""
     if mode == "full":
@@ -164,116 +447,6 @@ def _batches(mode, n, batch_size, rng):
         return [np.array([i]) for i in range(n)]
     order = rng.permutation(n)
     return [order[i:i + batch_size] for i in range(0, n, batch_size)]
-
-
-def _train_once(network, start, X, Y, loss_fn, test, settings, snapshot_epochs, track_gradients):
-    epochs, mode = settings["epochs"], settings["mode"]
-    threshold, stop_at = settings["threshold"], settings["stop_at_threshold"]
-    flat = FlatParams(network, start)
-    theta = flat.theta
-    grad = np.empty_like(theta)
-    grad_blocks = flat.views(grad)
-    # Parameters at the start of this epoch and of the one before: a diverging run keeps
-    # the last sane ones.
-    backup, previous = theta.copy(), theta.copy()
-    step = make_optimizer(settings["optimizer"], settings["learning_rate"], theta.size,
-                          l2=settings["l2"], weight_mask=flat.weight_mask(),
-                          momentum=settings["momentum"])
-    rng = np.random.default_rng(settings["shuffle_seed"])
-    kernels: dict[int, Kernel] = {}
-
-    def kernel_for(rows):
-        size = len(X) if rows is None else len(rows)
-        if size not in kernels:
-            kernels[size] = Kernel(network, loss_fn, flat, size)
-        kern = kernels[size]
-        if rows is None:
-            if not getattr(kern, "loaded_all", False):
-                kern.load(X, Y)
-                kern.loaded_all = True
-        else:
-            kern.load(X[rows], Y[rows])
-        return kern
-
-    n, k = Y.shape
-    keep_outputs = epochs * n * k <= OUTPUT_HISTORY_LIMIT
-    outputs = np.empty((epochs, n, k)) if keep_outputs else None
-    losses = np.empty(epochs)
-    accs = np.empty(epochs)
-    labels = predicted_labels(Y)
-    test_losses = np.empty(epochs) if test else None
-    test_accs = np.empty(epochs) if test else None
-    norms = np.empty((epochs, network.n_layers)) if track_gradients else None
-    snapshots, wanted = {}, set(snapshot_epochs)
-    loss_limit = math.inf
-    size_limit = (PARAM_EXPLODE_FACTOR * max(1.0, float(np.linalg.norm(theta)))) ** 2
-    converged_at = diverged_at = None
-    stopped = "epochs"
-    trained = epochs
-
-    with np.errstate(all="ignore"):  # divergence is detected and reported, not warned about
-        for epoch in range(epochs):
-            backup, previous = previous, backup
-            np.copyto(backup, theta)
-            if not np.vdot(theta, theta) <= size_limit:
-                diverged_at = epoch
-                break
-            if epoch in wanted:
-                snapshots[epoch] = flat.to_params()
-            if test:
-                test_losses[epoch], test_accs[epoch] = _evaluate(network, flat.to_params(), test, loss_fn)
-            total = 0.0
-            correct = 0
-            for rows in _batches(mode, n, settings["batch_size"], rng):
-                kern = kernel_for(rows)
-                value = kern.step(grad_blocks)
-                total += value * kern.n
-                if keep_outputs:
-                    if rows is None:
-                        np.copyto(outputs[epoch], kern.output)
-                    else:
-                        outputs[epoch, rows] = kern.output
-                else:
-                    target = labels if rows is None else labels[rows]
-                    correct += int(np.count_nonzero(predicted_labels(kern.output) == target))
-                if track_gradients:
-                    norms[epoch] = [np.linalg.norm(g[:-1]) for g in grad_blocks]
-                if not value <= loss_limit:
-                    break
-                step(theta, grad)
-            value = total / n
-            if not value <= loss_limit:
-                diverged_at = epoch
-                break
-            losses[epoch] = value
-            if not keep_outputs:
-                accs[epoch] = correct / n
-            if epoch == 0:
-                loss_limit = LOSS_EXPLODE_FACTOR * (value + 1.0)
-            if threshold is not None and converged_at is None and value < threshold:
-                converged_at = epoch
-                if stop_at:
-                    stopped, trained = "threshold", epoch + 1
-                    break
-    if diverged_at is not None:
-        # Keep the parameters of the last sane epoch, so run.loss[-1] is their loss.
-        stopped, trained = "diverged", diverged_at
-        np.copyto(theta, previous if diverged_at else backup)
-    if keep_outputs:
-        outputs = outputs[:trained]
-        accs[:trained] = np.mean(predicted_labels(outputs) == labels, axis=1)
-    final = flat.to_params()
-    if epochs in wanted or stopped == "threshold":
-        snapshots[trained] = final
-    return Run(
-        network=network, loss_name=loss_fn.name, loss=losses[:trained].copy(),
-        accuracy=accs[:trained].copy(), params=final, initial_params=start, settings=settings,
-        test_loss=None if test is None else test_losses[:trained].copy(),
-        test_accuracy=None if test is None else test_accs[:trained].copy(),
-        snapshots=snapshots, outputs=outputs,
-        grad_norms=None if norms is None else norms[:trained].copy(),
-        converged_at=converged_at, diverged_at=diverged_at, stopped=stopped,
-    )
 
 
 def _evaluate(network, params, data, loss_fn):

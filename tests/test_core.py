@@ -213,3 +213,35 @@ def test_nine_numbers_refuse_non_finite_values_and_never_overflow():
         Nine(0, 0, 0, 0, float("inf"), 0, 0, 0, 0)
     huge = Nine(800.0, 800.0, 0, -800.0, -800.0, 0, 1, 1, 0)
     assert huge.outputs() == pytest.approx(forward(XOR, huge.to_params(), X).ravel(), abs=1e-12)
+
+
+@pytest.mark.parametrize("optimizer,lr", [("sgd", 2.0), ("momentum", 0.5), ("adam", 0.05)])
+@pytest.mark.parametrize("l2", [0.0, 1e-4])
+def test_every_optimizer_learns_xor(optimizer, lr, l2):
+    run = train(XOR, TABLE_PARAMS, X, Y, loss="bce", learning_rate=lr, epochs=3000,
+                optimizer=optimizer, l2=l2)
+    assert run.loss[-1] < 0.1 * run.loss[0] and run.accuracy[-1] == 1.0
+
+
+def test_adam_matches_its_textbook_update():
+    """Two Adam steps by hand (bias-corrected moments) equal train()'s parameters."""
+    lr, b1, b2, eps = 0.1, 0.9, 0.999, 1e-8
+    theta = [np.r_[W.ravel(), b] for W, b in TABLE_PARAMS]
+    params = [(W.copy(), b.copy()) for W, b in TABLE_PARAMS]
+    m = [np.zeros_like(t) for t in theta]
+    v = [np.zeros_like(t) for t in theta]
+    for t in (1, 2):
+        _, grads = gradients(XOR, params, X, Y, "bce")
+        for i, (dW, db) in enumerate(grads):
+            g = np.r_[dW.ravel(), db]
+            m[i] = b1 * m[i] + (1 - b1) * g
+            v[i] = b2 * v[i] + (1 - b2) * g * g
+            step = lr * (m[i] / (1 - b1**t)) / (np.sqrt(v[i] / (1 - b2**t)) + eps)
+            theta[i] = theta[i] - step
+            W, b = params[i]
+            params[i] = (theta[i][: W.size].reshape(W.shape), theta[i][W.size:])
+    run = train(XOR, TABLE_PARAMS, X, Y, loss="bce", learning_rate=lr, epochs=2,
+                optimizer="adam")
+    for (W, b), (W2, b2) in zip(run.params, params):
+        np.testing.assert_allclose(W, W2, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(b, b2, rtol=0, atol=1e-12)

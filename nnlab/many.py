@@ -1,0 +1,534 @@
+"""Many small networks trained at once: ``train_many`` and the convergence ``sweep`` on top of it.
+
+Lessons ask questions like "how often does XOR training get stuck, and does that depend on
+the learning rate or the initial weight range?". Answering takes thousands of runs. Each
+tiny run is pure call overhead, so instead K nets of one architecture train side by side in
+the same NumPy calls: net k is the LAST index of every array (the nets' numbers sit next to
+each other in memory, so every call is one long, vectorised loop; with the nets on the first
+axis the same work measured 11x slower). The data are shared, so the first layer of all nets
+is a single matrix product.
+
+Shapes (K nets, n samples):
+    theta      (P, K)         all parameters, net k in column k, each column laid out like
+                              ``engine.FlatParams`` (per layer a [W; b] block, row-major)
+    z, a, d    (units, n, K)  pre-activations, activations and dL/dz of a layer
+    loss       (epochs, K)    the numbers ``train`` records, one column per net
+
+Every net does exactly what ``train(..., mode="full", optimizer="sgd")`` would do from
+``Init(method, seed, ...).draw(network)``; tests check that net by net.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .engine import _SLOPE_FROM_A, _backprop_call, _forward_call, one_blas_thread
+from .init import Init
+from .losses import get_loss
+from .network import Network, Params
+from .train import LOSS_EXPLODE_FACTOR, PARAM_EXPLODE_FACTOR
+
+MANY_LOSSES = ("mse", "half_mse", "bce")
+# Epochs between the checks of convergence and of divergence (their rows are kept for a block).
+BLOCK = 64
+
+
+@dataclass(frozen=True, eq=False)
+class ManyRuns:
+    """K nets of one architecture trained side by side; every per-net array ends in K."""
+
+    network: Network
+    loss_name: str
+    seeds: np.ndarray  # (K,) weight seed of each net
+    learning_rate: np.ndarray  # (K,)
+    weight_range: np.ndarray  # (K, 2) (NaN for init methods without a range)
+    bias_range: np.ndarray  # (K, 2)
+    loss: np.ndarray | None  # (epochs, K) loss before each epoch's update; None if not recorded
+    final_loss: np.ndarray  # (K,) the last recorded loss, like run.loss[-1]
+    theta: np.ndarray  # (P, K) final parameters, float64
+    converged_at: np.ndarray  # (K,) first epoch with loss < threshold, -1 if never
+    solved: np.ndarray  # (K,) every output on the correct side of 0.5 at the end (not diverged)
+    diverged: np.ndarray  # (K,) the loss or the weights blew up (see train's rules)
+    diverged_at: np.ndarray  # (K,) first epoch seen blown up, -1 if never
+    threshold: float | None
+    epochs: int
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def K(self) -> int:
+        return len(self.seeds)
+
+    @property
+    def converged(self) -> np.ndarray:
+        return self.converged_at >= 0
+
+    @property
+    def params(self) -> Params:
+        """Final parameters of all nets: per layer ``(W (K, fan_in, fan_out), b (K, fan_out))``."""
+        out, start = [], 0
+        for m, o in zip(self.network.sizes[:-1], self.network.sizes[1:]):
+            block = self.theta[start:start + (m + 1) * o].reshape(m + 1, o, -1)
+            out.append((np.moveaxis(block[:-1], -1, 0).copy(), block[-1].T.copy()))
+            start += (m + 1) * o
+        return out
+
+    def params_of(self, k: int) -> Params:
+        """Final parameters of net ``k`` as the usual list of (W, b)."""
+        return [(W[k], b[k]) for W, b in self.params]
+
+
+def train_many(
+    network: Network,
+    X,
+    Y,
+    *,
+    seeds,
+    loss: str = "mse",
+    learning_rate=0.5,
+    epochs: int = 1000,
+    init: str | Init = "uniform",
+    weight_range=None,
+    bias_range=None,
+    threshold: float | None = None,
+    dtype=np.float32,
+    record_loss: bool = True,
+) -> ManyRuns:
+    """Train one net per seed, all at once, full batch with plain gradient descent.
+
+    ``learning_rate``, ``weight_range`` and ``bias_range`` are one value for all nets or one
+    per net (arrays of shape (K,), (K, 2), (K, 2)). ``init`` is a method name or an ``Init``
+    whose method, ranges and std are used (its seed is replaced by each net's seed), so net k
+    starts from exactly ``Init(method, seeds[k], ...).draw(network)``.
+
+    float32 (the default) is several times faster and gives the same verdicts on XOR-sized
+    problems; in float64 every net matches ``train`` (tests hold them to 1e-9). Without
+    ``record_loss`` only ``final_loss`` and ``converged_at`` are kept, so memory does not grow
+    with epochs x nets.
+    """
+    get_loss(loss, network.output)
+    if loss not in MANY_LOSSES or network.output == "softmax":
+        raise ValueError(f"train_many: loss must be one of {', '.join(MANY_LOSSES)} with a "
+                         f"sigmoid or identity output; got {loss!r} with {network.output}")
+    X = network.check_inputs(X)
+    Y = network.check_targets(Y, len(X), loss)
+    seeds = _seeds(seeds)
+    K = len(seeds)
+    epochs = _whole(epochs, "epochs")
+    if threshold is not None and not (isinstance(threshold, (int, float)) and threshold > 0):
+        raise ValueError(f"threshold must be a positive number or None; got {threshold!r}")
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64; got {dtype}")
+    lr = _per_net(learning_rate, K, "learning_rate")
+    if not (np.isfinite(lr).all() and (lr > 0).all()):
+        raise ValueError("learning_rate must be positive and finite for every net")
+    template = init if isinstance(init, Init) else Init(init)
+    w_range = _ranges(template.weight_range if weight_range is None else weight_range, K,
+                      "weight_range")
+    b_range = _ranges(template.bias_range if bias_range is None else bias_range, K, "bias_range")
+    theta64 = draw_many(network, template, seeds, w_range, b_range)
+
+    kernel = _ManyKernel(network, loss, X, Y, theta64.astype(dtype), lr)
+    track = _Tracker(K, epochs, threshold, record_loss, kernel.loss_scale, dtype)
+    # Blown-up nets are flagged, not warned about; see engine.one_blas_thread for the BLAS.
+    with np.errstate(all="ignore"), one_blas_thread():
+        for epoch in range(epochs):
+            if epoch % BLOCK == 0:
+                track.check(epoch)
+            loss_row, norm_row = track.rows(epoch)
+            kernel.norm2(norm_row)  # the weights' size at the start of the epoch
+            kernel.epoch(loss_row)
+        track.check(epochs)
+        solved = kernel.solved() & (track.diverged_at < 0)
+    theta = kernel.theta.astype(np.float64)
+    if template.method != "uniform":  # the ranges played no part
+        w_range = b_range = np.full((K, 2), np.nan)
+    return ManyRuns(
+        network=network, loss_name=loss, seeds=seeds, learning_rate=lr, weight_range=w_range,
+        bias_range=b_range, loss=track.curve, final_loss=track.final, theta=theta,
+        converged_at=track.converged_at, solved=solved, diverged=track.diverged_at >= 0,
+        diverged_at=track.diverged_at, threshold=threshold, epochs=epochs,
+        settings=dict(init=template.method, std=template.std, dtype=dtype.name),
+    )
+
+
+def draw_many(network: Network, init: Init, seeds, weight_range, bias_range) -> np.ndarray:
+    """Initial parameters (P, K) float64, net k exactly ``Init(..., seed=seeds[k]).draw(network)``.
+
+    ``Init.draw`` makes ``rng.uniform(low, high)`` layer by layer, W then b, which is
+    ``low + (high - low) * u`` over the generator's next doubles u, in exactly theta's order.
+    So each distinct seed draws its u once and every net scales them by its own ranges: a
+    sweep of 20 x 20 settings x 50 seeds draws 50 times, not 20,000.
+    """
+    distinct, which = np.unique(seeds, return_inverse=True)
+    if init.method != "uniform":  # normal, xavier, he, zeros: no ranges to vary
+        columns = [np.concatenate([np.vstack([W, b]).ravel() for W, b in
+                                   Init(init.method, int(s), std=init.std).draw(network)])
+                   for s in distinct]
+        return np.stack(columns, axis=1)[:, which]
+    P = network.n_params
+    u = np.stack([np.random.default_rng(int(s)).random(P) for s in distinct], axis=1)[:, which]
+    bias = np.zeros(P, bool)
+    start = 0
+    for m, o in zip(network.sizes[:-1], network.sizes[1:]):
+        bias[start + m * o:start + (m + 1) * o] = True  # the last row of each [W; b] block
+        start += (m + 1) * o
+    low = np.where(bias[:, None], bias_range[:, 0], weight_range[:, 0])
+    high = np.where(bias[:, None], bias_range[:, 1], weight_range[:, 1])
+    return low + (high - low) * u
+
+
+class _ManyKernel:
+    """Buffers and one full-batch epoch (forward, loss, backward, update) for K nets.
+
+    Arrays are (units, n, K), the NumPy kernel's column layout with the nets added last, so a
+    layer's activations are one contiguous block (writing them into a strided view measured
+    several times slower).
+    """
+
+    def __init__(self, network, loss, X, Y, theta, lr):
+        n, K, dt = len(X), theta.shape[1], theta.dtype
+        sizes = network.sizes
+        self.theta = theta
+        self.grad = np.empty_like(theta)
+        self.blocks, self.grads = _blocks(theta, sizes), _blocks(self.grad, sizes)
+        # Layer 1: the data are the same for every net, so z[j] = X1 @ W1[:, j, :] for all K
+        # nets at once: a matmul batched over the units j.
+        self.X1 = np.hstack([X, np.ones((n, 1))]).astype(dt)  # the ones column: bias input
+        self.W1 = self.blocks[0].transpose(1, 0, 2)  # (h, d + 1, K)
+        self.G1 = self.grads[0].transpose(1, 0, 2)
+        self.Y = Y.T.astype(dt)[:, :, None]  # (k, n, 1): the same targets for every net
+        self.acts = network.activations
+        # A[l] is layer l's input: (fan_in + 1, n, K) with a last row of ones.
+        self.A = [None] + [np.ones((s + 1, n, K), dt) for s in sizes[1:-1]]
+        self.out = [a[:-1] for a in self.A[1:]] + [np.empty((sizes[-1], n, K), dt)]
+        # As in engine.Kernel, hidden z is computed where a goes when f' needs only a.
+        self.Z = [a if f.name in _SLOPE_FROM_A and a is not self.out[-1] else np.empty_like(a)
+                  for a, f in zip(self.out, self.acts)]
+        self.D = [np.empty((s, n, K), dt) for s in sizes[1:]]
+        self.S = [np.empty((s, n, K), dt) for s in sizes[1:]]
+        self.S2 = np.empty_like(self.S[-1])
+        # Scratch for layers >= 2: every product W[i, j] a[i] before summing over i.
+        self.T = [None] + [np.empty((m + 1, o, n, K), dt) for m, o in zip(sizes[1:-1], sizes[2:])]
+        self.forwards = [_forward_call(f, z, a) for f, z, a in zip(self.acts, self.Z, self.out)]
+        self.backs = [_backprop_call(f, z, a, d, s)
+                      for f, z, a, d, s in zip(self.acts, self.Z, self.out, self.D, self.S)]
+        loss_fn = get_loss(loss)
+        fused = loss_fn.fused_output == network.output
+        self.output_back = (lambda: None) if fused else self.backs[-1]
+        self.loss_name = loss
+        self.loss_scale = (0.5 if loss == "half_mse" else 1.0) / n  # raw sums -> mean loss
+        # The loss factor and 1/n go into the step size: one multiply fewer per epoch.
+        step = lr * (1.0 if fused else loss_fn.grad_factor) / n
+        self.step = step.astype(dt) if np.ptp(step) else np.array(step[0], dt)
+
+    def forward(self) -> None:
+        Z, A = self.Z, self.A
+        np.matmul(self.X1, self.W1, out=Z[0])
+        self.forwards[0]()
+        for layer in range(1, len(Z)):
+            T = self.T[layer]
+            np.multiply(A[layer][:, None], self.blocks[layer][:, :, None], out=T)
+            np.add.reduce(T, axis=0, out=Z[layer])
+            self.forwards[layer]()
+
+    def epoch(self, loss_row: np.ndarray) -> None:
+        """One epoch for every net; the raw loss sums (before any update) go into ``loss_row``."""
+        self.forward()
+        A, D, Z, S, last = self.A, self.D, self.Z, self.S, len(self.Z) - 1
+        np.subtract(self.out[last], self.Y, out=D[last])
+        if self.loss_name == "bce":
+            # log(1 + e^z) - y z as max(z, 0) - y z - log(max(a, 1 - a)), like engine.Kernel:
+            # np.logaddexp has no vectorised float32 loop and cost more than all of these.
+            z, a, s, s2 = Z[last], self.out[last], S[last], self.S2
+            np.maximum(z, 0.0, out=s)
+            np.multiply(z, self.Y, out=s2)
+            np.subtract(s, s2, out=s)
+            np.subtract(1.0, a, out=s2)
+            np.maximum(a, s2, out=s2)
+            np.log(s2, out=s2)
+            np.subtract(s, s2, out=s)
+            np.add.reduce(s, axis=(0, 1), out=loss_row)
+        else:
+            np.einsum("onk,onk->k", D[last], D[last], out=loss_row)
+        self.output_back()
+        for layer in range(last, 0, -1):
+            T, W = self.T[layer], self.blocks[layer]
+            np.multiply(A[layer][:, None], D[layer][None], out=T)
+            np.add.reduce(T, axis=2, out=self.grads[layer])
+            if W.shape[1] == 1:  # one unit above: no sum over units needed
+                np.multiply(W[:-1], D[layer][0], out=D[layer - 1])
+            else:
+                back = T[:-1]  # the bias row does not flow back
+                np.multiply(W[:-1, :, None], D[layer][None], out=back)
+                np.add.reduce(back, axis=1, out=D[layer - 1])
+            self.backs[layer - 1]()
+        np.matmul(self.X1.T, D[0], out=self.G1)
+        np.multiply(self.grad, self.step, out=self.grad)
+        np.subtract(self.theta, self.grad, out=self.theta)
+
+    def norm2(self, out: np.ndarray) -> None:
+        np.einsum("pk,pk->k", self.theta, self.theta, out=out)
+
+    def solved(self) -> np.ndarray:
+        """Whether each net puts every output on the correct side of 0.5."""
+        self.forward()
+        return ((self.out[-1] > 0.5) == (self.Y > 0.5)).all(axis=(0, 1))
+
+
+def _blocks(flat, sizes):
+    """Per-layer (fan_in + 1, fan_out, K) views of a (P, K) array."""
+    views, start = [], 0
+    for m, o in zip(sizes[:-1], sizes[1:]):
+        views.append(flat[start:start + (m + 1) * o].reshape(m + 1, o, -1))
+        start += (m + 1) * o
+    return views
+
+
+class _Tracker:
+    """Loss rows, convergence and divergence, worked out a block of epochs at a time.
+
+    ``train``'s rules, per net: the run ends at the first epoch whose weights have grown
+    1000-fold, or whose loss is NaN or above 1e6 x (first loss + 1). The kernel writes each
+    epoch's raw loss sums and squared weight norm into rows here; every BLOCK epochs the rows
+    are checked in a few vectorised calls instead of a few calls per epoch.
+    """
+
+    def __init__(self, K, epochs, threshold, record, scale, dtype):
+        rows = min(BLOCK, epochs)
+        self.curve = np.empty((epochs, K), dtype) if record else None
+        self.losses = None if record else np.empty((rows, K), dtype)
+        self.norms = np.empty((rows, K), dtype)
+        self.threshold, self.scale = threshold, scale
+        self.converged_at = np.full(K, -1)
+        self.diverged_at = np.full(K, -1)
+        self.final = np.full(K, np.nan)
+        self.limit = self.size_limit = None
+        self.done = 0  # epochs already checked
+
+    def rows(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+        """Where the kernel writes this epoch's raw loss sums and squared weight norms."""
+        losses = self.curve[epoch] if self.curve is not None else self.losses[epoch % BLOCK]
+        return losses, self.norms[epoch % BLOCK]
+
+    def check(self, end: int) -> None:
+        """Check the epochs trained since the last check."""
+        start = self.done
+        if end == start:
+            return
+        losses = self.curve[start:end] if self.curve is not None else self.losses[:end - start]
+        losses *= losses.dtype.type(self.scale)  # raw sums -> mean losses
+        norms = self.norms[:end - start].astype(np.float64)
+        if start == 0:
+            self.size_limit = (PARAM_EXPLODE_FACTOR * np.maximum(1.0, np.sqrt(norms[0]))) ** 2
+            self.limit = LOSS_EXPLODE_FACTOR * (losses[0].astype(np.float64) + 1.0)
+        bad = ~(norms <= self.size_limit) | ~(losses <= self.limit)
+        if start == 0:  # the first epoch sets the loss limit, so only NaN fails it
+            bad[0] = ~(norms[0] <= self.size_limit) | np.isnan(losses[0])
+        self._first(bad, start, self.diverged_at)
+        stop = np.where(self.diverged_at < 0, end, self.diverged_at)  # later epochs do not count
+        if self.threshold is not None:
+            counted = np.arange(start, end)[:, None] < stop
+            self._first((losses < self.threshold) & counted, start, self.converged_at)
+        last = stop - 1
+        inside = (last >= start) & (last < end)
+        self.final[inside] = losses[last[inside] - start, np.flatnonzero(inside)]
+        self.done = end
+        if self.curve is not None and end == len(self.curve):  # curves end where runs did
+            for k in np.flatnonzero(self.diverged_at >= 0):
+                self.curve[self.diverged_at[k]:, k] = np.nan
+
+    @staticmethod
+    def _first(hits, start, into) -> None:
+        """Set ``into`` to the first epoch with a hit, for nets that have none yet."""
+        fresh = hits.any(axis=0) & (into < 0)
+        into[fresh] = start + hits[:, fresh].argmax(axis=0)
+
+
+@dataclass(frozen=True, eq=False)
+class SweepResult:
+    """Convergence over a grid of learning rates x weight ranges, many seeds per cell.
+
+    Per-run arrays are (rates, ranges, seeds). While a sweep is still running, ``trained``
+    marks the runs done so far and every statistic uses only those (NaN where a cell has none).
+    """
+
+    network: Network
+    loss_name: str
+    learning_rates: np.ndarray  # (L,)
+    weight_ranges: np.ndarray  # (R, 2)
+    bias_ranges: np.ndarray  # (R, 2)
+    seeds: np.ndarray  # (S,)
+    epochs: int
+    threshold: float
+    converged_at: np.ndarray  # (L, R, S) first epoch below the threshold, -1 never
+    final_loss: np.ndarray  # (L, R, S) last recorded loss
+    solved: np.ndarray  # (L, R, S) every output on the correct side of 0.5 at the end
+    diverged: np.ndarray  # (L, R, S)
+    trained: np.ndarray  # (L, R, S) which runs are done
+
+    @property
+    def done(self) -> int:
+        return int(self.trained.sum())
+
+    @property
+    def total(self) -> int:
+        return self.trained.size
+
+    @property
+    def fraction_converged(self) -> np.ndarray:
+        """(L, R) share of a cell's trained runs that reached the threshold."""
+        return _share(self.converged_at >= 0, self.trained)
+
+    @property
+    def fraction_solved(self) -> np.ndarray:
+        return _share(self.solved, self.trained)
+
+    @property
+    def fraction_diverged(self) -> np.ndarray:
+        return _share(self.diverged, self.trained)
+
+    @property
+    def epochs_quartiles(self) -> np.ndarray:
+        """(L, R, 3) 25th, 50th and 75th percentile of epochs to converge, over converged runs."""
+        return _quartiles(self.converged_at, self.trained & (self.converged_at >= 0))
+
+    @property
+    def median_epochs(self) -> np.ndarray:
+        return self.epochs_quartiles[..., 1]
+
+    @property
+    def final_loss_quartiles(self) -> np.ndarray:
+        """(L, R, 3) 25th, 50th and 75th percentile of the last loss, over trained runs."""
+        return _quartiles(self.final_loss, self.trained & np.isfinite(self.final_loss))
+
+
+def sweep(
+    network: Network,
+    X,
+    Y,
+    *,
+    learning_rates,
+    weight_ranges,
+    seeds=50,
+    bias_range=(-0.5, 0.5),
+    loss: str = "mse",
+    epochs: int = 4000,
+    threshold: float = 0.01,
+    dtype=np.float32,
+    chunk_size: int = 5000,
+    workers: int = 1,
+    on_progress: Callable[[int, int, SweepResult], None] | None = None,
+) -> SweepResult:
+    """Train every (learning rate, weight range, seed) combination and summarise each cell.
+
+    ``weight_ranges`` holds numbers r (meaning (-r, r)) or (low, high) pairs; ``bias_range``
+    is one pair for every cell, or None to use each cell's weight range. ``seeds`` is a count
+    (seeds 0..S-1) or a list. Runs go through ``train_many`` ``chunk_size`` nets at a time,
+    seeds outermost, so after the first chunk every cell already has a few runs: a notebook
+    can draw the whole map at once and watch it sharpen. After each chunk, in order,
+    ``on_progress(done, total, partial)`` gets the runs done so far and a partial result.
+
+    ``workers=2`` trains two chunks at once in threads (NumPy lets go of the interpreter
+    inside its loops, so on two free cores a sweep takes ~0.6x the time); the numbers are
+    the same either way.
+    """
+    rates = np.atleast_1d(np.asarray(learning_rates, dtype=np.float64))
+    w_ranges = _grid_ranges(weight_ranges, "weight_ranges")
+    b_ranges = w_ranges.copy() if bias_range is None else np.tile(
+        _ranges(bias_range, 1, "bias_range"), (len(w_ranges), 1))
+    seeds = _seeds(np.arange(_whole(seeds, "seeds")) if np.ndim(seeds) == 0 else seeds)
+    chunk_size, workers = _whole(chunk_size, "chunk_size"), _whole(workers, "workers")
+    L, R, S = len(rates), len(w_ranges), len(seeds)
+    shape, total = (L, R, S), L * R * S
+    # Every run as (seed, rate, range) indices, seeds outermost.
+    s_idx, l_idx, r_idx = (a.ravel() for a in np.meshgrid(
+        np.arange(S), np.arange(L), np.arange(R), indexing="ij"))
+    result = dict(converged_at=np.full(shape, -1), final_loss=np.full(shape, np.nan),
+                  solved=np.zeros(shape, bool), diverged=np.zeros(shape, bool),
+                  trained=np.zeros(shape, bool))
+
+    def partial() -> SweepResult:
+        return SweepResult(network, loss, rates, w_ranges, b_ranges, seeds, epochs, threshold,
+                           **{name: array.copy() for name, array in result.items()})
+
+    def chunk(start: int) -> ManyRuns:
+        part = slice(start, start + chunk_size)
+        return train_many(network, X, Y, seeds=seeds[s_idx[part]], loss=loss,
+                          learning_rate=rates[l_idx[part]], epochs=epochs,
+                          weight_range=w_ranges[r_idx[part]], bias_range=b_ranges[r_idx[part]],
+                          threshold=threshold, dtype=dtype, record_loss=False)
+
+    starts = range(0, total, chunk_size)
+    # BLAS threads are pinned once out here: the setting is global, threads must not race on it.
+    with one_blas_thread(), ThreadPoolExecutor(workers) as pool:
+        chunks = pool.map(chunk, starts) if workers > 1 else map(chunk, starts)
+        for start, runs in zip(starts, chunks):
+            part = slice(start, start + chunk_size)
+            where = (l_idx[part], r_idx[part], s_idx[part])
+            for name in ("converged_at", "final_loss", "solved", "diverged"):
+                result[name][where] = getattr(runs, name)
+            result["trained"][where] = True
+            if on_progress is not None:
+                on_progress(min(start + chunk_size, total), total, partial())
+    return partial()
+
+
+def _share(hits, trained):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (hits & trained).sum(axis=-1) / trained.sum(axis=-1)
+
+
+def _quartiles(values, mask):
+    """Per-cell 25/50/75th percentiles of ``values`` where ``mask``; NaN for empty cells."""
+    masked = np.where(mask, values, np.nan).astype(np.float64)
+    out = np.full(masked.shape[:-1] + (3,), np.nan)
+    some = mask.any(axis=-1)
+    if some.any():
+        out[some] = np.nanpercentile(masked[some], [25, 50, 75], axis=-1).T
+    return out
+
+
+def _grid_ranges(values, name) -> np.ndarray:
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim <= 1:  # numbers r: the symmetric ranges (-r, r)
+        values = np.atleast_1d(values)
+        if (values < 0).any():
+            raise ValueError(f"{name}: a single number r means (-r, r) and must be >= 0")
+        values = np.stack([-values, values], axis=1)
+    return _ranges(values, len(values), name)
+
+
+def _seeds(seeds) -> np.ndarray:
+    seeds = np.atleast_1d(np.asarray(seeds))
+    if seeds.ndim != 1 or len(seeds) == 0 or seeds.dtype.kind not in "iu" or (seeds < 0).any():
+        raise ValueError(f"seeds must be a non-empty list of whole numbers >= 0; got {seeds!r}")
+    return seeds.astype(np.int64)
+
+
+def _whole(value, name, low=1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be a whole number >= {low}; got {value!r}")
+    return int(value)
+
+
+def _per_net(value, K, name) -> np.ndarray:
+    try:
+        return np.broadcast_to(np.asarray(value, dtype=np.float64), (K,)).copy()
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: give one number or one per net ({K}); "
+                         f"got shape {np.shape(value)}")
+
+
+def _ranges(value, K, name) -> np.ndarray:
+    try:
+        pairs = np.broadcast_to(np.asarray(value, dtype=np.float64), (K, 2)).copy()
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: give one (low, high) pair or one per net, shape ({K}, 2)")
+    if not np.isfinite(pairs).all() or (pairs[:, 0] > pairs[:, 1]).any():
+        raise ValueError(f"{name}: every range needs finite low <= high")
+    return pairs
