@@ -1,0 +1,925 @@
+"""The playground behind lesson 5, without any UI: settings, data, network and chunked training.
+
+A playground session is one frozen ``Settings`` (hashable, comparable, every field checked).
+It travels three ways:
+
+* from the widgets: ``settings_from_controls(**raw)`` parses what a learner typed
+  (``parse_hidden_layers("16,8") -> (16, 8)``) and raises ``ValueError`` naming the control;
+* through the page URL: ``to_query(settings) -> {"data": "circles", ...}`` and
+  ``from_query(params) -> (settings, warnings)``, where an unknown or bad value falls back to
+  its default with a warning instead of failing;
+* inside a saved run: ``run_file_bytes(result)`` / ``read_run_file(data)``.
+
+From settings to a trained run::
+
+    data = build_data(settings)                  # points, split, classes (a CSV text optional)
+    for run in train_in_chunks(settings, data):  # the first chunk is quick, the rest stream
+        ...                                      # draw run (a Run of the epochs so far)
+
+Extra input features (x1^2, sin x1, ...) live inside the network: ``FeatureNetwork`` takes the
+plane's two coordinates and adds its feature columns itself, so the data, the boundary and
+the neuron maps all stay in the (x1, x2) plane while the first layer sees every feature.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+from typing import Iterator, Mapping
+from urllib.parse import urlencode
+
+import numpy as np
+
+from . import datasets
+from .activations import HIDDEN_ACTIVATIONS
+from .compare import health_messages
+from .diagnostics import unit_health
+from .init import METHODS as INIT_METHODS, Init
+from .network import Network, Params, accuracy, forward
+from .optim import OPTIMIZERS
+from .runio import run_from_bytes, run_to_bytes
+from .train import Run, train
+
+# ---------------------------------------------------------------------------------------------
+# What each control offers (names the library uses -> words a learner reads)
+# ---------------------------------------------------------------------------------------------
+
+DATASETS = {
+    "circles": "circles (a disc inside a ring)",
+    "quadrants": "quadrant XOR",
+    "moons": "two moons",
+    "spirals": "two spirals",
+    "spirals3": "three spirals (3 classes)",
+    "gaussians": "two gaussian clouds",
+    "linear": "linearly separable",
+    "csv": "your CSV file",
+}
+FEATURES = datasets.FEATURES  # x1^2, x2^2, x1*x2, sin x1, sin x2
+FEATURE_LABELS = {"x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2", "sin x1": "sin x1",
+                  "sin x2": "sin x2"}
+ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid",
+                     "leaky_relu": "leaky ReLU", "identity": "linear (identity)"}
+# Output activation and loss always come as a pair; the key is the loss name.
+OUTPUT_LOSSES = {
+    "bce": ("sigmoid", "sigmoid + cross-entropy"),
+    "mse": ("sigmoid", "sigmoid + squared error"),
+    "softmax_ce": ("softmax", "softmax + cross-entropy"),
+}
+INIT_LABELS = {"uniform": "uniform in ± range", "normal": "normal, std = weight range",
+               "xavier": "Xavier (1/fan-in)", "he": "He (2/fan-in, for ReLU)",
+               "zeros": "all zeros"}
+OPTIMIZER_LABELS = {"sgd": "gradient descent", "momentum": "momentum", "adam": "Adam"}
+
+MAX_HIDDEN_LAYERS = 6
+MAX_UNITS = 64
+LIMITS = {  # inclusive ranges of the numeric settings
+    "points": (20, 1000),
+    "noise": (0.0, 0.5),
+    "test_fraction": (0.1, 0.9),
+    "data_seed": (0, 999_999),
+    "weight_range": (0.01, 10.0),
+    "bias_range": (0.0, 10.0),
+    "weight_seed": (0, 999_999),
+    "learning_rate": (1e-5, 10.0),
+    "batch_size": (0, 1000),  # 0 means the full batch
+    "l2": (0.0, 1.0),
+    "epochs": (1, 20_000),
+}
+GAUSSIAN_SPREAD = (1.0, 4.0)  # gaussians: cloud spread = 1 + 4 x noise (centres 6 apart)
+# Slider stops (a value from a link that is not on the list is added to it: ``stops``).
+POINT_STOPS = (20, 50, 100, 150, 200, 300, 500, 750, 1000)
+NOISE_STOPS = tuple(round(0.05 * i, 2) for i in range(11))
+TEST_STOPS = tuple(round(0.1 * i, 1) for i in range(1, 10))
+WEIGHT_RANGE_STOPS = (0.01, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
+BIAS_RANGE_STOPS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
+L2_STOPS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+EPOCH_STOPS = (10, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000, 20000)
+BATCH_SIZES = {"full batch": 0, "1 (online)": 1, "5": 5, "10": 10, "20": 20, "50": 50,
+               "100": 100}
+SNAPSHOTS = 40  # about this many stored epochs for the scrubber
+EARLY_SNAPSHOTS = (1, 2, 3, 5, 10, 20)  # most of the change happens early
+
+
+def stops(values, current) -> list:
+    """Slider stops including ``current`` (a link may hold a value between the stops)."""
+    return sorted(set(values) | {current})
+
+
+def batch_options(current: int) -> dict[str, int]:
+    """Batch-size dropdown options (label -> size), with ``current`` added if missing."""
+    options = dict(BATCH_SIZES)
+    if current not in options.values():
+        options[str(current)] = current
+    return options
+
+
+def batch_label(size: int) -> str:
+    return next(label for label, value in batch_options(size).items() if value == size)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing what a learner types
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_hidden_layers(text: str) -> tuple[int, ...]:
+    """``"16,8" -> (16, 8)``; an empty text means no hidden layer (a linear model).
+
+    Raises ValueError naming the item that is wrong and what is allowed.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"hidden layers: type sizes like 16,8; got {text!r}")
+    allowed = (f"whole numbers from 1 to {MAX_UNITS}, separated by commas, "
+               f"at most {MAX_HIDDEN_LAYERS} layers (e.g. 16,8)")
+    stripped = text.strip()
+    if stripped.lower() in ("", "none", "-"):
+        return ()
+    items = [item.strip() for item in stripped.split(",")]
+    sizes = []
+    for position, item in enumerate(items, start=1):
+        where = f"hidden layers: item {position} of {len(items)}"
+        if item == "":
+            raise ValueError(f"{where} is empty; allowed: {allowed}")
+        if not item.isdigit():
+            raise ValueError(f"{where} is {item!r}, not a whole number; allowed: {allowed}")
+        size = int(item)
+        if not 1 <= size <= MAX_UNITS:
+            raise ValueError(f"{where} is {size}, outside 1 to {MAX_UNITS}; allowed: {allowed}")
+        sizes.append(size)
+    if len(sizes) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"hidden layers: {len(sizes)} layers is too many; allowed: {allowed}")
+    return tuple(sizes)
+
+
+def format_hidden_layers(hidden: tuple[int, ...]) -> str:
+    return ",".join(str(h) for h in hidden)
+
+
+def parse_activations(text: str, hidden_layers: int) -> str | tuple[str, ...]:
+    """One hidden activation (``"relu"``) or one per hidden layer (``"relu,tanh"``)."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("hidden activation: give a name such as relu, or one per layer "
+                         "such as relu,tanh")
+    names = tuple(item.strip().lower() for item in text.split(","))
+    for position, name in enumerate(names, start=1):
+        if name not in HIDDEN_ACTIVATIONS:
+            where = "hidden activation" if len(names) == 1 else \
+                f"hidden activation: item {position} of {len(names)}"
+            raise ValueError(f"{where} is {name!r}; allowed: {', '.join(HIDDEN_ACTIVATIONS)}")
+    if len(names) == 1:
+        return names[0]
+    if len(names) != hidden_layers:
+        raise ValueError(f"hidden activation: {len(names)} names for {hidden_layers} hidden "
+                         f"layer{'s' if hidden_layers != 1 else ''}; give one name for all "
+                         f"layers or exactly one per layer")
+    return names
+
+
+def format_activation(activation: str | tuple[str, ...]) -> str:
+    return activation if isinstance(activation, str) else ",".join(activation)
+
+
+def parse_features(value) -> tuple[str, ...]:
+    """Extra input features from a list of names or a comma-separated text, in canonical order."""
+    if isinstance(value, str):
+        names = [v.strip() for v in value.split(",") if v.strip()]
+    else:
+        names = list(value)
+    unknown = [n for n in names if n not in FEATURES]
+    if unknown:
+        raise ValueError(f"extra features: unknown {', '.join(map(repr, unknown))}; "
+                         f"allowed: {', '.join(FEATURES)}")
+    return tuple(f for f in FEATURES if f in names)
+
+
+def _whole(value, field):
+    if isinstance(value, bool):
+        raise ValueError(f"{field} must be a whole number; got {value!r}")
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise ValueError(f"{field} must be a whole number; got {value!r}")
+
+
+def _real(value, field):
+    if isinstance(value, bool):
+        raise ValueError(f"{field} must be a number; got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{field} must be a number; got {value!r}")
+    if not math.isfinite(number):
+        raise ValueError(f"{field} must be a finite number; got {value!r}")
+    return number
+
+
+def _in_range(number, field):
+    low, high = LIMITS[field]
+    if not low <= number <= high:
+        raise ValueError(f"{field.replace('_', ' ')} must lie between {low:g} and {high:g}; "
+                         f"got {number:g}")
+    return number
+
+
+def _choice(value, field, options):
+    if value not in options:
+        raise ValueError(f"{field.replace('_', ' ')} must be one of {', '.join(options)}; "
+                         f"got {value!r}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a playground session, checked on creation.
+
+    The defaults train a 2-8-8-1 ReLU net (He start) on circles with plain full-batch gradient
+    descent to 100 % training and ~97 % test accuracy in 300 epochs (a few tens of ms).
+    """
+
+    # data
+    dataset: str = "circles"
+    points: int = 200
+    noise: float = 0.1
+    test_fraction: float = 0.3
+    data_seed: int = 0
+    features: tuple[str, ...] = ()
+    # network
+    hidden: tuple[int, ...] = (8, 8)
+    activation: str | tuple[str, ...] = "relu"
+    output_loss: str = "bce"
+    init: str = "he"
+    weight_range: float = 1.0
+    bias_range: float = 0.5
+    weight_seed: int = 0
+    # training
+    optimizer: str = "sgd"
+    learning_rate: float = 0.3
+    batch_size: int = 0  # 0 = full batch
+    l2: float = 0.0
+    epochs: int = 300
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, _check_field(f.name, getattr(self, f.name)))
+        if not isinstance(self.activation, str) and len(self.activation) != len(self.hidden):
+            raise ValueError(
+                f"hidden activation: {len(self.activation)} names for {len(self.hidden)} hidden "
+                f"layers; give one name for all layers or exactly one per layer")
+
+    @property
+    def output(self) -> str:
+        return OUTPUT_LOSSES[self.output_loss][0]
+
+    @property
+    def loss(self) -> str:
+        return self.output_loss
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size == 0
+
+    def to_query(self) -> dict[str, str]:
+        return to_query(self)
+
+    @classmethod
+    def from_query(cls, params) -> tuple["Settings", list[str]]:
+        return from_query(params)
+
+
+def _check_field(name, value):
+    """The checked, normalised value of one Settings field (ValueError if impossible)."""
+    if name == "dataset":
+        return _choice(value, "dataset", tuple(DATASETS))
+    if name == "features":
+        return parse_features(value)
+    if name == "hidden":
+        if isinstance(value, str):
+            return parse_hidden_layers(value)
+        sizes = tuple(_whole(v, "hidden layers") for v in value)
+        return parse_hidden_layers(format_hidden_layers(sizes))
+    if name == "activation":
+        if isinstance(value, str):
+            return parse_activations(value, 1 if "," not in value else value.count(",") + 1)
+        names = tuple(value)
+        return parse_activations(",".join(names), len(names)) if names else "relu"
+    if name == "output_loss":
+        return _choice(value, "output and loss", tuple(OUTPUT_LOSSES))
+    if name == "init":
+        return _choice(value, "init", INIT_METHODS)
+    if name == "optimizer":
+        return _choice(value, "optimizer", OPTIMIZERS)
+    if name in ("points", "data_seed", "weight_seed", "batch_size", "epochs"):
+        number = _whole(value, name.replace("_", " "))
+        return _in_range(number, name)
+    number = _real(value, name.replace("_", " "))
+    if name == "learning_rate" and number <= 0:
+        raise ValueError(f"learning rate must be positive; got {number:g}")
+    return _in_range(number, name)
+
+
+def settings_from_controls(**raw) -> Settings:
+    """Settings from raw widget values: ``hidden`` may be the typed text ("16,8"), and
+    ``activation`` one name or a comma list; an empty ``per_layer_activation`` text means
+    "use ``activation`` for every layer". Raises ValueError with a readable message."""
+    raw = dict(raw)
+    per_layer = raw.pop("per_layer_activation", "") or ""
+    hidden = raw.get("hidden", Settings.hidden)
+    if isinstance(hidden, str):
+        raw["hidden"] = parse_hidden_layers(hidden)
+    if per_layer.strip():
+        raw["activation"] = parse_activations(per_layer, len(raw["hidden"]))
+    unknown = set(raw) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+    return Settings(**raw)
+
+
+def prepare(raw: Mapping, csv_text: str | bytes | None = None) -> tuple[Settings, "Data"]:
+    """Settings and data from raw widget values, checked all the way to the network's shape
+    (an output that cannot fit the data is rejected here). Raises ValueError."""
+    settings = settings_from_controls(**raw)
+    data = build_data(settings, csv_text)
+    build_network(settings, data.classes)
+    return settings, data
+
+
+# ---------------------------------------------------------------------------------------------
+# The URL: settings <-> query parameters
+# ---------------------------------------------------------------------------------------------
+
+QUERY_KEYS = {  # Settings field -> query key
+    "dataset": "data", "points": "points", "noise": "noise", "test_fraction": "test",
+    "data_seed": "dseed", "features": "features", "hidden": "layers", "activation": "act",
+    "output_loss": "out", "init": "init", "weight_range": "wrange", "bias_range": "brange",
+    "weight_seed": "wseed", "optimizer": "opt", "learning_rate": "lr", "batch_size": "batch",
+    "l2": "l2", "epochs": "epochs",
+}
+FIELDS_BY_KEY = {key: name for name, key in QUERY_KEYS.items()}
+
+
+def _query_text(name, value) -> str:
+    if name == "features":
+        return ",".join(value)
+    if name == "hidden":
+        return format_hidden_layers(value)
+    if name == "activation":
+        return format_activation(value)
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same float
+    return str(value)
+
+
+def to_query(settings: Settings) -> dict[str, str]:
+    """Every setting as a short URL query parameter (``from_query`` reads it back exactly)."""
+    return {QUERY_KEYS[f.name]: _query_text(f.name, getattr(settings, f.name))
+            for f in fields(Settings)}
+
+
+def from_query(params: Mapping) -> tuple[Settings, list[str]]:
+    """Settings from URL query parameters, and a list of warnings.
+
+    A missing key takes its default; an unknown key or a bad value is ignored (the default
+    is used) and explained in a warning, so a mangled link still opens a working page.
+    """
+    defaults = Settings()
+    values, warnings = {}, []
+    for key in params:
+        raw = params[key]
+        if isinstance(raw, (list, tuple)):
+            raw = raw[-1] if raw else ""
+        name = FIELDS_BY_KEY.get(key)
+        if name is None:
+            warnings.append(f"unknown setting {key!r} in the link was ignored")
+            continue
+        try:
+            if name == "dataset" and raw == "csv":
+                raise ValueError("an uploaded CSV file cannot travel in a link; upload it again")
+            values[name] = _check_field(name, str(raw))
+        except ValueError as error:
+            shown = _query_text(name, getattr(defaults, name))
+            warnings.append(f"{key}={raw!r} in the link was ignored ({error}); "
+                            f"using {shown or 'none'}")
+    try:
+        return Settings(**values), warnings
+    except ValueError as error:  # fields fine alone but not together (activation per layer)
+        values.pop("activation", None)
+        warnings.append(f"act in the link was ignored ({error}); using "
+                        f"{defaults.activation}")
+        return Settings(**values), warnings
+
+
+def query_string(settings: Settings) -> str:
+    """``"?data=circles&points=200&..."``: append it to the lesson's address to share it."""
+    return "?" + urlencode(to_query(settings))
+
+
+def differences(before: Settings, after: Settings) -> list[str]:
+    """The settings that differ, as readable lines: ``"learning rate: 0.03 -> 0.3"``."""
+    lines = []
+    for f in fields(Settings):
+        a, b = getattr(before, f.name), getattr(after, f.name)
+        if a != b:
+            show = lambda v, n=f.name: _query_text(n, v) or "none"  # noqa: E731
+            lines.append(f"{f.name.replace('_', ' ')}: {show(a)} -> {show(b)}")
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Data:
+    """Training and test points in the input plane, with class ids (0, 1, ...)."""
+
+    X: np.ndarray  # (n, 2)
+    labels: np.ndarray  # (n,)
+    X_test: np.ndarray  # (m, 2)
+    labels_test: np.ndarray  # (m,)
+    classes: int
+    source: str  # what a learner reads: "circles" or "your CSV file (120 rows)"
+    extent: tuple[float, float, float, float]  # the plane the charts show
+
+    def targets(self, output: str, labels: np.ndarray | None = None) -> np.ndarray:
+        """Targets for the output activation: (n, 1) of 0/1 for sigmoid, one-hot for softmax."""
+        labels = self.labels if labels is None else labels
+        if output == "softmax":
+            return np.eye(self.classes)[labels]
+        return labels.reshape(-1, 1).astype(float)
+
+
+def _plane_extent(X: np.ndarray, pad: float = 0.1) -> tuple[float, float, float, float]:
+    """A square around the points with a margin: circles stay round in a square chart."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    cx, cy = (round(float(v), 3) for v in (low + high) / 2)
+    half = round(max(float(np.max(high - low)) / 2, 0.5) * (1 + 2 * pad), 3)
+    return (cx - half, cx + half, cy - half, cy + half)
+
+
+def build_data(settings: Settings, csv_text: str | bytes | None = None) -> Data:
+    """Generate (or read from ``csv_text``) the points and split them into train and test.
+
+    ``settings.dataset == "csv"`` needs ``csv_text``; ``datasets.from_csv_text`` checks it and
+    raises ValueError naming the bad row.
+    """
+    if settings.dataset == "csv":
+        if csv_text is None:
+            raise ValueError("your CSV file: upload a file with the columns x1,x2,label first")
+        try:
+            dataset = datasets.from_csv_text(csv_text)
+        except ValueError as error:
+            raise ValueError(f"your CSV file: {error}") from None
+        source = f"your CSV file ({len(dataset)} rows)"
+    else:
+        dataset = _generate(settings)
+        source = DATASETS[settings.dataset]
+    train_set, test_set = datasets.split(dataset, test_fraction=settings.test_fraction,
+                                         seed=settings.data_seed)
+    return Data(train_set.X, train_set.labels, test_set.X, test_set.labels,
+                dataset.n_classes, source, _plane_extent(dataset.X))
+
+
+def _generate(settings: Settings) -> "datasets.Dataset":
+    n, noise, seed = settings.points, settings.noise, settings.data_seed
+    name = settings.dataset
+    if name == "gaussians":  # noise widens the two clouds until they overlap
+        return datasets.blobs(n, 2, spread=GAUSSIAN_SPREAD[0] + GAUSSIAN_SPREAD[1] * noise,
+                              seed=seed)
+    if name in ("spirals", "spirals3"):
+        return datasets.spirals(n, 3 if name == "spirals3" else 2, noise=noise, seed=seed)
+    return datasets.make(name, n_points=n, noise=noise, seed=seed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Network, start and training settings
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeatureNetwork(Network):
+    """A network whose first step adds extra features (x1^2, sin x1, ...) to the plane's x1, x2.
+
+    It takes 2-column inputs (points of the plane) and also accepts inputs that already
+    carry the feature columns, so training, the decision boundary and the neuron maps all
+    work on plane coordinates. ``sizes[0]`` counts the columns the first layer sees.
+    """
+
+    features: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        super().__post_init__()
+        object.__setattr__(self, "features", parse_features(self.features))
+        if self.sizes[0] != 2 + len(self.features):
+            raise ValueError(f"sizes: the first layer sees x1, x2 and {len(self.features)} "
+                             f"features, so sizes[0] must be {2 + len(self.features)}; "
+                             f"got {self.sizes[0]}")
+
+    @property
+    def n_inputs(self) -> int:
+        return 2  # the plane; the features are computed inside
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return ("x1", "x2") + self.features
+
+    def check_inputs(self, X, field: str = "X") -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        if X.ndim == 1:
+            X = X.reshape(1, -1)
+        width = X.shape[1] if X.ndim == 2 else None
+        if width not in (2, self.sizes[0]):
+            raise ValueError(f"{field}: the network takes points (x1, x2); got data of shape "
+                             f"{X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError(f"{field}: data holds NaN or infinite values")
+        if width == self.sizes[0]:  # plain x1, x2 or features already added
+            return X
+        plane = datasets.Dataset("plane", X, np.zeros(len(X), dtype=np.int64), 2)
+        return datasets.add_features(plane, self.features).X
+
+
+def output_units(settings: Settings, classes: int) -> int:
+    """1 for a sigmoid output; one unit per class for softmax. Rejects impossible pairs."""
+    output, label = OUTPUT_LOSSES[settings.output_loss]
+    if output == "sigmoid" and classes > 2:
+        raise ValueError(f"{label}: one sigmoid output separates two classes, but this data has "
+                         f"{classes}; choose softmax + cross-entropy")
+    return classes if output == "softmax" else 1
+
+
+def build_network(settings: Settings, classes: int = 2) -> FeatureNetwork:
+    sizes = (2 + len(settings.features),) + settings.hidden + (output_units(settings, classes),)
+    return FeatureNetwork(sizes, activation=settings.activation, output=settings.output,
+                          features=settings.features)
+
+
+def build_init(settings: Settings) -> Init:
+    w, b = settings.weight_range, settings.bias_range
+    return Init(settings.init, seed=settings.weight_seed, weight_range=(-w, w),
+                bias_range=(-b, b), std=w)
+
+
+def snapshot_epochs(epochs: int) -> list[int]:
+    """The epochs the scrubber can show: evenly spread, plus a few early ones, and the end."""
+    spread = np.round(np.linspace(0, epochs, SNAPSHOTS)).astype(int).tolist()
+    return sorted({e for e in spread + list(EARLY_SNAPSHOTS) if 0 <= e <= epochs})
+
+
+def train_kwargs(settings: Settings, data: Data) -> dict:
+    """Keyword arguments of ``nnlab.train`` for these settings and data (whole run)."""
+    n = len(data.X)
+    full = settings.full_batch or settings.batch_size >= n
+    return dict(
+        loss=settings.loss, learning_rate=settings.learning_rate,
+        epochs=settings.epochs, optimizer=settings.optimizer, l2=settings.l2,
+        mode="full" if full else "minibatch",
+        batch_size=n if full else settings.batch_size,
+        shuffle_seed=settings.weight_seed,
+        X_test=data.X_test, Y_test=data.targets(settings.output, data.labels_test),
+        snapshot_epochs=snapshot_epochs(settings.epochs),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Chunked training
+# ---------------------------------------------------------------------------------------------
+
+# A chunk plan from a cost model, not from a clock, so the same settings always give the same
+# chunks (and so the same numbers). Costs in microseconds, fitted to runs of 10 network and
+# batch shapes on the 2-core machine this was written on (within ~1.5x of the real time).
+FIRST_CHUNK_US = 100_000  # the first picture: about 0.1 s of training
+CHUNK_US = 300_000  # then about 0.3 s per chunk
+_STEP_US = 14.0  # one forward + backward + update on a batch, per layer
+_TEST_US = 20.0  # evaluating the test set each epoch, per layer
+_FEATURE_US = 60.0  # adding the extra input columns to the test set each epoch
+_CELL_US = 0.00012  # per sample x parameter, forward and backward (the matrix products)
+
+
+def epoch_cost_us(settings: Settings, data: Data, network: Network | None = None) -> float:
+    """A rough, deterministic estimate of one epoch's training time in microseconds."""
+    network = network or build_network(settings, data.classes)
+    n = len(data.X)
+    full = settings.full_batch or settings.batch_size >= n
+    steps = 1 if full else math.ceil(n / settings.batch_size)
+    layers = network.n_layers
+    work = network.n_params * (n + len(data.X_test) / 3) * 3
+    return ((steps * _STEP_US + _TEST_US) * layers + _CELL_US * work
+            + (_FEATURE_US if settings.features else 0.0))
+
+
+def chunk_plan(settings: Settings, data: Data,
+               chunk_epochs: int | None = None) -> list[tuple[int, int]]:
+    """Epoch ranges ``[(start, stop), ...]`` of the chunks that cover ``settings.epochs``.
+
+    Chunk boundaries do not depend on the total number of epochs, so a longer run repeats a
+    shorter one exactly and then carries on.
+    """
+    if chunk_epochs is None:
+        cost = epoch_cost_us(settings, data)
+        first = max(1, int(FIRST_CHUNK_US // cost))
+        rest = max(1, int(CHUNK_US // cost))
+    else:
+        first = rest = _at_least(chunk_epochs, "chunk_epochs", 1)
+    plan, start = [], 0
+    size = first
+    while start < settings.epochs:
+        stop = min(start + size, settings.epochs)
+        plan.append((start, stop))
+        start, size = stop, rest
+    return plan
+
+
+def _at_least(value, field, low):
+    value = _whole(value, field)
+    if value < low:
+        raise ValueError(f"{field} must be a whole number >= {low}; got {value}")
+    return value
+
+
+def train_in_chunks(settings: Settings, data: Data, chunk_epochs: int | None = None,
+                    network: Network | None = None) -> Iterator[Run]:
+    """Train in chunks of epochs; after each chunk yield the run so far (epochs 0..stop).
+
+    Each chunk continues from the last chunk's parameters. The optimiser's running averages
+    (momentum, Adam) start afresh at every chunk boundary, as ``nnlab.train`` has no way to
+    hand them over; chunks are large (about 0.3 s), and the default run is one chunk.
+    A run that diverges stops at the chunk where it blew up.
+    """
+    network = network or build_network(settings, data.classes)
+    Y = data.targets(settings.output)
+    kwargs = train_kwargs(settings, data)
+    wanted = kwargs.pop("snapshot_epochs")
+    start_params: Params | Init = build_init(settings)
+    merged = None
+    for index, (start, stop) in enumerate(chunk_plan(settings, data, chunk_epochs)):
+        local = [e - start for e in wanted if start <= e <= stop]
+        chunk = train(network, start_params, data.X, Y,
+                      **{**kwargs, "epochs": stop - start,
+                         "shuffle_seed": settings.weight_seed * 1000 + index},
+                      snapshot_epochs=local)
+        merged = chunk if merged is None else _join(merged, chunk, start)
+        record = {**merged.settings, "epochs": stop, "shuffle_seed": settings.weight_seed,
+                  "playground": to_query(settings)}
+        # Every epoch's outputs would only take memory: the playground never replays them.
+        merged = replace(merged, outputs=None, settings=record)
+        yield merged
+        if chunk.diverged_at is not None:
+            return
+        start_params = chunk.params
+
+
+def _join(first: Run, second: Run, offset: int) -> Run:
+    """Two consecutive runs as one: arrays end to end, epochs of the second shifted."""
+    def cat(a, b):
+        return None if a is None or b is None else np.concatenate([a, b])
+    snapshots = dict(first.snapshots)
+    snapshots.update({offset + e: p for e, p in second.snapshots.items()})
+    return replace(
+        second,
+        loss=np.concatenate([first.loss, second.loss]),
+        accuracy=np.concatenate([first.accuracy, second.accuracy]),
+        test_loss=cat(first.test_loss, second.test_loss),
+        test_accuracy=cat(first.test_accuracy, second.test_accuracy),
+        outputs=None,
+        grad_norms=cat(first.grad_norms, second.grad_norms),
+        initial_params=first.initial_params,
+        snapshots=snapshots,
+        diverged_at=None if second.diverged_at is None else offset + second.diverged_at,
+    )
+
+
+def train_playground(settings: Settings, data: Data, chunk_epochs: int | None = None) -> Run:
+    """The whole run at once (the last of ``train_in_chunks``)."""
+    run = None
+    for run in train_in_chunks(settings, data, chunk_epochs):
+        pass
+    return run
+
+
+# ---------------------------------------------------------------------------------------------
+# A finished session: settings, data and run together
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """What the playground shows: the settings, the data they made and the run trained on it."""
+
+    settings: Settings
+    data: Data
+    run: Run
+
+    @property
+    def network(self) -> Network:
+        return self.run.network
+
+    @property
+    def finished(self) -> bool:
+        return self.run.epochs >= self.settings.epochs or self.run.diverged_at is not None
+
+    def test_accuracy(self) -> float:
+        """Accuracy of the final parameters on the test points."""
+        Y = self.data.targets(self.settings.output, self.data.labels_test)
+        return accuracy(forward(self.network, self.run.params, self.data.X_test), Y)
+
+    def train_accuracy(self) -> float:
+        Y = self.data.targets(self.settings.output)
+        return accuracy(forward(self.network, self.run.params, self.data.X), Y)
+
+
+def summary(result: Result) -> str:
+    """One line a learner reads under the picture."""
+    run, s = result.run, result.settings
+    if run.diverged_at is not None:
+        return (f"training diverged at epoch {run.diverged_at}: the learning rate "
+                f"{s.learning_rate:g} is too large for this network; try a smaller one "
+                f"(the pictures show the last sane epoch)")
+    done = f"{run.epochs} of {s.epochs} epochs" if run.epochs < s.epochs else f"{run.epochs} epochs"
+    return (f"{done}: training accuracy {result.train_accuracy():.0%}, "
+            f"test accuracy {result.test_accuracy():.0%}, training loss {run.loss[-1]:.3f}")
+
+
+def describe_network(settings: Settings, classes: int = 2) -> str:
+    """``"4 inputs (x1, x2, x1², x2²) -> 8 ReLU -> 8 ReLU -> 1 sigmoid output, 121 weights and
+    biases"``."""
+    network = build_network(settings, classes)
+    acts = ((settings.activation,) * len(settings.hidden) if isinstance(settings.activation, str)
+            else settings.activation)
+    inputs = ", ".join(FEATURE_LABELS.get(n, n) for n in network.input_names)
+    parts = [f"{network.sizes[0]} inputs ({inputs})"]
+    parts += [f"{h} {ACTIVATION_LABELS[a].split(' (')[0]}" for h, a in zip(settings.hidden, acts)]
+    k = network.sizes[-1]
+    parts.append(f"{k} {settings.output} output{'s' if k > 1 else ''}")
+    return " -> ".join(parts) + f", {network.n_params} weights and biases"
+
+
+def run_file_bytes(result: Result) -> bytes:
+    """A saved run: settings (as URL parameters), seeds, weights, snapshots and history."""
+    run = result.run
+    run = replace(run, settings={**run.settings, "playground": to_query(result.settings),
+                                 "data_source": result.data.source})
+    return run_to_bytes(run)
+
+
+@dataclass(frozen=True, eq=False)
+class Loaded:
+    """A run read back from a file, with the settings to continue from it."""
+
+    settings: Settings
+    run: Run
+    warnings: tuple[str, ...]
+
+
+def read_run_file(data: bytes) -> Loaded:
+    """Read a run saved by ``run_file_bytes``; a bad or foreign file raises ValueError."""
+    data = bytes(data)
+    if not data.startswith(b"PK"):  # every .npz is a zip archive
+        raise ValueError("run file: this is not a saved run (a run file is the .npz archive "
+                         "that the download button writes)")
+    run = run_from_bytes(data)
+    query = run.settings.get("playground")
+    if not isinstance(query, dict):
+        raise ValueError("run file: this run was not saved by the playground (it has no "
+                         "playground settings)")
+    settings, warnings = from_query(query)
+    if warnings:
+        raise ValueError("run file: its settings are damaged: " + "; ".join(warnings))
+    if query.get("data") == "csv" or run.settings.get("data_source", "").startswith("your CSV"):
+        raise ValueError("run file: this run was trained on an uploaded CSV file, which the "
+                         "run file does not contain")
+    network = build_network(settings, run.network.sizes[-1] if settings.output == "softmax" else 2)
+    if network.sizes != run.network.sizes:
+        raise ValueError(f"run file: its weights have layer sizes {list(run.network.sizes)}, "
+                         f"but its settings make {list(network.sizes)}")
+    run = replace(run, network=network)
+    return Loaded(settings, run, tuple(warnings))
+
+
+def loaded_result(loaded: Loaded) -> Result:
+    """A loaded run with the data its settings make, ready to draw (it is not retrained)."""
+    return Result(loaded.settings, build_data(loaded.settings), loaded.run)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing two runs
+# ---------------------------------------------------------------------------------------------
+
+DATA_FIELDS = ("dataset", "points", "noise", "test_fraction", "data_seed")
+
+
+def _same_params(a: Params, b: Params) -> bool:
+    return len(a) == len(b) and all(
+        W1.shape == W2.shape and np.array_equal(W1, W2) and np.array_equal(b1, b2)
+        for (W1, b1), (W2, b2) in zip(a, b))
+
+
+def describe_comparison(pinned: Result, current: Result) -> str:
+    """What differs between a pinned run and the current one, and what stayed the same."""
+    lines = differences(pinned.settings, current.settings)
+    same_start = _same_params(pinned.run.initial_params, current.run.initial_params)
+    if not lines:
+        return ("Nothing differs: the pinned run and the current run have the same settings, "
+                "so they start from the same weights and end with the same numbers.")
+    what = "1 setting differs" if len(lines) == 1 else f"{len(lines)} settings differ"
+    text = f"{what}: " + "; ".join(lines) + "."
+    same_data = all(getattr(pinned.settings, f) == getattr(current.settings, f)
+                    for f in DATA_FIELDS) and pinned.settings.dataset != "csv"
+    if same_data and same_start:
+        text += (" Same data and the very same starting weights, so this change is the only "
+                 "difference between the two runs.")
+    elif same_start:
+        text += " The starting weights are the same."
+    elif same_data:
+        text += (" Same data; the starting weights differ, because the network's shape or "
+                 "its initialisation changed.")
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Pre-computed scenarios, for the static copy of the lesson
+# ---------------------------------------------------------------------------------------------
+
+_SPIRAL_NET = dict(hidden=(16, 16), activation="tanh", init="xavier", optimizer="momentum",
+                   learning_rate=0.1, epochs=500)
+SCENARIOS: dict[str, Settings] = {
+    "circles: no hidden layer": Settings(hidden=()),
+    "circles: no hidden layer, x1² and x2²": Settings(hidden=(), features=("x1^2", "x2^2")),
+    "circles: 8,8 ReLU (the default)": Settings(),
+    "XOR: no hidden layer, x1·x2": Settings(dataset="quadrants", noise=0.0, hidden=(),
+                                            features=("x1*x2",)),
+    "two spirals: 16,16 tanh": Settings(dataset="spirals", **_SPIRAL_NET),
+    "three spirals: softmax": Settings(dataset="spirals3", output_loss="softmax_ce",
+                                       **_SPIRAL_NET),
+    "circles: learning rate 10": Settings(learning_rate=10.0),
+}
+
+
+# The "Try it" links of the lesson (a long spiral run shows the chunks streaming in).
+TRY_SETTINGS: dict[str, Settings] = {
+    "no hidden layer": Settings(hidden=()),
+    "squared inputs": Settings(hidden=(), features=("x1^2", "x2^2")),
+    "long spirals": Settings(dataset="spirals", **{**_SPIRAL_NET, "epochs": 2000}),
+}
+
+
+def markdown_link(text: str, settings: Settings) -> str:
+    """``[text](?data=...)``: a link that reopens the lesson with ``settings``."""
+    return f"[{text}]({query_string(settings)})"
+
+
+def run_settings(settings: Settings) -> Result:
+    """Build the data and train the whole run: one finished ``Result``."""
+    data = build_data(settings)
+    return Result(settings, data, train_playground(settings, data))
+
+
+# ---------------------------------------------------------------------------------------------
+# Small readings of a result, for the lesson's text
+# ---------------------------------------------------------------------------------------------
+
+DIAGRAM_MAX_WEIGHTS = 700  # the network diagram draws every weight as a line
+MAPS_MAX_NEURONS = 48  # neuron maps: one small picture per hidden and output neuron
+
+
+def diagram_fits(network: Network) -> bool:
+    return network.n_params <= DIAGRAM_MAX_WEIGHTS
+
+
+def maps_fit(network: Network) -> bool:
+    return sum(network.sizes[1:]) <= MAPS_MAX_NEURONS
+
+
+def unit_health_line(result: Result) -> str:
+    """Dead ReLU units and saturated sigmoid/tanh units on the training points, in words."""
+    report = unit_health(result.network, result.run.params, result.data.X)
+    messages = health_messages(report, len(result.data.X))
+    if not messages:
+        return "No hidden unit is dead or saturated on the training points."
+    return "; ".join(messages) + "."
+
+
+def run_file_problem(contents: bytes) -> str | None:
+    """Why a file cannot be loaded as a playground run, or None when it can."""
+    try:
+        read_run_file(contents)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def parameter_count_formula(settings: Settings, classes: int = 2) -> str:
+    """``"(4+1)x8 + (8+1)x8 + (8+1)x1 = 121"``: every layer's weights plus its biases."""
+    sizes = build_network(settings, classes).sizes
+    terms = [f"({a}+1)×{b}" for a, b in zip(sizes[:-1], sizes[1:])]
+    total = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    return " + ".join(terms) + f" = {total}"

@@ -1,0 +1,609 @@
+"""Named training set-ups for the XOR lessons, and how to read the run they produce.
+
+A ``Setup`` holds every setting of one XOR training run (network, start, loss, learning rate,
+update mode, epochs, retries) as a frozen dataclass, so it can key a cache and be compared.
+A ``Preset`` gives a setup the name a learner sees ("fixed start, learning rate 2.0"); the
+lessons show names, never seeds or file names.
+
+    setup = PRESETS[FIXED_START].setup
+    run = setup.train(X, Y)              # one nnlab.train call, with replay snapshots
+    diagnose(run, X, Y).status           # "converged", "learning", "stuck", "bouncing", "diverged"
+
+Two starts:
+    "fixed"   the nine numbers ``xor9.TABLE_START`` (they fit a 2-2-1 net only; with any other
+              hidden width the start is drawn by ``Init`` and ``start_note`` says so)
+    "random"  ``Init("uniform", seed, weight_range, bias_range)``; retries draw fresh weights
+
+For the convergence lesson, ``Starts`` is N random starts of one setting trained side by side
+(``nnlab.train_many``) and ``Grid`` a learning rate x init range sweep (``nnlab.sweep``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, replace
+from typing import Callable
+
+import numpy as np
+
+from .activations import HIDDEN_ACTIVATIONS
+from .datasets import xor
+from .init import Init
+from .losses import PAIRINGS
+from .many import ManyRuns, SweepResult, sweep, train_many
+from .network import Network, Params, forward, loss_value
+from .train import MODES, Run, train
+from .xor9 import TABLE_START
+
+STARTS = ("fixed", "random")
+XOR_LOSSES = PAIRINGS["sigmoid"]  # the output is one sigmoid unit
+HIDDEN_RANGE = (1, 8)
+# A loss more than this many times its starting value means a step overshot badly.
+OVERSHOOT_FACTOR = 2.0
+# Share of rising epochs, over the last tenth of a run, that counts as bouncing.
+BOUNCE_SHARE = 0.3
+SNAPSHOTS = 100  # about this many replay points per run
+# What the controls offer, and the words a learner sees for each library name.
+LEARNING_RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0,
+                  10.0, 15.0, 20.0)  # a log-spaced slider
+EPOCH_CHOICES = (100, 250, 500, 1000, 2000, 4001, 8001)  # 4001 = epochs 0 to 4000
+LOSS_LABELS = {"mse": "squared error (mse)", "half_mse": "half squared error (half_mse)",
+               "bce": "cross-entropy (bce)"}
+MODE_LABELS = {"full": "full batch (1 step per epoch)", "minibatch": "mini-batch (2 steps)",
+               "online": "online (4 steps, one per case)"}
+START_LABELS = {"fixed": "the fixed nine numbers", "random": "random, uniform ranges"}
+# The unit square with a margin, so the four XOR corner points are drawn whole.
+UNIT_SQUARE = (-0.2, 1.2, -0.2, 1.2)
+
+
+def xor_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """The four XOR rows as X (4, 2) and Y (4, 1), in the order 00, 01, 10, 11."""
+    data = xor()
+    return data.X, data.Y
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Every setting of one XOR training run (2 inputs, ``hidden`` units, 1 sigmoid output)."""
+
+    hidden: int = 2
+    activation: str = "sigmoid"
+    loss: str = "mse"
+    learning_rate: float = 2.0
+    epochs: int = 4001
+    mode: str = "full"
+    batch_size: int = 2
+    start: str = "fixed"
+    seed: int = 0
+    weight_range: tuple[float, float] = (-2.0, 2.0)
+    bias_range: tuple[float, float] = (-0.5, 0.5)
+    retries: int = 0
+    threshold: float = 0.001
+    stop_at_threshold: bool = False
+
+    def __post_init__(self):
+        low, high = HIDDEN_RANGE
+        hidden = self.hidden
+        if isinstance(hidden, bool) or not isinstance(hidden, (int, np.integer)) or not (
+            low <= hidden <= high
+        ):
+            raise ValueError(f"hidden must be a whole number from {low} to {high}; got {hidden!r}")
+        if self.activation not in HIDDEN_ACTIVATIONS:
+            raise ValueError(f"activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}; "
+                             f"got {self.activation!r}")
+        if self.loss not in XOR_LOSSES:
+            raise ValueError(f"loss must be one of {', '.join(XOR_LOSSES)}; got {self.loss!r}")
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {self.mode!r}")
+        if self.start not in STARTS:
+            raise ValueError(f"start must be one of {', '.join(STARTS)}; got {self.start!r}")
+        for name in ("weight_range", "bias_range"):
+            value = getattr(self, name)
+            try:
+                pair = tuple(float(v) for v in value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{name} must be a pair (low, high); got {value!r}")
+            if len(pair) != 2 or not (math.isfinite(pair[0]) and math.isfinite(pair[1])) or (
+                pair[0] > pair[1]
+            ):
+                raise ValueError(f"{name} must be a finite pair (low, high) with low <= high; "
+                                 f"got {value!r}")
+            object.__setattr__(self, name, pair)
+        for name in ("hidden", "epochs", "batch_size", "seed", "retries"):
+            object.__setattr__(self, name, int(getattr(self, name)))
+        object.__setattr__(self, "learning_rate", float(self.learning_rate))
+        if self.retries and not self.uses_random_start:
+            raise ValueError("retries: a retry draws new weights, so it needs a random start "
+                             "(the fixed nine numbers would repeat the same run)")
+
+    @property
+    def network(self) -> Network:
+        return Network([2, self.hidden, 1], activation=self.activation, output="sigmoid")
+
+    @property
+    def uses_random_start(self) -> bool:
+        """True unless the fixed nine numbers apply (start "fixed" on a 2-2-1 net)."""
+        return not (self.start == "fixed" and self.hidden == 2)
+
+    @property
+    def init(self) -> Init:
+        return Init("uniform", seed=self.seed, weight_range=self.weight_range,
+                    bias_range=self.bias_range)
+
+    def start_params(self) -> Params | Init:
+        """The nine numbers for the fixed 2-2-1 start, else the ``Init`` recipe."""
+        return self.init if self.uses_random_start else TABLE_START.to_params()
+
+    @property
+    def start_note(self) -> str:
+        """Why the start is not the fixed nine numbers although "fixed" was asked for ('' if
+        it is)."""
+        if self.start == "fixed" and self.hidden != 2:
+            return (f"The fixed nine numbers fit 2 hidden units only; with {self.hidden} the "
+                    f"start is drawn at random (weight seed {self.seed}, weights in "
+                    f"{_span(self.weight_range)}, biases in {_span(self.bias_range)}).")
+        return ""
+
+    def snapshot_epochs(self, count: int = SNAPSHOTS) -> list[int]:
+        """About ``count`` evenly spaced epochs (0 and the last one included) to replay."""
+        step = max(1, (self.epochs - 1) // count)
+        return sorted(set(range(0, self.epochs, step)) | {self.epochs - 1})
+
+    def train(self, X, Y) -> Run:
+        """Train from this setup's start, keeping snapshots for the epoch scrubber."""
+        return train(
+            self.network, self.start_params(), X, Y, loss=self.loss,
+            learning_rate=self.learning_rate, epochs=self.epochs, mode=self.mode,
+            batch_size=self.batch_size, threshold=self.threshold,
+            stop_at_threshold=self.stop_at_threshold, retries=self.retries,
+            snapshot_epochs=self.snapshot_epochs(),
+        )
+
+    def replace(self, **changes) -> "Setup":
+        return replace(self, **changes)
+
+
+def _span(pair) -> str:
+    return f"[{pair[0]:g}, {pair[1]:g}]"
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A setup under the name a learner sees, with one sentence on what it shows."""
+
+    name: str
+    about: str
+    setup: Setup
+
+
+FIXED_START = "fixed start, learning rate 2.0"
+RANDOM_RETRIES = "random start, online steps, retries"
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(FIXED_START,
+               "The nine fixed starting numbers, mean squared error, one full-batch step per "
+               "epoch at learning rate 2.0, epochs 0 to 4000: the same loss table every time.",
+               Setup(hidden=2, activation="sigmoid", loss="mse", learning_rate=2.0,
+                     epochs=4001, mode="full", start="fixed")),
+        Preset(RANDOM_RETRIES,
+               "Weights drawn uniformly from [-2, 2] and biases from [-0.5, 0.5], one update "
+               "per sample, half squared error at learning rate 3; a start that has not "
+               "reached loss 0.001 within 1000 epochs is thrown away and redrawn.",
+               Setup(hidden=2, activation="sigmoid", loss="half_mse", learning_rate=3.0,
+                     epochs=1000, mode="online", start="random", seed=0,
+                     weight_range=(-2.0, 2.0), bias_range=(-0.5, 0.5), retries=9,
+                     threshold=0.001, stop_at_threshold=True)),
+    )
+}
+
+
+def preset(name: str) -> Preset:
+    """Look a preset up by its name; an unknown name fails with the list of names."""
+    if name not in PRESETS:
+        raise ValueError(f"preset must be one of: {'; '.join(PRESETS)}; got {name!r}")
+    return PRESETS[name]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a run
+# ---------------------------------------------------------------------------------------------
+
+
+def table_every(epochs: int) -> int:
+    """A round spacing giving about 8 rows for a loss table (500 for epochs 0..4000)."""
+    raw = max(1.0, (epochs - 1) / 8)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for nice in (1, 2, 2.5, 5, 10):
+        if nice * magnitude >= raw:
+            return max(1, int(nice * magnitude))
+    return int(10 * magnitude)
+
+
+def loss_table(run: Run, every: int | None = None, digits: int = 4) -> list[dict]:
+    """Rows {"epoch", "loss"} at epochs 0, every, 2*every, ... (the loss rounded to
+    ``digits``), the way the printed loss tables of the XOR programs read."""
+    every = table_every(len(run.loss) if run.loss is not None else 1) if every is None else every
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        raise ValueError(f"every must be a whole number >= 1; got {every!r}")
+    return [{"epoch": int(e), "loss": round(float(run.loss[e]), digits)}
+            for e in range(0, len(run.loss), every) if np.isfinite(run.loss[e])]
+
+
+def loss_table_markdown(rows: list[dict], digits: int = 4) -> str:
+    """A loss table as a two-row markdown table (epochs across, losses below)."""
+    if not rows:
+        return "_no epochs to show_"
+    head = "| epoch | " + " | ".join(str(r["epoch"]) for r in rows) + " |"
+    rule = "|---|" + "---:|" * len(rows)
+    body = "| loss | " + " | ".join(f"{r['loss']:.{digits}f}" for r in rows) + " |"
+    return "\n".join((head, rule, body))
+
+
+def markdown_table(rows: list[dict]) -> str:
+    """Rows of equal keys as a markdown table (numbers right-aligned, None shown as a dash)."""
+    if not rows:
+        return "_nothing to show_"
+    keys = list(rows[0])
+    numeric = [all(isinstance(r[k], (int, float)) for r in rows) for k in keys]
+    lines = ["| " + " | ".join(keys) + " |",
+             "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+    for r in rows:
+        lines.append("| " + " | ".join("-" if r[k] is None else f"{r[k]:g}"
+                                        if isinstance(r[k], float) else str(r[k])
+                                        for k in keys) + " |")
+    return "\n".join(lines)
+
+
+def final_outputs(run: Run, X) -> np.ndarray:
+    """The trained network's outputs on X, shape (n,) for the single XOR output."""
+    return forward(run.network, run.params, X)[:, 0]
+
+
+def all_attempts(run: Run) -> tuple[Run, ...]:
+    """Every attempt of a run with retries (the run itself when there were none)."""
+    return run.attempts or (run,)
+
+
+def attempt_runs(run: Run) -> dict[str, Run]:
+    """{"attempt 1": Run, ...} for overlaying every attempt's loss curve."""
+    attempts = all_attempts(run)
+    if len(attempts) == 1:
+        return {"this run": run}
+    return {f"attempt {i}": a for i, a in enumerate(attempts, start=1)}
+
+
+def attempts_table(run: Run) -> list[dict]:
+    """One row per attempt: its number, weight draw, epochs trained, final loss, verdict."""
+    rows = []
+    for i, a in enumerate(all_attempts(run), start=1):
+        final = float(a.loss[-1]) if len(a.loss) else float("nan")
+        rows.append({
+            "attempt": i,
+            "epochs trained": a.epochs,
+            "final loss": round(final, 5) if np.isfinite(final) else None,
+            "converged": (f"yes, at epoch {a.converged_at}" if a.converged else
+                          "diverged" if a.diverged_at is not None else "no"),
+        })
+    return rows
+
+
+def scrub_epochs(run: Run) -> list[int]:
+    """Epochs the scrubber can replay exactly: stored snapshots that also have outputs."""
+    epochs = sorted(e for e in run.snapshots if e < run.epochs)
+    return epochs or [0]
+
+
+def replay(run: Run, epoch: int):
+    """(outputs, params) at ``epoch``: the outputs recorded in that epoch and the parameters
+    at its start (from the nearest snapshot at or before it). No training happens."""
+    if run.outputs is None or not len(run.outputs):
+        raise ValueError("replay: this run kept no per-epoch outputs")
+    epoch = int(epoch)
+    if not 0 <= epoch < len(run.outputs):
+        raise ValueError(f"epoch must lie in 0..{len(run.outputs) - 1}; got {epoch}")
+    return run.outputs[epoch, :, 0], run.params_at(epoch)
+
+
+# ---------------------------------------------------------------------------------------------
+# What happened: converged, still learning, stuck, bouncing, diverged
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What a run did, said for a learner. ``kind`` is a marimo callout kind."""
+
+    status: str  # "converged", "learning", "stuck", "bouncing", "diverged"
+    kind: str  # "success", "info", "warn", "danger"
+    message: str
+    epoch: int | None = None  # converged at / diverged at
+
+
+def diagnose(run: Run, X, Y, threshold: float | None = None) -> Diagnosis:
+    """Sort a run into converged / still learning / stuck / bouncing / diverged.
+
+    "Diverged" covers both the library's blow-up (parameters or loss exploding) and a loss
+    that jumps past ``OVERSHOOT_FACTOR`` times the loss of the starting parameters: with a
+    sigmoid output the numbers stay bounded, but such a jump means the steps overshoot.
+    """
+    threshold = run.settings.get("threshold") if threshold is None else threshold
+    threshold = 0.001 if threshold is None else threshold
+    lr = run.settings.get("learning_rate")
+    name = run.loss_name
+    if run.diverged_at is not None:
+        return Diagnosis(
+            "diverged", "danger",
+            f"**Training diverged at epoch {run.diverged_at}:** the learning rate ({lr:g}) is "
+            f"too large: each step overshoots and the numbers blow up. The charts stop at the "
+            f"last sane epoch; try a smaller learning rate.", run.diverged_at)
+    loss = np.asarray(run.loss, dtype=float)
+    if not len(loss):
+        return Diagnosis("stuck", "warn", "No epoch was trained.")
+    start = loss_value(run.network, run.initial_params, X, Y, name)
+    over = np.flatnonzero(loss > OVERSHOOT_FACTOR * start)
+    if len(over):
+        e = int(over[0])
+        return Diagnosis(
+            "diverged", "danger",
+            f"**Training diverged at epoch {e}:** the learning rate ({lr:g}) is too large for "
+            f"{name}: a step overshot and the loss jumped from {start:.4g} at the start to "
+            f"{loss[e]:.4g}, more than {OVERSHOOT_FACTOR:g} times higher. "
+            f"It ends at {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}. Try a smaller "
+            f"learning rate.", e)
+    if run.converged:
+        return Diagnosis(
+            "converged", "success",
+            f"**Converged:** the {name} loss fell below {threshold:g} at epoch "
+            f"{run.converged_at}; after {run.epochs} epochs it is {loss[-1]:.4g} and "
+            f"{run.accuracy[-1]:.0%} of the four cases are right.", run.converged_at)
+    tail = loss[-max(2, len(loss) // 10):]
+    rising = float(np.mean(np.diff(tail) > 0)) if len(tail) > 1 else 0.0
+    if rising > BOUNCE_SHARE:
+        return Diagnosis(
+            "bouncing", "warn",
+            f"**The loss keeps bouncing** (it rose in {rising:.0%} of the last epochs): the "
+            f"learning rate ({lr:g}) is too large to settle into the valley. Final {name} "
+            f"loss {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}.")
+    change = (tail[0] - tail[-1]) / max(tail[0], 1e-12)
+    if run.accuracy[-1] < 1.0 and change < 0.01:
+        return Diagnosis(
+            "stuck", "warn",
+            f"**Stuck on a plateau:** over the last tenth of the run the {name} loss barely "
+            f"moved ({loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}). Either the steps are too "
+            f"small to cross a flat stretch (raise the learning rate or the epochs) or this "
+            f"start leads into a poor valley (try another weight seed, or retries).")
+    return Diagnosis(
+        "learning", "info",
+        f"**Still learning:** after {run.epochs} epochs the {name} loss is {loss[-1]:.4g} "
+        f"(threshold {threshold:g}), accuracy {run.accuracy[-1]:.0%}. More epochs or a larger "
+        f"learning rate would take it further.")
+
+
+def summary(run: Run) -> str:
+    """One markdown line: final loss, epochs trained, accuracy, attempts."""
+    if not len(run.loss):
+        return "no epochs trained"
+    attempts = len(all_attempts(run))
+    tries = f" (attempt {attempts}, after {attempts - 1} redraws)" if attempts > 1 else ""
+    return (f"final {run.loss_name} loss **{float(run.loss[-1]):.4f}** after {run.epochs} "
+            f"epochs{tries}, accuracy {run.accuracy[-1]:.0%}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Pre-computed scenarios for pages without a kernel
+# ---------------------------------------------------------------------------------------------
+
+
+def scenarios(X, Y) -> dict[str, dict[str, Run]]:
+    """Runs for a static page: three learning rates from the fixed start, mean squared error
+    vs cross-entropy from that same start, and the retry preset. Tab name -> {label: Run}."""
+    base = PRESETS[FIXED_START].setup
+    out = {}
+    for label, lr in (("0.1", 0.1), ("2.0", 2.0), ("10", 10.0)):
+        name = f"learning rate {label}"
+        out[name] = {name: base.replace(learning_rate=lr).train(X, Y)}
+    out["MSE vs BCE, same start"] = {
+        "mse": out["learning rate 2.0"]["learning rate 2.0"],
+        "bce": base.replace(loss="bce").train(X, Y),
+    }
+    out[RANDOM_RETRIES] = attempt_runs(PRESETS[RANDOM_RETRIES].setup.train(X, Y))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Many random starts: how often does XOR get stuck?
+# ---------------------------------------------------------------------------------------------
+
+# "Converged" thresholds that mean about the same thing for each loss: every output within
+# roughly 0.1 of its target (squared error 0.1^2 = 0.01; half of it; cross-entropy
+# -log(0.9) = 0.105). One threshold for all losses would make cross-entropy look slow.
+MATCHED_THRESHOLDS = {"mse": 0.01, "half_mse": 0.005, "bce": 0.1}
+WIDTHS = (2, 3, 4)
+INIT_RANGES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)  # weights drawn from (-r, r)
+START_COUNTS = (20, 50, 100, 200, 500)
+MANY_EPOCHS = (500, 1000, 2000, 4000)
+BIAS_RANGE = (-0.5, 0.5)
+
+
+@dataclass(frozen=True)
+class Starts:
+    """N random starts (weight seeds 0..N-1) of one XOR setting, full-batch gradient descent.
+
+    Weights are drawn from (-init_range, init_range), biases from ``bias_range``. Two
+    ``Starts`` that differ only in the loss or the width begin from the same seeds.
+    """
+
+    hidden: int = 2
+    loss: str = "mse"
+    learning_rate: float = 2.0
+    init_range: float = 2.0
+    starts: int = 100
+    epochs: int = 1000
+    bias_range: tuple[float, float] = BIAS_RANGE
+
+    def __post_init__(self):
+        if self.loss not in MATCHED_THRESHOLDS:
+            raise ValueError(f"loss must be one of {', '.join(MATCHED_THRESHOLDS)}; "
+                             f"got {self.loss!r}")
+        if not (isinstance(self.init_range, (int, float)) and 0 <= self.init_range < math.inf):
+            raise ValueError(f"init_range must be a finite number >= 0; got {self.init_range!r}")
+        for name in ("hidden", "starts", "epochs"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
+            object.__setattr__(self, name, int(value))
+        object.__setattr__(self, "learning_rate", float(self.learning_rate))
+        object.__setattr__(self, "init_range", float(self.init_range))
+        object.__setattr__(self, "bias_range", tuple(float(v) for v in self.bias_range))
+
+    @property
+    def threshold(self) -> float:
+        return MATCHED_THRESHOLDS[self.loss]
+
+    @property
+    def network(self) -> Network:
+        return Network([2, self.hidden, 1], activation="sigmoid", output="sigmoid")
+
+    def replace(self, **changes) -> "Starts":
+        return replace(self, **changes)
+
+
+@functools.lru_cache(maxsize=48)
+def train_starts(starts: Starts) -> ManyRuns:
+    """Train all starts of ``starts`` on XOR at once (cached: the same setting is free twice)."""
+    X, Y = xor_arrays()
+    r = starts.init_range
+    return train_many(starts.network, X, Y, seeds=np.arange(starts.starts), loss=starts.loss,
+                      learning_rate=starts.learning_rate, epochs=starts.epochs,
+                      weight_range=(-r, r), bias_range=starts.bias_range,
+                      threshold=starts.threshold)
+
+
+def starts_stats(runs: ManyRuns) -> dict:
+    """How the starts did: shares converged / stuck / diverged and epochs to converge."""
+    converged = runs.converged
+    epochs = runs.converged_at[converged]
+    quantiles = (np.percentile(epochs, [10, 50, 90]) if len(epochs)
+                 else np.full(3, np.nan))
+    return {
+        "starts": runs.K,
+        "converged": int(converged.sum()),
+        "share": float(converged.mean()),
+        "stuck": int((~converged & ~runs.diverged).sum()),  # on a plateau, or too slow
+        "diverged": int(runs.diverged.sum()),
+        "solved at the end": int(runs.solved.sum()),
+        "median epochs": float(quantiles[1]),
+        "epochs 10-90 %": (float(quantiles[0]), float(quantiles[2])),
+    }
+
+
+def stats_rows(labelled: dict[str, ManyRuns], label: str = "setting") -> list[dict]:
+    """One table row per labelled ``ManyRuns`` (for ``markdown_table``)."""
+    rows = []
+    for name, runs in labelled.items():
+        s = starts_stats(runs)
+        low, high = s["epochs 10-90 %"]
+        rows.append({
+            label: name,
+            "converged": f"{s['converged']} of {s['starts']} ({s['share']:.0%})",
+            "median epochs to converge": "-" if math.isnan(s["median epochs"])
+            else f"{s['median epochs']:.0f}",
+            "10-90 % of them": "-" if math.isnan(low) else f"{low:.0f}-{high:.0f}",
+            "not converged": s["stuck"],
+            "diverged": s["diverged"],
+        })
+    return rows
+
+
+def starts_sentence(runs: ManyRuns, starts: Starts) -> str:
+    """One markdown sentence reading a ``ManyRuns``."""
+    s = starts_stats(runs)
+    text = (f"**{s['converged']} of {s['starts']} starts converged** ({s['share']:.0%}): their "
+            f"{starts.loss} loss went below {starts.threshold:g} within {starts.epochs} epochs")
+    if s["converged"]:
+        text += f", after {s['median epochs']:.0f} epochs for the median one"
+    text += (f". {s['stuck']} did not get there (stuck on a plateau, or still too slow when "
+             f"the budget ran out)")
+    if s["diverged"]:
+        text += f" and {s['diverged']} diverged"
+    return text + f"; {s['solved at the end']} answer all four cases right at the end."
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A learning rate x init range sweep: ``seeds`` starts per cell, trained in ``chunks``
+    rounds (each round adds a few seeds to every cell, so the map sharpens as it fills)."""
+
+    learning_rates: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+    init_ranges: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0)
+    seeds: int = 20
+    epochs: int = 2000
+    chunks: int = 3
+
+    @property
+    def runs(self) -> int:
+        return len(self.learning_rates) * len(self.init_ranges) * self.seeds
+
+    @property
+    def chunk_size(self) -> int:
+        cells = len(self.learning_rates) * len(self.init_ranges)
+        return cells * max(1, math.ceil(self.seeds / self.chunks))
+
+
+DEFAULT_GRID = Grid()
+BIG_GRID = Grid(learning_rates=(0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0),
+                init_ranges=(0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0),
+                seeds=50, epochs=4000, chunks=5)
+_SWEEPS: dict[tuple, SweepResult] = {}
+_SWEEPS_KEPT = 16
+
+
+def run_sweep(grid: Grid, hidden: int = 2, loss: str = "mse",
+              on_progress: Callable[[int, int, SweepResult], None] | None = None) -> SweepResult:
+    """Sweep ``grid`` for a 2-``hidden``-1 XOR net and ``loss`` (threshold matched to the
+    loss). ``on_progress(done, total, partial)`` is called after every round; a sweep done
+    before is returned at once (with one final ``on_progress`` call)."""
+    # Rounds change only the order of training, not the results: they are not in the key.
+    key = (replace(grid, chunks=1), int(hidden), loss)
+    if key in _SWEEPS:
+        result = _SWEEPS[key]
+        if on_progress is not None:
+            on_progress(result.total, result.total, result)
+        return result
+    X, Y = xor_arrays()
+    network = Starts(hidden=hidden, loss=loss).network
+    result = sweep(network, X, Y, learning_rates=grid.learning_rates,
+                   weight_ranges=grid.init_ranges, seeds=grid.seeds, bias_range=BIAS_RANGE,
+                   loss=loss, epochs=grid.epochs, threshold=MATCHED_THRESHOLDS[loss],
+                   chunk_size=grid.chunk_size, on_progress=on_progress)
+    if len(_SWEEPS) >= _SWEEPS_KEPT:
+        _SWEEPS.pop(next(iter(_SWEEPS)))
+    _SWEEPS[key] = result
+    return result
+
+
+STATIC_MAPS = ((2, "mse"), (2, "bce"), (3, "mse"), (4, "mse"))
+
+
+def static_maps(grid: Grid = DEFAULT_GRID) -> dict[str, SweepResult]:
+    """The default grid for a few (hidden units, loss) choices, named for tabs; computed in
+    one round each (no progress to show), and shared with ``run_sweep``'s cache."""
+    return {f"{LOSS_LABELS[loss]}, {hidden} hidden units":
+            run_sweep(replace(grid, chunks=1), hidden, loss) for hidden, loss in STATIC_MAPS}
+
+
+def map_args(result: SweepResult, title: str | None = None) -> dict:
+    """Keyword arguments for ``plots.convergence_map``: share of starts converged per cell."""
+    ranges = [f"±{r:g}" for r in result.weight_ranges[:, 1]]
+    name = LOSS_LABELS.get(result.loss_name, result.loss_name)
+    hidden = result.network.sizes[1]
+    return dict(
+        row_values=[float(v) for v in result.learning_rates], col_values=ranges,
+        cells=result.fraction_converged, row_title="learning rate",
+        col_title="weight init range", value_title="converged",
+        title=title or (f"share of {result.seeds.size} starts converged: {hidden} hidden units, "
+                        f"{name}, {result.epochs} epochs"),
+    )

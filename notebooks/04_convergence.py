@@ -1,0 +1,327 @@
+# /// script
+# [tool.marimo.opengraph]
+# title = "Why XOR sometimes gets stuck"
+# description = "Thousands of random starts at once: how often XOR converges, and how learning rate, loss and width change the odds."
+# ///
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium")
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    # Why XOR sometimes gets stuck
+
+    In the training lesson, the random-start preset threw away a few starts before one
+    worked. This lesson counts. Take one setting (a network, a loss, a learning rate, a
+    range for the starting weights) and train it from many random starts that differ only in
+    their weight seed. How many solve XOR, and how quickly? Which settings make getting stuck
+    rare?
+
+    All starts of a setting train together, side by side in the same NumPy calls
+    (`nnlab.train_many`), so a hundred starts cost about as much as one. Every start uses
+    full-batch gradient descent; weights are drawn uniformly from $(-r, r)$, biases from
+    $(-0.5, 0.5)$.
+
+    A start **converges** when its loss drops below a threshold within the epoch budget.
+    The threshold depends on the loss so that it always means about the same thing: *every
+    output within roughly 0.1 of its target*. That is $0.1^2 = 0.01$ for squared error,
+    half of it for half squared error, and $-\log 0.9 \approx 0.1$ for cross-entropy.
+    """)
+    return
+
+
+@app.cell
+def _():
+    import marimo as mo
+    import numpy as np
+
+    import nnlab
+    from nnlab import plots, presets
+
+    return mo, nnlab, np, plots, presets
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## Many starts, one setting
+    """)
+    return
+
+
+@app.cell
+def _(mo, presets):
+    _d = presets.Starts()
+    hidden = mo.ui.dropdown({f"{h} hidden units": h for h in presets.WIDTHS},
+                            value=f"{_d.hidden} hidden units", label="network")
+    loss = mo.ui.dropdown({v: k for k, v in presets.LOSS_LABELS.items()},
+                          value=presets.LOSS_LABELS[_d.loss], label="loss")
+    controls = mo.ui.dictionary({
+        "learning_rate": mo.ui.slider(steps=presets.LEARNING_RATES, value=_d.learning_rate,
+                                      label="learning rate", show_value=True, debounce=True),
+        "init_range": mo.ui.slider(steps=presets.INIT_RANGES, value=_d.init_range,
+                                   label="weight init range ±r", show_value=True,
+                                   debounce=True),
+        "starts": mo.ui.slider(steps=presets.START_COUNTS, value=_d.starts,
+                               label="random starts", show_value=True, debounce=True),
+        "epochs": mo.ui.slider(steps=presets.MANY_EPOCHS, value=_d.epochs,
+                               label="epoch budget", show_value=True, debounce=True),
+    })
+    mo.hstack([mo.vstack([hidden, loss]),
+               mo.vstack([controls[k] for k in ("learning_rate", "init_range", "starts",
+                                                "epochs")])], justify="start", gap=3)
+    return controls, hidden, loss
+
+
+@app.cell
+def _(controls, hidden, loss, presets):
+    starts = presets.Starts(hidden=hidden.value, loss=loss.value, **controls.value)
+    runs = presets.train_starts(starts)
+    return runs, starts
+
+
+@app.cell
+def _(mo, presets, runs, starts):
+    mo.callout(mo.md(presets.starts_sentence(runs, starts)), kind="info")
+    return
+
+
+@app.cell
+def _(plots, runs, starts):
+    plots.band_chart(runs.loss, log=True, metric=f"{starts.loss} loss",
+                     title=f"loss of {starts.starts} starts: median, 25-75 % and 10-90 %")
+    return
+
+
+@app.cell
+def _(plots, runs, starts):
+    plots.epochs_histogram(runs.converged_at, max_epochs=starts.epochs,
+                           title=f"epochs to reach {starts.threshold:g}")
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, presets, runs, starts):
+    _s = presets.starts_stats(runs)
+    mo.md(rf"""
+    **Reading it.** The band is the middle of the crowd: half of the starts have a loss
+    inside the dark band at each epoch, 80 % inside the light one. Here the median start ends
+    at a loss of {float(sorted(runs.final_loss)[len(runs.final_loss) // 2]):.3g}. The
+    histogram shows *when* the {_s['converged']} converged starts crossed the threshold; the
+    {_s['stuck']} others are not in it. Most of them are not slow but stuck: their loss
+    flattens out on a plateau and stays there.
+
+    **Try it.**
+
+    - Widen the init range to **±8**: big weights push the sigmoids into their flat tails,
+      where the slope is almost 0, and far fewer starts converge.
+    - Narrow it to **±0.5** at learning rate 2: every start begins near "0.5 for
+      everything" and needs many epochs to leave that plateau; many run out of budget.
+    - Switch to **3 hidden units**: most of the stuck starts disappear.
+    - Raise the learning rate to **20** with cross-entropy: steps overshoot and the share
+      collapses.
+    """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## The same starts, two losses
+
+    The same seeds, the same learning rate and init range, trained once with squared error
+    and once with cross-entropy. The two losses differ in the error term they send back
+    from the output: squared error multiplies $\hat y - y$ by the sigmoid's slope
+    $\hat y(1-\hat y)$, which is nearly 0 when an output is confidently wrong;
+    cross-entropy sends $\hat y - y$ as it is.
+    """)
+    return
+
+
+@app.cell
+def _(presets, starts):
+    mse_runs = presets.train_starts(starts.replace(loss="mse"))
+    return (mse_runs,)
+
+
+@app.cell
+def _(presets, starts):
+    bce_runs = presets.train_starts(starts.replace(loss="bce"))
+    return (bce_runs,)
+
+
+@app.cell
+def _(bce_runs, mo, mse_runs, presets):
+    mo.md(presets.markdown_table(presets.stats_rows(
+        {"squared error (mse)": mse_runs, "cross-entropy (bce)": bce_runs}, "loss")))
+    return
+
+
+@app.cell
+def _(mse_runs, plots, starts):
+    plots.band_chart(mse_runs.loss, log=True, metric="mse loss",
+                     title=f"squared error, {starts.starts} starts")
+    return
+
+
+@app.cell
+def _(bce_runs, plots, starts):
+    plots.band_chart(bce_runs.loss, log=True, metric="bce loss",
+                     title=f"cross-entropy, the same {starts.starts} starts")
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    At moderate learning rates cross-entropy gets its starts over the line in far fewer
+    epochs, because its error term does not fade when an output sits in a flat tail. It
+    does not rescue every start, though: a start whose hidden units both settle on the wrong
+    kind of line is stuck under either loss. And at large learning rates its stronger steps
+    overshoot sooner than squared error's.
+    """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## 2, 3 or 4 hidden units
+
+    Two hidden units are enough to *represent* XOR, but then both units must find a useful
+    line. With a third or fourth unit there are spare directions: a start where one unit
+    settles badly can still be rescued by the others. Same seeds, same settings, only the
+    width changes.
+    """)
+    return
+
+
+@app.cell
+def _(presets, starts):
+    width2 = presets.train_starts(starts.replace(hidden=2))
+    return (width2,)
+
+
+@app.cell
+def _(presets, starts):
+    width3 = presets.train_starts(starts.replace(hidden=3))
+    return (width3,)
+
+
+@app.cell
+def _(presets, starts):
+    width4 = presets.train_starts(starts.replace(hidden=4))
+    return (width4,)
+
+
+@app.cell
+def _(mo, presets, width2, width3, width4):
+    mo.md(presets.markdown_table(presets.stats_rows(
+        {"2 hidden units": width2, "3 hidden units": width3, "4 hidden units": width4},
+        "network")))
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## The whole map: learning rate × init range
+
+    One cell per setting; its colour is the share of its random starts that converged, for
+    the network and loss chosen above. The map is trained in rounds, a few seeds per cell at
+    a time, so it fills in and then sharpens. The default grid is small; the button trains
+    a finer grid with 50 starts per cell and twice the epoch budget (several seconds).
+    """)
+    return
+
+
+@app.cell
+def _(mo):
+    big = mo.ui.run_button(label="run the big sweep")
+    big
+    return (big,)
+
+
+@app.cell
+def sweep_cell(big, hidden, loss, mo, plots, presets):
+    grid = presets.BIG_GRID if big.value else presets.DEFAULT_GRID
+    sweep_progress = []
+    with mo.status.progress_bar(total=grid.runs, title="training the grid",
+                                remove_on_exit=True) as _bar:
+        def _show(done, total, partial):
+            sweep_progress.append((done, total))
+            _bar.update(increment=done - _bar.current, subtitle=f"{done} of {total} runs")
+            mo.output.replace_at_index(plots.convergence_map(**presets.map_args(partial)), 1)
+
+        sweep_result = presets.run_sweep(grid, hidden.value, loss.value, on_progress=_show)
+    plots.convergence_map(**presets.map_args(sweep_result))
+    return grid, sweep_progress, sweep_result
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    **Reading the map** (2 hidden units, squared error, the default grid): in the rows with
+    small learning rates, small steps from near-symmetric starts run out of budget. The
+    right-hand columns are too wide: saturated sigmoids pass back almost no gradient. In
+    between lies a band where most starts converge, yet even there a share gets stuck; that
+    share shrinks with 3 or 4 hidden units. With cross-entropy the row of learning rate 20
+    turns pale: the steps overshoot.
+    """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## Four maps, pre-computed
+
+    The same default grid for four choices, computed once when the page is built (so they
+    also show on a static copy of this page).
+    """)
+    return
+
+
+@app.cell
+def _(presets):
+    static_maps = presets.static_maps()
+    return (static_maps,)
+
+
+@app.cell
+def _(mo, plots, presets, static_maps):
+    mo.ui.tabs({name: plots.convergence_map(**presets.map_args(result))
+                for name, result in static_maps.items()})
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, presets, runs, starts):
+    _s = presets.starts_stats(runs)
+    mo.vstack([mo.md("## Check yourself"), mo.accordion({
+        f"1. With the settings above ({starts.hidden} hidden units, {starts.loss}, learning "
+        f"rate {starts.learning_rate:g}, init range ±{starts.init_range:g}), what share of "
+        "the starts converged, and what did the others do?":
+            mo.md(f"{_s['converged']} of {_s['starts']} ({_s['share']:.0%}) converged. "
+                  f"{_s['stuck']} did not: stuck on a plateau, or still too slow when the "
+                  f"budget ran out; {_s['diverged']} diverged. In the band chart the stuck "
+                  "ones hold up the upper part of the band: it levels off instead of falling."),
+        "2. Why does a wider init range (say ±8) make getting stuck more likely?":
+            mo.md(r"Large weights give large pre-activations $z$, and the sigmoid is flat "
+                  r"far from 0: $\sigma'(z) = \sigma(z)(1-\sigma(z))$ is below 0.001 for "
+                  r"$|z| > 7$. Backpropagation multiplies by that slope, so saturated units "
+                  "receive almost no gradient and cannot move."),
+        "3. Two hidden units can represent XOR. Why do three converge more often?":
+            mo.md("Representing XOR needs two useful hidden lines, and with two units both "
+                  "must find one. A third unit gives gradient descent a spare: if one unit "
+                  "settles on a useless line, the other two can still carve out the answer, "
+                  "so fewer starts end on a plateau."),
+    })])
+    return
+
+
+if __name__ == "__main__":
+    app.run()

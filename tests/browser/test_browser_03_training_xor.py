@@ -1,0 +1,94 @@
+"""Lesson 3, "Training XOR", driven in headless Chromium through `marimo run`."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from harness import (canvas_hashes, dropdown, open_lesson, page_errors, record, slider,
+                     wait_for_canvas_change, wait_for_idle)
+
+pytestmark = pytest.mark.browser
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "03_training_xor.py"
+FINAL_LOSS = re.compile(r"final \w+ loss \d")
+WAIT_MS = 30_000
+
+
+def final_loss(page):
+    """The summary line under the status callout (the first visible one on the page)."""
+    return page.get_by_text(FINAL_LOSS).filter(visible=True).first
+
+
+def final_loss_text(page) -> str:
+    return final_loss(page).inner_text()
+
+
+def assert_clean(page):
+    rec = record(page)
+    assert page_errors(page) == []
+    assert rec.js_errors == [] and rec.console_errors == []
+    assert rec.failed_requests == [] and rec.blocked_requests == []
+
+
+@pytest.fixture
+def lesson(page, marimo_app):
+    with marimo_app(NOTEBOOK) as url:
+        open_lesson(page, url)
+        yield page
+
+
+def test_loads_without_errors_and_shows_the_fixed_start_run(lesson):
+    page = lesson
+    assert page.locator("h1").first.inner_text() == "Training XOR"
+    assert final_loss_text(page).startswith("final mse loss 0.0004 after 4001 epochs")
+    assert page.get_by_text("Converged:").first.is_visible()
+    assert len(canvas_hashes(page)) >= 6  # loss, outputs, accuracy, network, boundary, ...
+    assert_clean(page)
+
+
+def test_learning_rate_slider_changes_the_loss_chart_and_final_loss(lesson):
+    page = lesson
+    before, text = canvas_hashes(page), final_loss_text(page)
+    rate = slider(page, "learning rate")
+    assert rate.count() == 1
+    rate.focus()
+    page.keyboard.press("ArrowRight")  # 2.0 -> 3.0 on the log-spaced steps
+    wait_for_canvas_change(page, before)
+    wait_for_idle(page)
+    after = canvas_hashes(page)
+    assert after[0] != before[0]  # the loss chart is the first canvas on the page
+    expect(final_loss(page)).not_to_have_text(text, timeout=WAIT_MS)
+    assert final_loss_text(page).startswith("final mse loss")
+    assert_clean(page)
+
+
+def test_switching_the_loss_retrains(lesson):
+    page = lesson
+    before = canvas_hashes(page)
+    loss = dropdown(page, "loss")
+    assert loss.count() == 1
+    loss.select_option(label="cross-entropy (bce)")
+    wait_for_canvas_change(page, before)
+    wait_for_idle(page)
+    expect(final_loss(page)).to_have_text(re.compile("^final bce loss"), timeout=WAIT_MS)
+    assert canvas_hashes(page)[0] != before[0]
+    assert_clean(page)
+
+
+def test_a_diverging_learning_rate_shows_the_callout(lesson):
+    page = lesson
+    dropdown(page, "loss").select_option(label="cross-entropy (bce)")
+    expect(final_loss(page)).to_have_text(re.compile("^final bce loss"), timeout=WAIT_MS)
+    wait_for_idle(page)
+    before = canvas_hashes(page)
+    rate = slider(page, "learning rate")
+    rate.focus()
+    page.keyboard.press("End")  # 20
+    wait_for_canvas_change(page, before)
+    wait_for_idle(page)
+    # visible=True skips the same words inside the closed self-check answers
+    callout = page.get_by_text("Training diverged at epoch 2").filter(visible=True).first
+    expect(callout).to_be_visible(timeout=WAIT_MS)
+    assert "learning rate (20) is too large" in callout.locator("xpath=..").inner_text()
+    assert_clean(page)

@@ -1,0 +1,261 @@
+"""Lesson 3, "Training XOR": the notebook run through app.run(), and nnlab.presets."""
+
+import html as html_lib
+import re
+from importlib import util
+from pathlib import Path
+
+import marimo as mo
+import numpy as np
+import pytest
+
+from nnlab import Init, Network, forward, presets, train
+from nnlab.presets import FIXED_START, PRESETS, RANDOM_RETRIES, Setup
+from nnlab.xor9 import TABLE_START
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_training_xor.py"
+TABLE = [0.2518, 0.0888, 0.0034, 0.0015, 0.0010, 0.0007, 0.0006, 0.0005, 0.0004]
+FINAL = [0.020, 0.977, 0.981, 0.018]
+X, Y = presets.xor_arrays()
+
+
+class Value:
+    """Stands in for a UI element: anything with ``.value``."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def load_app():
+    spec = util.spec_from_file_location("lesson_03_training_xor", NOTEBOOK)
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.app
+
+
+@pytest.fixture(scope="module")
+def app():
+    return load_app()
+
+
+@pytest.fixture(scope="module")
+def default(app):
+    return app.run()
+
+
+def page_html(outputs) -> str:
+    """Every output as HTML, with the escaping of embedded chart specs undone."""
+    text = "\n".join(mo.as_html(o).text for o in outputs if o is not None)
+    return html_lib.unescape(text).replace('\\"', '"')
+
+
+def run_with(app, default, scenario_runs=None, **changes):
+    """Run the notebook with some controls changed (the rest at their defaults); the
+    pre-computed tabs are skipped unless given, to keep the tests quick."""
+    values = {**default[1]["controls"].value, **changes}
+    return app.run(defs={"controls": Value(values), "log_scale": Value(True),
+                         "scenario_runs": scenario_runs or {}})
+
+
+# ---------------------------------------------------------------------------------------------
+# The notebook
+# ---------------------------------------------------------------------------------------------
+
+
+def test_default_is_the_fixed_start_preset_and_reproduces_its_table(default):
+    outputs, defs = default
+    assert defs["preset"].value == FIXED_START
+    run = defs["run"]
+    assert [row["loss"] for row in defs["loss_rows"]] == TABLE
+    assert [row["epoch"] for row in defs["loss_rows"]] == list(range(0, 4001, 500))
+    assert np.round(defs["final_outputs"], 3).tolist() == FINAL
+    assert run.epochs == 4001 and run.loss_name == "mse" and defs["problem"] is None
+    assert defs["diagnosis"].status == "converged"
+
+
+def test_the_page_shows_the_table_and_the_outputs(default):
+    html = page_html(default[0])
+    table = html[html.index("The loss every 500 epochs"):]
+    cells = re.findall(r"<t[dh][^>]*>\s*([0-9.]+)\s*</t[dh]>", table)
+    assert [float(c) for c in cells[9:18]] == TABLE
+    assert [int(c) for c in cells[:9]] == list(range(0, 4001, 500))
+    for value in ("0.02", "0.977", "0.981", "0.018"):  # the outputs chart's cells
+        assert f'"column": "output", "text": "{value}"' in html
+    assert "Converged" in html and "0.0004" in html
+
+
+def test_changing_the_learning_rate_changes_the_loss(app, default):
+    _, slow = run_with(app, default, learning_rate=0.5)
+    base = default[1]["run"]
+    assert slow["run"].settings["learning_rate"] == 0.5
+    assert slow["run"].loss[0] == base.loss[0]  # same start
+    assert slow["run"].loss[-1] > 5 * base.loss[-1]
+    assert [r["loss"] for r in slow["loss_rows"]] != TABLE
+    assert slow["diagnosis"].status == "learning"
+
+
+def test_changing_the_loss_retrains_from_the_same_start(app, default):
+    _, bce = run_with(app, default, loss="bce")
+    assert bce["run"].loss_name == "bce"
+    np.testing.assert_array_equal(bce["run"].initial_params[0][0],
+                                  default[1]["run"].initial_params[0][0])
+    assert round(float(bce["run"].loss[0]), 4) == 0.6968
+
+
+def test_a_diverging_setting_shows_the_callout_and_no_nan(app, default):
+    outputs, defs = run_with(app, default, loss="bce", learning_rate=20.0)
+    assert defs["diagnosis"].status == "diverged" and defs["diagnosis"].kind == "danger"
+    html = page_html(outputs)
+    assert "Training diverged at epoch 2" in html and "learning rate (20) is too large" in html
+    assert np.isfinite(defs["run"].loss).all()
+    assert "NaN" not in html and "Infinity" not in html
+
+
+def test_a_blow_up_caught_by_the_library_keeps_the_charts_finite(app, default):
+    outputs, defs = run_with(app, default, activation="leaky_relu", loss="bce",
+                             learning_rate=20.0)
+    run = defs["run"]
+    assert run.diverged_at is not None and run.stopped == "diverged"
+    html = page_html(outputs)
+    assert f"Training diverged at epoch {run.diverged_at}" in html
+    assert "NaN" not in html and "Infinity" not in html
+
+
+def test_settings_that_cannot_run_show_an_error_and_keep_the_last_good_run(app, default):
+    outputs, defs = run_with(app, default, retries=3)  # retries with the fixed start
+    assert "random start" in defs["problem"]
+    assert np.isfinite(defs["run"].loss).all() and defs["run"].epochs > 0
+    html = page_html(outputs)
+    assert "These settings cannot run" in html and "Traceback" not in html
+
+
+def test_the_scrubber_replays_stored_outputs_without_training(app, default, monkeypatch):
+    defs = default[1]
+    run = defs["run"]
+    epoch = 400
+    assert epoch in presets.scrub_epochs(run)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the scrubber's cell must not train")
+
+    monkeypatch.setattr("nnlab.train", no_training)
+    monkeypatch.setattr("nnlab.presets.train", no_training)
+    notebook = load_app()
+    cells = {c.name: c for c in (d.cell for d in notebook._cell_manager.cell_data())}
+    _, replayed = cells["replay_cell"].run(presets=presets, run=run, scrub=Value(epoch))
+    np.testing.assert_array_equal(replayed["replay_outputs"], run.outputs[epoch, :, 0])
+    for (W, b), (W0, b0) in zip(replayed["replay_params"], run.snapshots[epoch]):
+        np.testing.assert_array_equal(W, W0)
+        np.testing.assert_array_equal(b, b0)
+    # The stored parameters reproduce the stored outputs (full batch: one step per epoch).
+    np.testing.assert_allclose(forward(run.network, replayed["replay_params"], X)[:, 0],
+                               run.outputs[epoch, :, 0], rtol=0, atol=1e-12)
+
+
+def test_the_scrubber_at_an_early_epoch_shows_unsolved_outputs(app, default):
+    outputs, defs = app.run(defs={"scrub": Value(0)})
+    assert np.round(defs["replay_outputs"], 4).tolist() == np.round(
+        defs["run"].outputs[0, :, 0], 4).tolist()
+    assert "outputs at epoch 0" in page_html(outputs)
+
+
+def test_the_retry_preset_shows_every_attempt(app):
+    outputs, defs = app.run(defs={"preset": Value(RANDOM_RETRIES), "scenario_runs": {}})
+    run, attempts = defs["run"], defs["attempts"]
+    assert len(attempts) == len(run.attempts) >= 2
+    assert [a["converged"] == "no" for a in attempts[:-1]] == [True] * (len(attempts) - 1)
+    assert attempts[-1]["converged"].startswith("yes") and run.loss[-1] < 0.001
+    assert run.settings["mode"] == "online" and run.loss_name == "half_mse"
+    html = page_html(outputs)
+    assert "attempt 1" in html and f"attempt {len(attempts)}" in html
+
+
+def test_precomputed_tabs_cover_learning_rates_and_losses(default):
+    runs = default[1]["scenario_runs"]
+    assert list(runs) == ["learning rate 0.1", "learning rate 2.0", "learning rate 10",
+                          "MSE vs BCE, same start", RANDOM_RETRIES]
+    mse, bce = runs["MSE vs BCE, same start"].values()
+    assert (mse.loss_name, bce.loss_name) == ("mse", "bce")
+    np.testing.assert_array_equal(mse.initial_params[0][0], bce.initial_params[0][0])
+    assert runs["learning rate 0.1"]["learning rate 0.1"].loss[-1] > 0.2  # still on the plateau
+
+
+# ---------------------------------------------------------------------------------------------
+# nnlab.presets
+# ---------------------------------------------------------------------------------------------
+
+
+def test_fixed_preset_is_the_exact_table_program():
+    setup = PRESETS[FIXED_START].setup
+    run = setup.train(X, Y)
+    assert [r["loss"] for r in presets.loss_table(run)] == TABLE
+    assert np.round(presets.final_outputs(run, X), 3).tolist() == FINAL
+    direct = train(Network([2, 2, 1]), TABLE_START.to_params(), X, Y, loss="mse",
+                   learning_rate=2.0, epochs=4001)
+    np.testing.assert_array_equal(run.loss, direct.loss)
+
+
+def test_fixed_start_falls_back_to_init_for_other_widths():
+    setup = Setup(hidden=4, start="fixed", seed=7)
+    assert setup.uses_random_start and isinstance(setup.start_params(), Init)
+    assert "2 hidden units only" in setup.start_note
+    assert Setup().start_note == "" and not Setup().uses_random_start
+
+
+@pytest.mark.parametrize("changes, message", [
+    (dict(hidden=0), "hidden"), (dict(loss="softmax_ce"), "loss"), (dict(mode="batch"), "mode"),
+    (dict(start="zeros"), "start"), (dict(weight_range=(2, -2)), "weight_range"),
+    (dict(retries=2), "random start"), (dict(activation="softmax"), "activation"),
+])
+def test_bad_setups_raise_value_errors(changes, message):
+    with pytest.raises(ValueError, match=message):
+        Setup(**changes)
+
+
+def test_unknown_preset_names_the_valid_ones():
+    with pytest.raises(ValueError, match="fixed start, learning rate 2.0"):
+        presets.preset("seed 001")
+
+
+def test_snapshot_epochs_span_the_run():
+    epochs = Setup(epochs=4001).snapshot_epochs()
+    assert epochs[0] == 0 and epochs[-1] == 4000 and len(epochs) == 101
+    assert Setup(epochs=100).snapshot_epochs() == list(range(100))
+
+
+def test_retry_preset_converges_after_failed_attempts():
+    run = PRESETS[RANDOM_RETRIES].setup.train(X, Y)
+    table = presets.attempts_table(run)
+    assert [r["epochs trained"] for r in table[:-1]] == [1000] * (len(table) - 1)
+    assert len(table) == 4 and table[-1]["converged"] == f"yes, at epoch {run.converged_at}"
+    assert run.converged_at == run.epochs - 1  # stopped at the threshold
+    assert list(presets.attempt_runs(run)) == [f"attempt {i}" for i in range(1, 5)]
+
+
+@pytest.mark.parametrize("changes, status", [
+    (dict(), "converged"),
+    (dict(learning_rate=0.5), "learning"),
+    (dict(learning_rate=0.1), "stuck"),
+    (dict(loss="bce", learning_rate=20.0), "diverged"),
+    (dict(activation="leaky_relu", loss="bce", learning_rate=20.0), "diverged"),
+])
+def test_diagnosis(changes, status):
+    run = PRESETS[FIXED_START].setup.replace(**changes).train(X, Y)
+    assert presets.diagnose(run, X, Y).status == status
+
+
+def test_loss_table_spacing_and_markdown():
+    assert presets.table_every(4001) == 500
+    assert presets.table_every(1000) == 200
+    assert presets.table_every(100) == 20
+    md = presets.loss_table_markdown([{"epoch": 0, "loss": 0.25}, {"epoch": 5, "loss": 0.1}])
+    assert md.splitlines()[0] == "| epoch | 0 | 5 |" and md.splitlines()[2] == \
+        "| loss | 0.2500 | 0.1000 |"
+
+
+def test_replay_rejects_epochs_outside_the_run():
+    run = Setup(epochs=100).train(X, Y)
+    with pytest.raises(ValueError, match="epoch"):
+        presets.replay(run, 100)
+    outputs, params = presets.replay(run, 99)
+    assert outputs.shape == (4,) and len(params) == 2

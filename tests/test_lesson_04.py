@@ -1,0 +1,205 @@
+"""Lesson 4, "Why XOR sometimes gets stuck": the notebook through app.run(), and the
+many-starts helpers of nnlab.presets."""
+
+import html as html_lib
+from importlib import util
+from pathlib import Path
+
+import marimo as mo
+import numpy as np
+import pytest
+
+from nnlab import Init, plots, presets, train
+from nnlab.presets import BIG_GRID, DEFAULT_GRID, Grid, Starts
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_convergence.py"
+X, Y = presets.xor_arrays()
+
+
+class Value:
+    """Stands in for a UI element: anything with ``.value``."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def load_app():
+    spec = util.spec_from_file_location("lesson_04_convergence", NOTEBOOK)
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.app
+
+
+@pytest.fixture(scope="module")
+def app():
+    return load_app()
+
+
+@pytest.fixture(scope="module")
+def default(app):
+    return app.run()
+
+
+def page_html(outputs) -> str:
+    text = "\n".join(mo.as_html(o).text for o in outputs if o is not None)
+    return html_lib.unescape(text).replace('\\"', '"')
+
+
+def cells_by_name(app):
+    return {d.cell.name: d.cell for d in app._cell_manager.cell_data()}
+
+
+# ---------------------------------------------------------------------------------------------
+# The notebook
+# ---------------------------------------------------------------------------------------------
+
+
+def test_default_state_computes_a_full_map_in_0_1(default):
+    outputs, defs = default
+    result = defs["sweep_result"]
+    assert defs["grid"] == DEFAULT_GRID and result.done == result.total == DEFAULT_GRID.runs
+    share = result.fraction_converged
+    assert share.shape == (len(DEFAULT_GRID.learning_rates), len(DEFAULT_GRID.init_ranges))
+    assert np.isfinite(share).all() and (share >= 0).all() and (share <= 1).all()
+    assert share.min() < 0.1 and share.max() > 0.9  # slow corner and good band both show
+    html = page_html(outputs)
+    assert "share of 20 starts converged: 2 hidden units, squared error (mse)" in html
+
+
+def test_the_sweep_reports_progress(default):
+    progress = default[1]["sweep_progress"]
+    assert progress and progress[-1] == (DEFAULT_GRID.runs, DEFAULT_GRID.runs)
+    assert [done for done, _ in progress] == sorted(done for done, _ in progress)
+
+
+def test_progress_arrives_round_by_round_with_partial_maps():
+    grid = Grid(learning_rates=(1.0, 5.0), init_ranges=(1.0, 4.0), seeds=8, epochs=300,
+                chunks=4)
+    seen = []
+    result = presets.run_sweep(grid, 2, "mse",
+                               on_progress=lambda done, total, part: seen.append(
+                                   (done, total, part.done, part.fraction_converged.copy())))
+    assert [(d, t) for d, t, _, _ in seen] == [(8, 32), (16, 32), (24, 32), (32, 32)]
+    assert [p for _, _, p, _ in seen] == [8, 16, 24, 32]
+    np.testing.assert_array_equal(seen[-1][3], result.fraction_converged)
+    again = []
+    assert presets.run_sweep(grid, 2, "mse", on_progress=lambda *a: again.append(a[:2])) is result
+    assert again == [(32, 32)]  # a repeated sweep comes from the cache, reported once
+
+
+def test_the_run_button_switches_to_the_big_grid(app, monkeypatch):
+    asked = []
+    real_sweep = presets.run_sweep
+
+    def fake_sweep(grid, hidden, loss, on_progress=None):
+        asked.append((grid, hidden, loss))
+        small = Grid(learning_rates=(1.0,), init_ranges=(1.0,), seeds=2, epochs=20, chunks=1)
+        return real_sweep(small, hidden, loss, on_progress=on_progress)
+
+    monkeypatch.setattr(presets, "run_sweep", fake_sweep)
+    cell = cells_by_name(app)["sweep_cell"]
+    _, defs = cell.run(big=Value(True), hidden=Value(3), loss=Value("bce"), mo=mo,
+                       plots=plots, presets=presets)
+    assert asked == [(BIG_GRID, 3, "bce")] and defs["grid"] == BIG_GRID
+    assert defs["sweep_progress"] == [(2, 2)]
+
+
+def test_mse_and_bce_panels_train_the_same_starts(default):
+    outputs, defs = default
+    mse, bce = defs["mse_runs"], defs["bce_runs"]
+    assert (mse.loss_name, bce.loss_name) == ("mse", "bce")
+    np.testing.assert_array_equal(mse.seeds, bce.seeds)
+    assert mse.loss.shape == bce.loss.shape == (1000, 100)
+    html = page_html(outputs)
+    assert "squared error, 100 starts" in html and "cross-entropy, the same 100 starts" in html
+    assert "| squared error (mse) | 65 of 100 (65%) |" not in html  # rendered, not raw markdown
+    assert "65 of 100 (65%)" in html and "60 of 100 (60%)" in html
+
+
+def test_default_numbers(default):
+    defs = default[1]
+    stats = presets.starts_stats(defs["runs"])
+    assert (stats["converged"], stats["stuck"], stats["diverged"]) == (65, 35, 0)
+    assert stats["median epochs"] == 476
+    widths = [presets.starts_stats(defs[f"width{h}"])["converged"] for h in (2, 3, 4)]
+    assert widths == [65, 95, 97]
+
+
+def test_wider_init_ranges_get_stuck_more(app, default):
+    values = {**default[1]["controls"].value, "init_range": 8.0}
+    _, wide = app.run(defs={"controls": Value(values), "hidden": Value(2),
+                            "loss": Value("mse"), "static_maps": {}})
+    assert wide["starts"].init_range == 8.0
+    assert wide["runs"].converged.mean() < 0.5 * default[1]["runs"].converged.mean()
+
+
+def test_precomputed_tabs_hold_four_maps(default):
+    maps = default[1]["static_maps"]
+    # The live map at its defaults and the first tab are the same sweep (shared cache).
+    assert maps["squared error (mse), 2 hidden units"] is default[1]["sweep_result"]
+    assert list(maps) == ["squared error (mse), 2 hidden units",
+                          "cross-entropy (bce), 2 hidden units",
+                          "squared error (mse), 3 hidden units",
+                          "squared error (mse), 4 hidden units"]
+    for result in maps.values():
+        share = result.fraction_converged
+        assert np.isfinite(share).all() and ((0 <= share) & (share <= 1)).all()
+    # More hidden units: more of the grid converges.
+    assert maps["squared error (mse), 4 hidden units"].fraction_converged.mean() > \
+        maps["squared error (mse), 2 hidden units"].fraction_converged.mean()
+
+
+def test_page_has_title_and_self_checks(default):
+    html = page_html(default[0])
+    assert "<h1" in html and "Why XOR sometimes gets stuck" in html
+    assert html.count("Check yourself") == 1 and "65 of 100 (65%) converged" in html
+
+
+# ---------------------------------------------------------------------------------------------
+# nnlab.presets: many starts
+# ---------------------------------------------------------------------------------------------
+
+
+def test_thresholds_mean_the_same_error_for_each_loss():
+    error = 0.1  # every output 0.1 from its target
+    assert presets.MATCHED_THRESHOLDS["mse"] == pytest.approx(error ** 2)
+    assert presets.MATCHED_THRESHOLDS["half_mse"] == pytest.approx(error ** 2 / 2)
+    assert presets.MATCHED_THRESHOLDS["bce"] == pytest.approx(-np.log(1 - error), abs=0.01)
+
+
+def test_train_starts_matches_single_runs():
+    starts = Starts(starts=3, epochs=300, learning_rate=3.0, init_range=2.0)
+    many = presets.train_starts(starts)
+    assert presets.train_starts(starts) is many  # cached
+    for k in range(3):
+        init = Init("uniform", seed=k, weight_range=(-2.0, 2.0), bias_range=(-0.5, 0.5))
+        run = train(starts.network, init, X, Y, loss="mse", learning_rate=3.0, epochs=300)
+        np.testing.assert_allclose(many.loss[:, k], run.loss, rtol=1e-3, atol=1e-5)
+
+
+@pytest.mark.parametrize("changes, message", [
+    (dict(loss="softmax_ce"), "loss"), (dict(init_range=-1.0), "init_range"),
+    (dict(starts=0), "starts"), (dict(epochs=1.5), "epochs"), (dict(hidden=True), "hidden"),
+])
+def test_bad_starts_raise_value_errors(changes, message):
+    with pytest.raises(ValueError, match=message):
+        Starts(**changes)
+
+
+def test_grid_sizes():
+    assert DEFAULT_GRID.runs == 6 * 5 * 20 and DEFAULT_GRID.chunk_size == 30 * 7
+    assert BIG_GRID.runs == 10 * 9 * 50 and BIG_GRID.chunk_size == 90 * 10
+    args = presets.map_args(presets.run_sweep(
+        Grid(learning_rates=(2.0,), init_ranges=(1.0, 2.0), seeds=3, epochs=50, chunks=1)))
+    assert args["col_values"] == ["±1", "±2"] and args["row_values"] == [2.0]
+    assert args["cells"].shape == (1, 2)
+
+
+def test_stats_rows_and_sentence():
+    starts = Starts(starts=20, epochs=500)
+    runs = presets.train_starts(starts)
+    row = presets.stats_rows({"a": runs})[0]
+    stats = presets.starts_stats(runs)
+    assert row["converged"].startswith(f"{stats['converged']} of 20")
+    assert stats["converged"] + stats["stuck"] + stats["diverged"] == 20
+    assert presets.starts_sentence(runs, starts).startswith(f"**{stats['converged']} of 20")
