@@ -291,3 +291,77 @@ def slider(page: Page, label: str) -> Locator:
 def dropdown(page: Page, label: str) -> Locator:
     """The native <select> of the dropdown labelled ``label`` (use select_option)."""
     return ui_element(page, label).locator("select")
+
+
+# --------------------------------------------------------------------------
+# Page text and "did a cell run?" (added for test_every_control.py)
+# --------------------------------------------------------------------------
+
+# Text nodes of the document and of every open shadow root (UI labels live there), kept
+# when their element is rendered (checkVisibility: not display:none, not in a closed tab or
+# accordion). Canvas text (chart axes) is not DOM text and is not seen.
+_VISIBLE_TEXT_JS = """() => {
+  const parts = [];
+  const visit = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType === Node.ELEMENT_NODE) {
+        if (node.shadowRoot) visit(node.shadowRoot);
+        continue;
+      }
+      const parent = node.parentElement;
+      if (!parent || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(parent.tagName)) continue;
+      if (!node.textContent.trim() || !parent.checkVisibility({visibilityProperty: true})) continue;
+      parts.push(node.textContent);
+    }
+  };
+  visit(document);
+  return parts.join('\\n');
+}"""
+
+
+def visible_text(page: Page) -> str:
+    """All visible text of the page, shadow roots included, one text node per line."""
+    return page.evaluate(_VISIBLE_TEXT_JS)
+
+
+@dataclass
+class KernelLog:
+    """What the kernel told the page over marimo's websocket (see ``watch_kernel``)."""
+
+    runs: int = 0  # cell-op messages with status "running": one per cell run
+    completed_runs: int = 0  # "completed-run": a whole reactive run finished
+    errors: list[str] = field(default_factory=list)  # completed runs whose outcome was not "succeeded"
+
+
+def watch_kernel(page: Page) -> KernelLog:
+    """Count the kernel's cell runs for ``page``; call it BEFORE ``open_lesson``.
+
+    The DOM's busy markers can miss a fast run (React may apply "stale" and "idle" in one
+    commit); the websocket messages cannot. Playwright delivers them while a sync call
+    waits, e.g. ``page.wait_for_timeout``.
+    """
+    log = KernelLog()
+
+    def on_frame(payload) -> None:
+        if not isinstance(payload, str) or '"op": "c' not in payload[:20]:
+            return
+        if payload.startswith('{"op": "cell-op"') and '"status":"running"' in payload:
+            log.runs += 1
+        elif payload.startswith('{"op": "completed-run"'):
+            log.completed_runs += 1
+            if '"outcome":"succeeded"' not in payload:
+                log.errors.append(payload[:300])
+
+    page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+    return log
+
+
+def wait_for_run(page: Page, log: KernelLog, runs_before: int, timeout: float = 5_000) -> bool:
+    """True once a cell ran after ``runs_before`` was read from ``log``; False after ``timeout`` ms."""
+    deadline = time.monotonic() + timeout / 1000
+    while log.runs <= runs_before:
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(25)
+    return True
