@@ -10,25 +10,14 @@ from nnlab.gradcheck import check_gradients
 from nnlab.losses import PAIRINGS
 from nnlab.network import backprop
 from nnlab.xor9 import HAND_PICKED, TABLE_START, XOR_ROWS, Nine
-
-X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-Y = np.array([[0], [1], [1], [0]], dtype=float)
-XOR = Network([2, 2, 1], activation="sigmoid", output="sigmoid")
-
-# The fixed start of the exact-loss-table program, written as its per-neuron rows there:
-# its w12 is the weight INTO hidden neuron 1 FROM input 2, i.e. W1[1, 0] here.
-TABLE_PARAMS = [
-    (np.array([[0.5, 0.9], [-0.4, 0.3]]), np.array([0.1, -0.2])),
-    (np.array([[0.8], [-0.6]]), np.array([0.05])),
-]
+from xor_reference import TABLE, TABLE_OUTPUTS, TABLE_PARAMS, XOR, X, Y
 
 
 def test_exact_loss_table_reproduces():
     run = train(XOR, TABLE_PARAMS, X, Y, loss="mse", learning_rate=2.0, epochs=4001, mode="full")
-    table = [0.2518, 0.0888, 0.0034, 0.0015, 0.0010, 0.0007, 0.0006, 0.0005, 0.0004]
-    assert np.round(run.loss[0::500], 4).tolist() == table
+    assert np.round(run.loss[0::500], 4).tolist() == TABLE
     outputs = forward(XOR, run.params, X).ravel()
-    assert np.round(outputs, 3).tolist() == [0.020, 0.977, 0.981, 0.018]
+    assert np.round(outputs, 3).tolist() == TABLE_OUTPUTS
     assert run.accuracy[-1] == 1.0 and run.diverged_at is None
 
 

@@ -6,9 +6,7 @@ import pytest
 from nnlab import Init, Network
 from nnlab.diagnostics import unit_health
 from nnlab.gradcheck import check_gradients, gradients_with_derivative_bug
-
-X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-Y = np.array([[0], [1], [1], [0]], dtype=float)
+from xor_reference import X, Y
 
 
 def test_dead_relu_units_are_found():

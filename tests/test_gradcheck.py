@@ -5,9 +5,8 @@ import pytest
 
 from nnlab import Init, Network, gradients
 from nnlab.gradcheck import error_vs_eps, gradients_with_derivative_bug, probe
+from xor_reference import X, Y
 
-X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-Y = np.array([[0], [1], [1], [0]], dtype=float)
 NET = Network([2, 3, 1])
 PARAMS = Init(seed=1).draw(NET)
 

@@ -2,54 +2,33 @@
 
 import itertools
 import math
-from importlib import util
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from lesson_helpers import Value, lesson_fixtures, load_app, raw_html
 from nnlab import forward, neuron
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_one_neuron.py"
-
-
-class Value:
-    """Stands in for a UI element: anything with ``.value``."""
-
-    def __init__(self, value):
-        self.value = value
-
-
-def load_app():
-    spec = util.spec_from_file_location("lesson_01_one_neuron", NOTEBOOK)
-    module = util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.app
-
-
-def page_text(outputs) -> str:
-    return "\n".join(getattr(o, "text", "") or "" for o in outputs)
+LESSON = "01_one_neuron.py"
 
 
 def sliders(w1, w2, b, target):
     return {"w1": Value(w1), "w2": Value(w2), "b": Value(b), "target": Value(target)}
 
 
-@pytest.fixture(scope="module")
-def default_run():
-    return load_app().run()
+app, default = lesson_fixtures(LESSON)
 
 
 # --- the notebook at its default settings ------------------------------------------------------
 
 
-def test_title_comes_first(default_run):
-    outputs, _ = default_run
+def test_title_comes_first(default):
+    outputs, _ = default
     assert '<h1 id="one-neuron">One neuron</h1>' in outputs[0].text
 
 
-def test_default_sliders_draw_the_or_line_which_gets_three_xor_corners(default_run):
-    _, defs = default_run
+def test_default_sliders_draw_the_or_line_which_gets_three_xor_corners(default):
+    _, defs = default
     result = defs["result"]
     assert (result.w1, result.w2, result.b, result.target) == (4, 4, -2, "XOR")
     assert np.round(result.outputs[:, 0], 4).tolist() == [0.1192, 0.8808, 0.8808, 0.9975]
@@ -57,35 +36,35 @@ def test_default_sliders_draw_the_or_line_which_gets_three_xor_corners(default_r
     assert defs["problem"] is None
 
 
-def test_default_page_reads_the_result(default_run):
-    outputs, _ = default_run
-    text = page_text(outputs)
+def test_default_page_reads_the_result(default):
+    outputs, _ = default
+    text = raw_html(outputs)
     assert "<strong>3 of the 4 corners</strong> on the right side (wrong: (1, 1))" in text
     assert "x_2 = -x_1 + 0.5" in text  # the line, solved for x2
     assert r"\sigma(z) = 0.9975" in text  # the sum and sigmoid at (1, 1)
     assert "cannot be drawn" not in text and "Cannot scan" not in text
 
 
-def test_scan_finds_three_for_xor_and_four_for_and_or(default_run):
-    outputs, defs = default_run
+def test_scan_finds_three_for_xor_and_four_for_and_or(default):
+    outputs, defs = default
     scans = defs["scans"]
     assert {t: s.best for t, s in scans.items()} == {"AND": 4, "OR": 4, "XOR": 3}
     assert scans["XOR"].counts[4] == 0 and scans["XOR"].counts[3] > 0
     assert all(sum(s.counts) == 20_000 for s in scans.values())
-    text = page_text(outputs)
+    text = raw_html(outputs)
     assert "<strong>14 of the 16</strong>" in text
     assert "0110 (XOR) and 1001 (XNOR)" in text
 
 
-def test_best_lines_tabs_show_a_solving_line_for_and_and_or(default_run):
-    _, defs = default_run
+def test_best_lines_tabs_show_a_solving_line_for_and_and_or(default):
+    _, defs = default
     best = defs["best_lines"]
     assert best["AND"].correct == 4 and best["OR"].correct == 4 and best["XOR"].correct == 3
 
 
-def test_page_has_self_checks_tied_to_the_sliders(default_run):
-    outputs, _ = default_run
-    text = page_text(outputs)
+def test_page_has_self_checks_tied_to_the_sliders(default):
+    outputs, _ = default
+    text = raw_html(outputs)
     assert "Check yourself" in text
     assert "(w1 = 4, w2 = 4, b = -2) by 3" in text
     assert "tripled 0.002, 0.998, 0.998, 1.000" in text
@@ -96,30 +75,30 @@ def test_page_has_self_checks_tied_to_the_sliders(default_run):
 
 @pytest.mark.parametrize("target, w1, w2, b", [("AND", 4, 4, -6), ("OR", 4, 4, -2)])
 def test_a_line_solves_and_and_or(target, w1, w2, b):
-    outputs, defs = load_app().run(defs=sliders(w1, w2, b, target))
+    outputs, defs = load_app(LESSON).run(defs=sliders(w1, w2, b, target))
     assert defs["result"].correct == 4
     assert f"On <strong>{target}</strong> it puts\n<strong>4 of the 4 corners</strong>" \
-        in page_text(outputs)
+        in raw_html(outputs)
 
 
 def test_an_unknown_truth_table_shows_a_callout_and_keeps_a_drawable_neuron():
-    outputs, defs = load_app().run(defs=sliders(1, 1, 0, "NAND"))
+    outputs, defs = load_app(LESSON).run(defs=sliders(1, 1, 0, "NAND"))
     assert "target must be one of AND, OR, XOR" in defs["problem"]
     assert defs["result"].target == "XOR"  # the fallback neuron, still drawable
-    text = page_text(outputs)
+    text = raw_html(outputs)
     assert "This cannot be drawn:" in text and "callout" in text
 
 
 @pytest.mark.parametrize("lines", [float("nan"), 0, 10**9, 12.5, "many"])
 def test_a_bad_number_of_lines_shows_a_callout_and_keeps_a_scan(lines):
-    outputs, defs = load_app().run(defs={"n_lines": Value(lines), "fresh": Value(0)})
+    outputs, defs = load_app(LESSON).run(defs={"n_lines": Value(lines), "fresh": Value(0)})
     assert "number of lines" in defs["scan_problem"]
     assert defs["scans"]["XOR"].best == 3  # the default scan stands in
-    assert "Cannot scan:" in page_text(outputs)
+    assert "Cannot scan:" in raw_html(outputs)
 
 
 def test_fresh_lines_change_the_scan_but_not_its_verdict():
-    _, defs = load_app().run(defs={"n_lines": Value(5_000), "fresh": Value(3)})
+    _, defs = load_app(LESSON).run(defs={"n_lines": Value(5_000), "fresh": Value(3)})
     scans = defs["scans"]
     assert scans["XOR"].seed == 3 and scans["XOR"].n_lines == 5_000
     assert {t: s.best for t, s in scans.items()} == {"AND": 4, "OR": 4, "XOR": 3}

@@ -2,38 +2,19 @@
 nine-number helpers of nnlab.neuron behind it."""
 
 import math
-from importlib import util
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from lesson_helpers import Value, lesson_fixtures, load_app, raw_html, state
 from nnlab import Network, gradcheck, gradients, neuron, xor9
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "02_backprop_by_hand.py"
+LESSON = "02_backprop_by_hand.py"
 NET = Network([2, 2, 1])
 # The tutorial's printed tables: the hand-picked start, then one half-squared-error step with
 # learning rate 0.1 on the input (0, 0).
 UNTRAINED = [0.4875, 0.4831, 0.4986, 0.4943]
 AFTER_ONE_STEP = [0.4829, 0.4786, 0.4941, 0.4898]
-
-
-class Value:
-    """Stands in for a UI element: anything with ``.value``."""
-
-    def __init__(self, value):
-        self.value = value
-
-
-def load_app():
-    spec = util.spec_from_file_location("lesson_02_backprop_by_hand", NOTEBOOK)
-    module = util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.app
-
-
-def page_text(outputs) -> str:
-    return "\n".join(getattr(o, "text", "") or "" for o in outputs)
 
 
 def numbers(**changes):
@@ -44,34 +25,32 @@ def settings(rate=0.1, loss="half_mse"):
     return {"learning_rate": Value(rate), "loss": Value(loss)}
 
 
-@pytest.fixture(scope="module")
-def default_run():
-    return load_app().run()
+app, default = lesson_fixtures(LESSON)
 
 
 # --- the notebook at its default settings ------------------------------------------------------
 
 
-def test_title_comes_first(default_run):
-    outputs, _ = default_run
+def test_title_comes_first(default):
+    outputs, _ = default
     assert '<h1 id="backpropagation-by-hand">Backpropagation by hand</h1>' in outputs[0].text
 
 
-def test_default_page_shows_the_tutorials_tables(default_run):
-    outputs, defs = default_run
+def test_default_page_shows_the_tutorials_tables(default):
+    outputs, defs = default
     shown = defs["shown"]
     assert (shown.label, shown.learning_rate, shown.loss) == ("(0, 0)", 0.1, "half_mse")
     assert shown.step.before == xor9.HAND_PICKED and defs["problem"] is None
     assert [round(r["y_hat"], 4) for r in defs["forward_rows"]] == UNTRAINED
     assert [round(r["y_hat after"], 4) for r in defs["after_rows"]] == AFTER_ONE_STEP
-    text = page_text(outputs)
+    text = raw_html(outputs)
     for value in UNTRAINED + AFTER_ONE_STEP:
         assert f"<td>{value:.4f}</td>" in text
 
 
-def test_default_step_shows_every_number_with_its_formula(default_run):
-    outputs, defs = default_run
-    text = page_text(outputs)
+def test_default_step_shows_every_number_with_its_formula(default):
+    outputs, defs = default
+    text = raw_html(outputs)
     for piece in (r"\hat y &amp;= \sigma(z_\text{out}) = 0.4875",
                   r"L &amp;= \tfrac12(\hat y - y)^2 = \tfrac12(0.4875 - 0)^2 = 0.1188",
                   r"\delta_\text{out} &amp;= (\hat y - y)\,\hat y(1-\hat y)",
@@ -85,17 +64,17 @@ def test_default_step_shows_every_number_with_its_formula(default_run):
     assert rows["w11"]["gradient"] == 0 and rows["b1"]["gradient"] == pytest.approx(0.00608997551)
 
 
-def test_plain_python_and_matrix_versions_agree_and_pass_the_gradient_check(default_run):
-    outputs, defs = default_run
+def test_plain_python_and_matrix_versions_agree_and_pass_the_gradient_check(default):
+    outputs, defs = default
     assert set(defs["matrix_gaps"]) == {"the four outputs", "the loss", "the nine slopes"}
     assert max(defs["matrix_gaps"].values()) < 1e-15
     assert defs["check"].passed and defs["check"].max_error < 1e-8
-    text = page_text(outputs)
+    text = raw_html(outputs)
     assert "Plain Python and matrices agree" in text and "Finite differences agree" in text
 
 
-def test_static_tabs_hold_the_step_on_each_input(default_run):
-    outputs, _ = default_run
+def test_static_tabs_hold_the_step_on_each_input(default):
+    outputs, _ = default
     tabs = [o for o in outputs if type(o).__name__ == "tabs"][-1].text
     for label in neuron.ROW_LABELS:
         assert f"input {label}" in tabs
@@ -105,9 +84,9 @@ def test_static_tabs_hold_the_step_on_each_input(default_run):
             assert f"<td>{value:.4f}</td>" in tabs
 
 
-def test_self_checks_read_the_step(default_run):
-    outputs, _ = default_run
-    text = page_text(outputs)
+def test_self_checks_read_the_step(default):
+    outputs, _ = default
+    text = raw_html(outputs)
     assert "On input (0, 0), which of the nine slopes are exactly 0" in text
     assert "w11, w21, w12, w22" in text
     assert "cross-entropy 0.4875" in text  # its error term is y_hat - y
@@ -117,7 +96,7 @@ def test_self_checks_read_the_step(default_run):
 
 
 def test_the_table_start_preset_fills_the_number_fields():
-    _, defs = load_app().run(defs={"preset": Value(xor9.TABLE_START)})
+    _, defs = load_app(LESSON).run(defs={"preset": Value(xor9.TABLE_START)})
     assert defs["nine_inputs"].value == xor9.TABLE_START.as_dict()
     assert defs["shown"].step.before == xor9.TABLE_START
     assert [r["y_hat"] for r in defs["forward_rows"]] == xor9.TABLE_START.outputs()
@@ -136,7 +115,7 @@ def test_every_loss_and_input_agrees_with_matrices_and_finite_differences(loss, 
 
 
 def test_cross_entropy_and_another_input_through_the_page():
-    _, defs = load_app().run(defs={"row": Value("(1, 0)"), **settings(0.5, "bce")})
+    _, defs = load_app(LESSON).run(defs={"row": Value("(1, 0)"), **settings(0.5, "bce")})
     shown = defs["shown"]
     assert (shown.x1, shown.x2, shown.y, shown.loss) == (1, 0, 1, "bce")
     assert shown.step.delta_out == pytest.approx(shown.step.forward.y_hat - 1)
@@ -151,10 +130,10 @@ def test_cross_entropy_and_another_input_through_the_page():
     ({"w22": "lots"}, "w22 must be a number"),
 ])
 def test_a_bad_number_shows_a_callout_and_keeps_the_last_good_step(changes, message):
-    outputs, defs = load_app().run(defs={"nine_inputs": numbers(**changes)})
+    outputs, defs = load_app(LESSON).run(defs={"nine_inputs": numbers(**changes)})
     assert message in defs["problem"]
     assert defs["shown"].step.before == xor9.HAND_PICKED  # a drawable step stands in
-    text = page_text(outputs)
+    text = raw_html(outputs)
     assert "These settings cannot be used:" in text
     assert "nan" not in " ".join(f"{r['y_hat']}" for r in defs["forward_rows"])
 
@@ -166,26 +145,25 @@ def test_a_bad_number_shows_a_callout_and_keeps_the_last_good_step(changes, mess
     (1e9, "mse", "learning rate must be above 0 and at most 100"),
 ])
 def test_a_bad_loss_or_learning_rate_shows_a_callout(rate, loss, message):
-    outputs, defs = load_app().run(defs=settings(rate, loss))
+    outputs, defs = load_app(LESSON).run(defs=settings(rate, loss))
     assert message in defs["problem"]
-    assert "These settings cannot be used:" in page_text(outputs)
+    assert "These settings cannot be used:" in raw_html(outputs)
 
 
 def test_an_unknown_input_shows_a_callout():
-    _, defs = load_app().run(defs={"row": Value("(2, 2)")})
+    _, defs = load_app(LESSON).run(defs={"row": Value("(2, 2)")})
     assert "input must be one of (0, 0), (0, 1), (1, 0), (1, 1)" in defs["problem"]
 
 
 def test_next_input_carries_the_updated_numbers_forward():
     first = neuron.online_step(xor9.HAND_PICKED.as_dict(), None, "(0, 0)", 0.1, "half_mse")
     walked = first.walk.advance(first.step)
-    outputs, defs = load_app().run(defs={"get_walk": lambda: walked,
-                                         "set_walk": lambda value: None})
+    outputs, defs = load_app(LESSON).run(defs=state("walk", walked))
     shown = defs["shown"]
     assert defs["row"].value == "(0, 1)"  # the next input is chosen for us
     assert shown.walk.steps == 1 and shown.step.before == first.step.after
     assert [round(r["y_hat"], 4) for r in defs["forward_rows"]] == AFTER_ONE_STEP
-    assert "1 online step taken" in page_text(outputs)
+    assert "1 online step taken" in raw_html(outputs)
 
 
 # --- nnlab.neuron: the nine-number helpers --------------------------------------------------------

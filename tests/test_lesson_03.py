@@ -1,52 +1,20 @@
 """Lesson 3, "Training XOR": the notebook run through app.run(), and nnlab.presets."""
 
-import html as html_lib
 import re
-from importlib import util
-from pathlib import Path
 
-import marimo as mo
 import numpy as np
 import pytest
 
+from lesson_helpers import Value, cells_by_name, lesson_fixtures, load_app, page_html
 from nnlab import Init, Network, forward, presets, train
 from nnlab.presets import FIXED_START, PRESETS, RANDOM_RETRIES, Setup
 from nnlab.xor9 import TABLE_START
+from xor_reference import TABLE, TABLE_OUTPUTS
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_training_xor.py"
-TABLE = [0.2518, 0.0888, 0.0034, 0.0015, 0.0010, 0.0007, 0.0006, 0.0005, 0.0004]
-FINAL = [0.020, 0.977, 0.981, 0.018]
+LESSON = "03_training_xor.py"
 X, Y = presets.xor_arrays()
 
-
-class Value:
-    """Stands in for a UI element: anything with ``.value``."""
-
-    def __init__(self, value):
-        self.value = value
-
-
-def load_app():
-    spec = util.spec_from_file_location("lesson_03_training_xor", NOTEBOOK)
-    module = util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.app
-
-
-@pytest.fixture(scope="module")
-def app():
-    return load_app()
-
-
-@pytest.fixture(scope="module")
-def default(app):
-    return app.run()
-
-
-def page_html(outputs) -> str:
-    """Every output as HTML, with the escaping of embedded chart specs undone."""
-    text = "\n".join(mo.as_html(o).text for o in outputs if o is not None)
-    return html_lib.unescape(text).replace('\\"', '"')
+app, default = lesson_fixtures(LESSON)
 
 
 def run_with(app, default, scenario_runs=None, **changes):
@@ -68,7 +36,7 @@ def test_default_is_the_fixed_start_preset_and_reproduces_its_table(default):
     run = defs["run"]
     assert [row["loss"] for row in defs["loss_rows"]] == TABLE
     assert [row["epoch"] for row in defs["loss_rows"]] == list(range(0, 4001, 500))
-    assert np.round(defs["final_outputs"], 3).tolist() == FINAL
+    assert np.round(defs["final_outputs"], 3).tolist() == TABLE_OUTPUTS
     assert run.epochs == 4001 and run.loss_name == "mse" and defs["problem"] is None
     assert defs["diagnosis"].status == "converged"
 
@@ -140,8 +108,7 @@ def test_the_scrubber_replays_stored_outputs_without_training(app, default, monk
 
     monkeypatch.setattr("nnlab.train", no_training)
     monkeypatch.setattr("nnlab.presets.train", no_training)
-    notebook = load_app()
-    cells = {c.name: c for c in (d.cell for d in notebook._cell_manager.cell_data())}
+    cells = cells_by_name(load_app(LESSON))
     _, replayed = cells["replay_cell"].run(presets=presets, run=run, scrub=Value(epoch))
     np.testing.assert_array_equal(replayed["replay_outputs"], run.outputs[epoch, :, 0])
     for (W, b), (W0, b0) in zip(replayed["replay_params"], run.snapshots[epoch]):
@@ -189,7 +156,7 @@ def test_fixed_preset_is_the_exact_table_program():
     setup = PRESETS[FIXED_START].setup
     run = setup.train(X, Y)
     assert [r["loss"] for r in presets.loss_table(run)] == TABLE
-    assert np.round(presets.final_outputs(run, X), 3).tolist() == FINAL
+    assert np.round(presets.final_outputs(run, X), 3).tolist() == TABLE_OUTPUTS
     direct = train(Network([2, 2, 1]), TABLE_START.to_params(), X, Y, loss="mse",
                    learning_rate=2.0, epochs=4001)
     np.testing.assert_array_equal(run.loss, direct.loss)

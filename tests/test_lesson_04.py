@@ -1,52 +1,17 @@
 """Lesson 4, "Why XOR sometimes gets stuck": the notebook through app.run(), and the
 many-starts helpers of nnlab.presets."""
 
-import html as html_lib
-from importlib import util
-from pathlib import Path
-
 import marimo as mo
 import numpy as np
 import pytest
 
+from lesson_helpers import Value, cells_by_name, lesson_fixtures, page_html
 from nnlab import Init, plots, presets, train
 from nnlab.presets import BIG_GRID, DEFAULT_GRID, Grid, Starts
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_convergence.py"
 X, Y = presets.xor_arrays()
 
-
-class Value:
-    """Stands in for a UI element: anything with ``.value``."""
-
-    def __init__(self, value):
-        self.value = value
-
-
-def load_app():
-    spec = util.spec_from_file_location("lesson_04_convergence", NOTEBOOK)
-    module = util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.app
-
-
-@pytest.fixture(scope="module")
-def app():
-    return load_app()
-
-
-@pytest.fixture(scope="module")
-def default(app):
-    return app.run()
-
-
-def page_html(outputs) -> str:
-    text = "\n".join(mo.as_html(o).text for o in outputs if o is not None)
-    return html_lib.unescape(text).replace('\\"', '"')
-
-
-def cells_by_name(app):
-    return {d.cell.name: d.cell for d in app._cell_manager.cell_data()}
+app, default = lesson_fixtures("04_convergence.py")
 
 
 # ---------------------------------------------------------------------------------------------

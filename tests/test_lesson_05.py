@@ -2,27 +2,15 @@
 run through ``app.run()`` with widgets, state and the URL substituted by plain values."""
 
 import functools
-import html
-import re
 from dataclasses import replace
-from importlib import util
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from lesson_helpers import Value, load_app, page_text, state
 from nnlab import Init, Network, datasets, plots, train
 from nnlab import playground as pg
 from nnlab.network import forward
-
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_playground.py"
-
-
-class Value:
-    """Stands in for a UI element: anything with ``.value`` will do."""
-
-    def __init__(self, value):
-        self.value = value
 
 
 class Upload:
@@ -32,26 +20,7 @@ class Upload:
         self.name, self.contents = name, contents
 
 
-def load_app():
-    spec = util.spec_from_file_location("lesson_05_playground", NOTEBOOK)
-    module = util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.app
-
-
-APP = load_app()
-
-
-def page_text(outputs) -> str:
-    """Every cell output as plain text: tags stripped, and the HTML and JSON escaping that
-    nested layouts add (a callout inside a vstack) undone."""
-    raw = "\n".join(out.text if hasattr(out, "text") else str(out)
-                    for out in outputs if out is not None)
-    for _ in range(3):
-        raw = html.unescape(raw)
-        raw = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), raw)
-        raw = raw.replace('\\"', '"')
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", raw))
+APP = load_app("05_playground.py")
 
 
 @functools.cache
@@ -73,11 +42,6 @@ def run_page(defs):
 @pytest.fixture(scope="module")
 def default_result(default_page):
     return default_page[1]["result"]
-
-
-def state(name, value):
-    """Substitutes a ``get_x, set_x = mo.state(...)`` cell holding ``value``."""
-    return {f"get_{name}": lambda: value, f"set_{name}": lambda new: None}
 
 
 class Controls(Value):

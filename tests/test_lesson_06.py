@@ -1,37 +1,22 @@
 """Lesson 6, activation functions: the notebook run through app.run(), and nnlab.compare."""
 
 import math
-from importlib import util
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import nnlab
+from lesson_helpers import Value, load_app
 from nnlab import compare, plots
 from nnlab.diagnostics import LayerHealth
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_activations.py"
+LESSON = "06_activations.py"
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-
-
-def _app():
-    spec = util.spec_from_file_location("lesson_06", NOTEBOOK)
-    module = util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.app
-
-
-class Value:
-    """Stands in for a UI element: anything with a ``.value``."""
-
-    def __init__(self, value):
-        self.value = value
 
 
 @pytest.fixture(scope="module")
 def lesson():
-    outputs, defs = _app().run()
+    outputs, defs = load_app(LESSON).run()
     return defs
 
 
@@ -47,7 +32,7 @@ def run_with(lesson, **values):
     defs = {name: Value(values.get(name, default)) for name, default in CONTROLS.items()}
     defs["DEEP_DEFAULTS"] = lesson["DEEP_DEFAULTS"]
     defs["comparison"] = lesson["comparison"]
-    return _app().run(defs=defs)[1]
+    return load_app(LESSON).run(defs=defs)[1]
 
 
 def _finite_runs(runs):
@@ -159,7 +144,7 @@ def test_large_weights_saturate_tanh_units(lesson):
 
 
 def test_race_epochs_come_from_the_form():
-    defs = _app().run(defs={"race_form": Value("500"), "RACE_EPOCHS": 2000})[1]
+    defs = load_app(LESSON).run(defs={"race_form": Value("500"), "RACE_EPOCHS": 2000})[1]
     race = defs["comparison"]
     assert {run.epochs for runs in race.runs.values() for run in runs} == {500}
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from lesson_helpers import Value, load_app, page_html
+from lesson_helpers import Value, lesson_fixtures, page_html
 
 BUG = "bug: slope taken at the activation"
 CONTROLS = {"layers": "4, 3", "activation": "sigmoid", "loss": "mse", "eps": 1e-5,
@@ -15,14 +15,7 @@ def run_with(app, **changes):
     return app.run(defs={name: Value(value) for name, value in values.items()})
 
 
-@pytest.fixture(scope="module")
-def app():
-    return load_app("07_gradient_check.py")
-
-
-@pytest.fixture(scope="module")
-def default(app):
-    return app.run()
+app, default = lesson_fixtures("07_gradient_check.py")
 
 
 def test_the_real_backward_passes_at_the_default_settings(default):

@@ -8,9 +8,7 @@ import pytest
 
 from nnlab import Init, Network, train
 from nnlab.runio import load_run, run_from_bytes, run_to_bytes, save_run
-
-X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-Y = np.array([[0], [1], [1], [0]], dtype=float)
+from xor_reference import X, Y
 
 
 @pytest.fixture(scope="module")
