@@ -365,3 +365,15 @@ def wait_for_run(page: Page, log: KernelLog, runs_before: int, timeout: float = 
             return False
         page.wait_for_timeout(25)
     return True
+
+
+# --------------------------------------------------------------------------
+# Outside pytest (added for benchmarks/latency.py)
+# --------------------------------------------------------------------------
+
+
+def launch_chromium(playwright):
+    """Debian's headless Chromium with the arguments the browser tests use."""
+    if not Path(CHROMIUM).exists():
+        raise FileNotFoundError(f"{CHROMIUM} not found: install Debian's chromium")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

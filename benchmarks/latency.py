@@ -1,0 +1,576 @@
+"""Control change -> charts repainted, in a real browser: ``python benchmarks/latency.py [--quick]``.
+
+Serves each lesson with ``marimo run``, opens it in headless Debian Chromium, changes one
+control at a time (alternating between two values so every change changes something) and
+times, in the page and from the moment the input event is dispatched:
+
+* **first repaint**: the first animation frame in which some chart ``<canvas>`` shows a
+  picture that was not on the page before the change;
+* **last repaint** (the finished picture): the last frame in which a canvas showed a picture
+  it did not show the frame before, once the kernel has finished the run ("completed-run",
+  no cell queued or running, no request pending) and neither the canvases nor the websocket
+  have changed for ``--quiet`` ms (500 by default).
+
+How it is measured (all in the page, on ``performance.now()``, so Playwright round trips do
+not count): a script installed before marimo's own code
+
+* notes the time of the input event (``keydown`` / ``input`` captured on ``window``),
+* wraps ``fetch`` to time marimo's ``POST /api/kernel/set_ui_element_value``,
+* wraps ``WebSocket`` to time every kernel message (op, cell, status, the kernel's own
+  timestamp, size),
+* wraps the drawing methods of ``CanvasRenderingContext2D`` to know which canvases were
+  drawn on, and in a ``requestAnimationFrame`` loop hashes only those (``getImageData``,
+  blank canvases ignored). The time spent hashing is reported as "probe" so its cost is
+  visible; it is the only work the measurement adds to the page.
+
+The breakdown table splits each median into: input -> request sent (front end), request ->
+kernel starts the run, the kernel run (first cell queued -> last cell idle, on the kernel's
+clock), kernel done -> page receives "completed-run" (delivery + page backlog), and kernel
+done -> last repaint (front end: parsing, React, Vega). The cells table lists the slowest
+cells (running -> idle on the kernel's clock, i.e. the cell's code plus formatting its
+output) and the size of the outputs they sent.
+
+    --quick       6 changes per control, no warm-up (about a minute)
+    --changes N   changes per control (default 20)
+    --lesson 03   only lessons whose file name starts with this (repeatable)
+
+Nothing is asserted: the targets are printed next to the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import math
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+import harness  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+QUIET_MS = 500
+CHANGE_TIMEOUT_MS = 60_000
+
+# --------------------------------------------------------------------------
+# The in-page probe
+# --------------------------------------------------------------------------
+
+PROBE_JS = r"""
+(() => {
+  if (window.__nnlabLatency) return;
+  const now = () => performance.now();
+  const P = window.__nnlabLatency = {
+    armed: false, t0: null, inputKind: null,
+    sends: [],    // [start, end|null] of set_ui_element_value requests
+    msgs: [],     // [t, length, op, cellId, status, kernelTs(s), hasOutput]
+    frames: [],   // [t, new vs baseline, new vs previous frame]
+    cells: {},    // cellId -> last status seen
+    lastMsg: 0, lastChange: 0, probeMs: 0,
+  };
+
+  // -- kernel messages ------------------------------------------------------
+  const OP = /^\{"op": "([a-z-]+)"/;
+  const CELL = /"cell_id":"([^"]+)"/;
+  const STATUS = /,"status":(?:null|"([a-z-]+)")/;
+  const TS = /"timestamp":([0-9.eE+-]+)\}\}\s*$/;
+  const onMessage = (data) => {
+    const t = now();
+    if (typeof data !== 'string') return;
+    const m = OP.exec(data.slice(0, 40));
+    const op = m ? m[1] : '?';
+    let cell = null, status = null, ts = null, out = false;
+    if (op === 'cell-op') {
+      const head = data.slice(0, 120), tail = data.slice(-400);
+      cell = (CELL.exec(head) || [])[1] || null;
+      out = head.includes('"output":{');
+      const s = STATUS.exec(tail); status = s ? (s[1] || null) : null;
+      const k = TS.exec(tail); ts = k ? Number(k[1]) : null;
+      if (cell && status) P.cells[cell] = status;
+    }
+    if (!P.armed) return;
+    P.lastMsg = t;
+    P.msgs.push([t, data.length, op, cell, status, ts, out]);
+  };
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => onMessage(e.data));
+    }
+  };
+
+  // -- UI value requests ------------------------------------------------------
+  const nativeFetch = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === 'string' ? input : (input && input.url) || String(input);
+    const promise = nativeFetch.apply(this, arguments);
+    if (P.armed && url.includes('/api/kernel/set_ui_element_value')) {
+      const rec = [now(), null];
+      P.sends.push(rec);
+      const done = () => { rec[1] = now(); };
+      promise.then(done, done);
+    }
+    return promise;
+  };
+
+  // -- the input event: the time base ---------------------------------------
+  const onInput = (e) => {
+    if (P.armed && P.t0 === null) { P.t0 = now(); P.inputKind = e.type; }
+  };
+  for (const type of ['keydown', 'input', 'change', 'pointerdown']) {
+    window.addEventListener(type, onInput, true);
+  }
+
+  // -- canvases ---------------------------------------------------------------
+  const dirty = new Set();
+  const C2D = CanvasRenderingContext2D.prototype;
+  for (const name of ['clearRect', 'fillRect', 'strokeRect', 'fill', 'stroke', 'drawImage',
+                      'fillText', 'strokeText', 'putImageData']) {
+    const orig = C2D[name];
+    C2D[name] = function (...args) { dirty.add(this.canvas); return orig.apply(this, args); };
+  }
+  const BLANK = 'blank';
+  const hashCanvas = (c) => {
+    const w = c.width, h = c.height;
+    if (!w || !h) return BLANK;
+    let d;
+    try { d = new Uint32Array(c.getContext('2d').getImageData(0, 0, w, h).data.buffer); }
+    catch (e) { return BLANK; }
+    let h1 = 0x811c9dc5 ^ w, h2 = 0x9747b28c ^ h, any = 0;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i];
+      any |= v;
+      h1 = Math.imul(h1 ^ v, 16777619);
+      h2 = Math.imul(h2 + v, 2654435761) ^ (h2 >>> 15);
+    }
+    return any === 0 ? BLANK : `${w}x${h}:${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
+  };
+  const hashes = new Map();   // canvas -> hash of its last drawn picture
+  let previous = new Set();   // hashes shown in the previous frame
+  P.picture = () => new Set([...hashes].filter(([c, h]) => c.isConnected && h !== BLANK)
+                                       .map(([, h]) => h));
+  P.baseline = new Set();
+  const frame = () => {
+    if (dirty.size) {
+      const start = now();
+      for (const c of dirty) hashes.set(c, hashCanvas(c));
+      dirty.clear();
+      for (const c of [...hashes.keys()]) if (!c.isConnected) hashes.delete(c);
+      const shown = P.picture();
+      let vsBase = 0, vsPrev = 0;
+      for (const h of shown) {
+        if (!P.baseline.has(h)) vsBase++;
+        if (!previous.has(h)) vsPrev++;
+      }
+      previous = shown;
+      const t = now();
+      if (P.armed && P.t0 !== null) {
+        P.probeMs += t - start;
+        if (vsBase || vsPrev) P.frames.push([start, vsBase, vsPrev]);
+        if (vsPrev) P.lastChange = start;
+      }
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+
+  // -- the Python side's entry points -----------------------------------------
+  P.arm = () => {
+    Object.assign(P, {armed: true, t0: null, inputKind: null, sends: [], msgs: [], frames: [],
+                      lastMsg: 0, lastChange: 0, probeMs: 0});
+    for (const [c, h] of hashes) if (!c.isConnected) hashes.delete(c);
+    P.baseline = P.picture();
+    previous = P.baseline;
+  };
+  P.settled = (quietMs) => {
+    if (P.t0 === null) return false;
+    if (!P.msgs.some((m) => m[2] === 'completed-run')) return false;
+    if (P.sends.some((s) => s[1] === null)) return false;
+    if (Object.values(P.cells).some((s) => s === 'running' || s === 'queued')) return false;
+    return now() - Math.max(P.t0, P.lastMsg, P.lastChange) >= quietMs;
+  };
+  P.take = () => {
+    P.armed = false;
+    return {t0: P.t0, inputKind: P.inputKind, sends: P.sends, msgs: P.msgs, frames: P.frames,
+            probeMs: P.probeMs, timeOrigin: performance.timeOrigin};
+  };
+})();
+"""
+
+
+def install_probe(page: Page) -> None:
+    """Install the probe; call before the lesson is opened (it wraps WebSocket and fetch)."""
+    page.add_init_script(PROBE_JS)
+
+
+# --------------------------------------------------------------------------
+# One change, measured
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One control change, every time in ms from the input event (page clock)."""
+
+    first: float  # first repaint (a picture not on the page before)
+    last: float  # last repaint before the page went quiet
+    send: float  # set_ui_element_value request started
+    kernel_start: float  # first cell queued (kernel clock mapped to the page's)
+    kernel_done: float  # last cell-op of the run (kernel clock)
+    completed: float  # page received "completed-run"
+    cells: dict[str, float]  # cell id -> running -> idle (ms, kernel clock)
+    out_kb: dict[str, float]  # cell id -> output kB sent
+    total_kb: float  # every message of the run
+    probe_ms: float
+
+
+def _nan() -> float:
+    return float("nan")
+
+
+def measure_change(page: Page, act: Callable[[], None], quiet_ms: int = QUIET_MS,
+                   timeout_ms: int = CHANGE_TIMEOUT_MS) -> Change:
+    """Arm the probe, run ``act`` (which dispatches one input event), wait until the kernel is
+    done and the canvases are quiet, and return the timings."""
+    page.evaluate("window.__nnlabLatency.arm()")
+    act()
+    page.wait_for_function("(q) => window.__nnlabLatency.settled(q)", arg=quiet_ms,
+                           polling=50, timeout=timeout_ms)
+    raw = page.evaluate("window.__nnlabLatency.take()")
+    return summarise(raw)
+
+
+def summarise(raw: dict) -> Change:
+    t0 = raw["t0"]
+    if t0 is None:
+        raise RuntimeError("the control change dispatched no input event")
+    frames = raw["frames"]
+    first = next((f[0] for f in frames if f[1] > 0), None)
+    last = max((f[0] for f in frames if f[2] > 0), default=None)
+    to_page = lambda ts: ts * 1000.0 - raw["timeOrigin"]  # noqa: E731 (kernel s -> page ms)
+    running: dict[str, float] = {}
+    cells: dict[str, float] = defaultdict(float)
+    out_kb: dict[str, float] = defaultdict(float)
+    kernel_ts = []
+    completed = None
+    for t, length, op, cell, status, ts, has_output in raw["msgs"]:
+        if op == "completed-run":
+            completed = t
+        if op != "cell-op" or ts is None:
+            continue
+        kernel_ts.append(ts)
+        if has_output:
+            out_kb[cell] += length / 1024
+        if status == "running":
+            running[cell] = ts
+        elif status == "idle" and cell in running:
+            cells[cell] += (ts - running.pop(cell)) * 1000
+    rel = lambda x: _nan() if x is None else x - t0  # noqa: E731
+    return Change(
+        first=rel(first), last=rel(last),
+        send=rel(raw["sends"][0][0] if raw["sends"] else None),
+        kernel_start=rel(to_page(min(kernel_ts)) if kernel_ts else None),
+        kernel_done=rel(to_page(max(kernel_ts)) if kernel_ts else None),
+        completed=rel(completed),
+        cells=dict(cells), out_kb=dict(out_kb),
+        total_kb=sum(m[1] for m in raw["msgs"]) / 1024,
+        probe_ms=raw["probeMs"],
+    )
+
+
+# --------------------------------------------------------------------------
+# The controls
+# --------------------------------------------------------------------------
+
+
+def slider_control(label: str, thumb: str = "first") -> Callable[[Page], Callable[[int], None]]:
+    """A slider (or one thumb of a range slider): ArrowRight, ArrowLeft, ArrowRight, ...
+    (ArrowLeft first when the thumb is at its maximum)."""
+
+    def prepare(page: Page) -> Callable[[int], None]:
+        thumbs = harness.slider(page, label).filter(visible=True)
+        if thumbs.count() == 0:
+            raise LookupError(f"no visible slider labelled {label!r}")
+        el = thumbs.first if thumb == "first" else thumbs.last
+        at_max = float(el.get_attribute("aria-valuenow")) >= float(el.get_attribute("aria-valuemax"))
+        keys = ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft")
+
+        def change(i: int) -> None:
+            el.focus()
+            page.keyboard.press(keys[i % 2])
+
+        return change
+
+    return prepare
+
+
+def dropdown_control(label: str, other: str) -> Callable[[Page], Callable[[int], None]]:
+    """A dropdown: the option labelled ``other``, then back to the current one, ..."""
+
+    def prepare(page: Page) -> Callable[[int], None]:
+        select = harness.dropdown(page, label).filter(visible=True).first
+        start = select.input_value()
+        target = select.locator("option", has_text=other).first.get_attribute("value")
+        if target is None or target == start:
+            raise LookupError(f"dropdown {label!r} has no option {other!r} other than the current")
+        values = (target, start)
+        return lambda i: select.select_option(value=values[i % 2])
+
+    return prepare
+
+
+def select_option_with(page: Page, option_label: str) -> None:
+    """Set up: choose ``option_label`` in the (visible) dropdown that offers it."""
+    select = page.locator("select").filter(
+        has=page.locator("option", has_text=option_label)).filter(visible=True).first
+    select.select_option(label=option_label)
+
+
+@dataclass
+class ControlSpec:
+    name: str
+    prepare: Callable[[Page], Callable[[int], None]]
+    setup: Callable[[Page], None] | None = None  # run once (unmeasured) before this control
+    note: str = ""
+
+
+@dataclass
+class LessonSpec:
+    notebook: str
+    title: str
+    controls: list[ControlSpec]
+    targets: dict[str, float]  # "first_median", "last_median", "last_p90" (ms)
+
+
+LESSONS = [
+    LessonSpec(
+        "03_training_xor.py", "Lesson 03, training XOR",
+        [
+            ControlSpec("learning rate", slider_control("learning rate")),
+            ControlSpec("loss", dropdown_control("loss", "cross-entropy (bce)")),
+            ControlSpec("weight init range", slider_control("weight init range", thumb="last"),
+                        setup=lambda page: select_option_with(page, "random, uniform ranges"),
+                        note="start set to 'random, uniform ranges' first (the fixed start "
+                             "ignores the range); upper thumb 2 <-> 2.25"),
+        ],
+        {"last_median": 150, "last_p90": 300},
+    ),
+    LessonSpec(
+        "05_playground.py", "Lesson 05, the playground",
+        [
+            ControlSpec("learning rate", slider_control("learning rate")),
+            ControlSpec("dataset", dropdown_control("dataset", "two moons")),
+        ],
+        {"first_median": 300, "last_median": 1000},
+    ),
+]
+
+
+# --------------------------------------------------------------------------
+# Running a lesson
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    lesson: LessonSpec
+    control: ControlSpec
+    changes: list[Change] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def cell_labels(notebook: Path) -> dict[str, str]:
+    """Cell id -> a short label (its name, or its first line of code). marimo derives the ids
+    from the file, so they match those the server sends."""
+    spec = importlib.util.spec_from_file_location(f"_nb_{notebook.stem}", notebook)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+        data = module.app._cell_manager.cell_data()
+    except Exception:  # labels are a convenience only
+        return {}
+    labels = {}
+    for cell in data:
+        lines = [ln.strip() for ln in cell.code.splitlines() if ln.strip()]
+        skip = ("mo.stop(", "mo.hstack([", "mo.vstack([", "_")
+        line = next((ln for ln in lines if not ln.startswith(skip)), lines[0] if lines else "")
+        label = cell.name if cell.name not in ("_", "__") else line[:40]
+        charts = sorted(set(re.findall(r"plots\.(\w+)", cell.code)))
+        labels[cell.cell_id] = label + (f"  [plots: {', '.join(charts)}]" if charts else "")
+    return labels
+
+
+def measure_lesson(browser, lesson: LessonSpec, changes: int, warmup: int = 2,
+                   quiet_ms: int = QUIET_MS, log=print) -> list[Row]:
+    """Serve one lesson, open it in a fresh page and measure each of its controls."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    harness.prepare_page(page)
+    install_probe(page)
+    rows = []
+    try:
+        with harness.marimo_app(REPO / "notebooks" / lesson.notebook) as url:
+            harness.open_lesson(page, url)
+            page.wait_for_timeout(1000)  # Vega draws after marimo goes idle
+            for control in lesson.controls:
+                row = Row(lesson, control)
+                rows.append(row)
+                if control.setup:
+                    measure_change(page, lambda: control.setup(page), quiet_ms)
+                change = control.prepare(page)
+                for i in range(warmup + changes):
+                    try:
+                        result = measure_change(page, lambda: change(i), quiet_ms)
+                    except Exception as error:  # keep going: report it in the table
+                        row.failures.append(f"change {i}: {type(error).__name__}: "
+                                            f"{str(error).splitlines()[0][:200]}")
+                        harness.wait_for_idle(page)
+                        continue
+                    if i >= warmup:
+                        row.changes.append(result)
+                log(f"  {lesson.notebook} {control.name}: {len(row.changes)} changes, "
+                    f"last repaint median {_median([c.last for c in row.changes]):.0f} ms")
+            errors = harness.page_errors(page)
+            if errors:
+                rows[-1].failures.extend(errors)
+    finally:
+        context.close()
+    return rows
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+
+def _finite(values):
+    return [v for v in values if v is not None and math.isfinite(v)]
+
+
+def _median(values) -> float:
+    values = _finite(values)
+    return statistics.median(values) if values else float("nan")
+
+
+def _p90(values) -> float:
+    values = _finite(values)
+    return float(np.percentile(values, 90)) if values else float("nan")
+
+
+def _ms(value: float) -> str:
+    return "-" if not math.isfinite(value) else f"{value:.0f}"
+
+
+def _verdict(value: float, target: float | None) -> str:
+    if target is None:
+        return ""
+    return f"<= {target:.0f} {'ok' if value <= target else 'MISSED'}"
+
+
+def report(rows: list[Row], labels: dict[str, dict[str, str]], out=print) -> None:
+    out("\nTimes in ms from the input event to the chart canvases repainting (in-page clock).")
+    by_lesson: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_lesson[row.lesson.notebook].append(row)
+    for notebook, lesson_rows in by_lesson.items():
+        lesson = lesson_rows[0].lesson
+        t = lesson.targets
+        out(f"\n{lesson.title} ({notebook})")
+        out(f"  {'control':<19} {'n':>3}  {'first med':>9} {'first p90':>9}  "
+            f"{'last med':>8} {'last p90':>8}   targets")
+        for row in lesson_rows:
+            first = [c.first for c in row.changes]
+            last = [c.last for c in row.changes]
+            fm, fp, lm, lp = _median(first), _p90(first), _median(last), _p90(last)
+            verdicts = [v for v in (
+                "first med " + _verdict(fm, t["first_median"]) if "first_median" in t else "",
+                "last med " + _verdict(lm, t["last_median"]) if "last_median" in t else "",
+                "last p90 " + _verdict(lp, t["last_p90"]) if "last_p90" in t else "") if v]
+            out(f"  {row.control.name:<19} {len(row.changes):>3}  {_ms(fm):>9} {_ms(fp):>9}  "
+                f"{_ms(lm):>8} {_ms(lp):>8}   {'; '.join(verdicts)}")
+            if row.control.note:
+                out(f"      ({row.control.note})")
+            for failure in row.failures:
+                out(f"      FAILED {failure}")
+
+    out("\nWhere the time goes (medians, ms from the input event unless said):")
+    out("  send = request sent; kstart = kernel starts the run; kernel = first cell queued -> "
+        "last cell idle\n  (kernel clock); deliver = kernel done -> page has 'completed-run'; "
+        "front = kernel done -> last repaint;\n  probe = the measurement's own hashing work; "
+        "kB = every kernel message of the run.")
+    out(f"  {'lesson control':<26} {'send':>5} {'kstart':>6} {'kernel':>6} {'deliver':>7} "
+        f"{'front':>6} {'last':>6} {'probe':>5} {'kB':>6}")
+    for row in rows:
+        c = row.changes
+        kernel = [x.kernel_done - x.kernel_start for x in c]
+        deliver = [x.completed - x.kernel_done for x in c]
+        front = [x.last - x.kernel_done for x in c]
+        out(f"  {row.lesson.notebook[:2] + ' ' + row.control.name:<26} "
+            f"{_ms(_median([x.send for x in c])):>5} {_ms(_median([x.kernel_start for x in c])):>6} "
+            f"{_ms(_median(kernel)):>6} {_ms(_median(deliver)):>7} {_ms(_median(front)):>6} "
+            f"{_ms(_median([x.last for x in c])):>6} {_ms(_median([x.probe_ms for x in c])):>5} "
+            f"{_median([x.total_kb for x in c]):>6.0f}")
+
+    out("\nSlowest cells per control (kernel clock, running -> idle: the cell's code plus "
+        "formatting its output; median ms, output kB):")
+    for row in rows:
+        if not row.changes:
+            continue
+        ids = {cell for x in row.changes for cell in x.cells}
+        stats = sorted(((_median([x.cells.get(cell, 0.0) for x in row.changes]),
+                         _median([x.out_kb.get(cell, 0.0) for x in row.changes]), cell)
+                        for cell in ids), reverse=True)
+        total = _median([sum(x.cells.values()) for x in row.changes])
+        names = labels.get(row.lesson.notebook, {})
+        out(f"  {row.lesson.notebook[:2]} {row.control.name}: {len(ids)} cells ran, "
+            f"{total:.0f} ms in cells")
+        for ms, kb, cell in stats[:5]:
+            out(f"      {ms:6.0f} ms {kb:7.1f} kB  {cell} {names.get(cell, '')}")
+
+
+def run(changes: int, warmup: int, lessons: list[LessonSpec], quiet_ms: int = QUIET_MS) -> list[Row]:
+    rows = []
+    with sync_playwright() as pw:
+        browser = harness.launch_chromium(pw)
+        try:
+            for lesson in lessons:
+                print(f"{lesson.title}: serving and measuring ...", flush=True)
+                rows += measure_lesson(browser, lesson, changes, warmup, quiet_ms)
+        finally:
+            browser.close()
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="6 changes per control, no warm-up")
+    parser.add_argument("--changes", type=int, help="changes per control (default 20)")
+    parser.add_argument("--warmup", type=int, help="unmeasured changes first (default 2)")
+    parser.add_argument("--quiet", type=int, default=QUIET_MS, help="ms of quiet that ends a change")
+    parser.add_argument("--lesson", action="append", help="only lessons starting with this")
+    args = parser.parse_args(argv)
+    changes = args.changes or (6 if args.quick else 20)
+    warmup = args.warmup if args.warmup is not None else (0 if args.quick else 2)
+    lessons = [lesson for lesson in LESSONS
+               if not args.lesson or any(lesson.notebook.startswith(p) for p in args.lesson)]
+    started = time.monotonic()
+    rows = run(changes, warmup, lessons, args.quiet)
+    labels = {lesson.notebook: cell_labels(REPO / "notebooks" / lesson.notebook) for lesson in lessons}
+    report(rows, labels)
+    print(f"\n{changes} changes per control after {warmup} warm-up; {time.monotonic() - started:.0f} s")
+    return 1 if any(r.failures for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
