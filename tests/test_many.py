@@ -18,7 +18,8 @@ RANGES = np.array([[-1, 1], [-1, 1], [-2, 2], [-0.5, 0.5], [-1, 1], [0, 1], [-3,
 
 @pytest.mark.parametrize("loss", ["mse", "half_mse", "bce"])
 @pytest.mark.parametrize("network,slower", [
-    (XOR, 1.0), (Network([2, 4, 1], "relu"), 1.0),
+    (XOR, 1.0), (Network([2, 3, 1]), 1.0),  # the sigmoid nets' own kernel, h = 2 and 3
+    (Network([2, 4, 1], "relu"), 1.0),
     # Deeper tanh nets at rates of 2-4 are chaotic (any two float orders drift apart), so
     # they are compared at gentler rates.
     (Network([2, 3, 2, 1], "tanh"), 0.25),
@@ -86,6 +87,22 @@ def test_blown_up_nets_are_flagged_quietly_and_do_not_disturb_the_others():
             np.testing.assert_allclose(many.loss[:run.diverged_at, k], run.loss, rtol=1e-9)
             assert np.isnan(many.loss[run.diverged_at:, k]).all()
     assert many.diverged.tolist() == [False, True, False, True]
+
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_blown_up_sigmoid_nets_stop_at_the_same_epoch_as_train(loss):
+    rates = np.array([1e3, 1e5, 1e7, 2.0, 1e12])
+    seeds = np.arange(len(rates))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        many = train_many(XOR, X * 50, Y, seeds=seeds, loss=loss, learning_rate=rates,
+                          epochs=200, weight_range=(-20, 20), dtype=np.float64)
+    for k in range(len(rates)):
+        run = train(XOR, Init("uniform", int(seeds[k]), weight_range=(-20, 20)), X * 50, Y,
+                    loss=loss, learning_rate=rates[k], epochs=200)
+        assert many.diverged_at[k] == (-1 if run.diverged_at is None else run.diverged_at)
+        np.testing.assert_allclose(many.loss[:len(run.loss), k], run.loss, rtol=0, atol=1e-9)
+    assert many.diverged[2:].tolist() == [True, False, True]
 
 
 def test_record_loss_off_keeps_the_verdicts():
