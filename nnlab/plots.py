@@ -57,7 +57,7 @@ BOUNDARY_SIZE = 320  # the decision-boundary square
 FONT = dict(labelFontSize=12, titleFontSize=13)
 TITLE_SIZE = 15
 SIG_DIGITS = 5
-MAX_POINTS = 1000  # per line
+MAX_POINTS = 300  # per line: about one point per 1.4 px of a default-width chart
 MAX_ROWS = 2400  # per chart: many overlaid lines get fewer points each (size stays < 300 KB)
 SHADE = 0.75  # boundary shading: how far from white towards the class colour at certainty
 SHADE_DISCRETE = 0.45  # the same for the discretised view (lighter: the points must show)
