@@ -53,6 +53,7 @@ GREY = "#888888"  # hover rules, threshold, explanatory subtitles
 WARNING = "#B03A2E"  # subtitles about data left out (divergence, missing values)
 EMPTY = "#E6E6E6"  # cells not computed yet
 WIDTH, HEIGHT = 420, 260  # line charts
+VEGALITE_MIME = f"application/vnd.vegalite.v{alt.VEGALITE_VERSION.split('.')[0]}+json"
 BOUNDARY_SIZE = 320  # the decision-boundary square
 FONT = dict(labelFontSize=12, titleFontSize=13)
 TITLE_SIZE = 15
@@ -123,9 +124,17 @@ def _built_fast(chart_function):
 
 
 def _displayed(chart, *args, **kwargs):
-    """Altair's ``_repr_mimebundle_`` minus the validation (see ``_built_fast``)."""
+    """Altair's ``_repr_mimebundle_`` minus the validation (see ``_built_fast``).
+
+    Under Altair's default renderer the spec goes out as the plain Vega-Lite mime type
+    (rendered natively by marimo and JupyterLab) rather than as an HTML page: marimo
+    then sends compact JSON instead of an indented copy, under half the bytes to send,
+    escape and parse on every slider move. Any other renderer the user enabled is honoured.
+    """
     with debug_mode(False):  # (also skips checking the small objects to_dict creates)
         spec = chart.to_dict(validate=False, context={"pre_transform": False})
+    if alt.renderers.active == "default":
+        return {VEGALITE_MIME: spec}
     renderer = alt.renderers.get()
     return renderer(spec) if renderer else None
 
@@ -1120,3 +1129,21 @@ def error_vs_eps_chart(eps_values, curves: Mapping[str, np.ndarray], *,
     return alt.LayerChart(layer=[line], data=_data(rows), width=WIDTH, height=HEIGHT,
                           title=_title(title or "gradient check error against the step size",
                                        notes))
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout
+# ---------------------------------------------------------------------------------------------
+
+
+@_built_fast
+def side_by_side(*charts, spacing: int = 32) -> alt.HConcatChart:
+    """Charts from this module in one row, as one Vega-Lite view.
+
+    Cheaper to show than a page-layout row of separate charts: the browser embeds one view
+    instead of several, and marimo sends the spec once as compact JSON rather than escaped
+    into HTML (a third of the bytes). Scales, legends and hover selections stay per chart.
+    """
+    if not charts:
+        raise ValueError("side_by_side: charts must name at least one chart")
+    return alt.hconcat(*charts, spacing=spacing)

@@ -100,14 +100,13 @@ def _(mo, preset, presets):
         "retries": mo.ui.slider(0, 9, value=_s.retries, label="retries", show_value=True,
                                 debounce=True),
     })
-    log_scale = mo.ui.checkbox(value=True, label="log scale")
     mo.hstack([
         mo.vstack([mo.md("**training**")] + [controls[k] for k in
                                               ("learning_rate", "loss", "mode", "epochs")]),
         mo.vstack([mo.md("**network and start**")] + [controls[k] for k in (
             "hidden", "activation", "start", "seed", "weight_range", "bias_range", "retries")]),
     ], justify="start", gap=3)
-    return controls, log_scale
+    return (controls,)
 
 
 @app.cell
@@ -160,13 +159,24 @@ def _(mo):
 
 
 @app.cell
-def _(log_scale, mo, plots, presets, run, setup):
+def _(mo):
+    log_scale = mo.ui.checkbox(value=True, label="log scale")
+    log_scale
+    return (log_scale,)
+
+
+@app.cell
+def _(log_scale, plots, presets, run, setup):
+    # Each chart cell shows its chart alone (or charts joined by plots.side_by_side): the
+    # cheapest output for marimo to send and for the browser to redraw on every change.
+    plots.loss_chart(presets.attempt_runs(run), log=log_scale.value, threshold=setup.threshold)
+    return
+
+
+@app.cell
+def _(mo, presets, run):
     attempts = presets.attempts_table(run)
-    mo.hstack([
-        mo.vstack([log_scale, plots.loss_chart(presets.attempt_runs(run), log=log_scale.value,
-                                               threshold=setup.threshold)]),
-        mo.vstack([mo.md("**attempts**"), mo.md(presets.markdown_table(attempts))])],
-        justify="start", gap=2)
+    mo.md(f"**attempts**\n\n{presets.markdown_table(attempts)}")
     return (attempts,)
 
 
@@ -213,10 +223,10 @@ def _(mo):
 
 
 @app.cell
-def _(X, Y, mo, plots, presets, run):
+def _(X, Y, plots, presets, run):
     final_outputs = presets.final_outputs(run, X)
-    mo.hstack([plots.outputs_chart(X, final_outputs, Y, title="outputs after training"),
-               plots.accuracy_chart(presets.attempt_runs(run))], justify="start", gap=2)
+    plots.side_by_side(plots.outputs_chart(X, final_outputs, Y, title="outputs after training"),
+                       plots.accuracy_chart(presets.attempt_runs(run)))
     return (final_outputs,)
 
 
@@ -257,12 +267,11 @@ def replay_cell(presets, run, scrub):
 
 
 @app.cell
-def _(X, Y, mo, plots, presets, replay_outputs, replay_params, run, scrub):
-    mo.hstack([
+def _(X, Y, plots, presets, replay_outputs, replay_params, run, scrub):
+    plots.side_by_side(
         plots.boundary_chart(run.network, replay_params, X, Y, extent=presets.UNIT_SQUARE,
                              resolution=60, title=f"decision boundary at epoch {scrub.value}"),
-        plots.outputs_chart(X, replay_outputs, Y, title=f"outputs at epoch {scrub.value}")],
-        justify="start", gap=2)
+        plots.outputs_chart(X, replay_outputs, Y, title=f"outputs at epoch {scrub.value}"))
     return
 
 

@@ -192,8 +192,7 @@ def _(mo, playground, plots):
         """The run's one-line summary over its decision boundary and loss curves."""
         kind = "danger" if result.run.diverged_at is not None else "neutral"
         return mo.vstack([mo.callout(mo.md(playground.summary(result)), kind=kind),
-                          mo.hstack([boundary(result), plots.loss_chart(result.run)],
-                                    justify="start", gap=2)])
+                          plots.side_by_side(boundary(result), plots.loss_chart(result.run))])
 
     return boundary, live_view
 
@@ -500,7 +499,7 @@ def _(boundary, mo, playground, plots, scenario_results):
         name: mo.vstack([
             mo.md(f"{playground.summary(r)} · [open it in the playground]"
                   f"({playground.query_string(r.settings)})"),
-            mo.hstack([boundary(r), plots.loss_chart(r.run)], justify="start")])
+            plots.side_by_side(boundary(r), plots.loss_chart(r.run))])
         for name, r in scenario_results.items()})
     return
 

@@ -208,6 +208,9 @@ CHARTS = {
     "gradients_overflow": lambda f: plots.gradient_chart(f["overflow"]),
     "outputs": lambda f: plots.outputs_chart(X_XOR, f["xor"].outputs[-1], Y_XOR),
     "neuron_maps": lambda f: plots.neuron_maps(RING_NET, f["ring"].params, extent=(-4, 4, -4, 4)),
+    "side_by_side": lambda f: plots.side_by_side(
+        plots.outputs_chart(X_XOR, f["xor"].outputs[-1], Y_XOR),
+        plots.accuracy_chart(f["xor"]), plots.loss_chart(f["ring"], log=True)),
 }
 
 
@@ -228,10 +231,13 @@ def test_every_chart_validates_is_small_and_finite(name, runs):
                     assert value == r5(value), (name, key, value)  # rounded to 5 digits
 
 
+@pytest.mark.parametrize("renderer", ["default", "json"])
 @pytest.mark.parametrize("name", sorted(CHARTS))
-def test_display_skips_the_second_validation_but_shows_the_same_spec(name, runs, monkeypatch):
+def test_display_skips_the_second_validation_but_shows_the_same_spec(name, renderer, runs,
+                                                                     monkeypatch):
     """Notebooks display through ``_repr_mimebundle_``: same spec as ``to_dict()``, but no
-    schema validation on the way (the test above validates it; this saves ~12 ms a chart)."""
+    schema validation on the way (the test above validates it; this saves ~12 ms a chart).
+    Altair's default renderer gives way to the plain Vega-Lite mime type; others are kept."""
     chart = CHARTS[name](runs)
     spec = chart.to_dict()  # validates
     check = alt.utils.schemapi.validate_jsonschema
@@ -240,11 +246,34 @@ def test_display_skips_the_second_validation_but_shows_the_same_spec(name, runs,
         assert schema != type(chart)._schema, "the whole spec was validated at display"
         return check(spec, schema, *args, **kwargs)
 
-    with alt.renderers.enable("json"):
+    with alt.renderers.enable(renderer):
         monkeypatch.setattr(alt.utils.schemapi, "validate_jsonschema", no_whole_spec_check)
         bundle = chart._repr_mimebundle_()
-    shown = (bundle[0] if isinstance(bundle, tuple) else bundle)["application/json"]
-    assert json.dumps(shown, sort_keys=True) == json.dumps(spec, sort_keys=True)
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    key = plots.VEGALITE_MIME if renderer == "default" else "application/json"
+    assert list(bundle) == [key] if renderer == "default" else key in bundle
+    assert json.dumps(bundle[key], sort_keys=True) == json.dumps(spec, sort_keys=True)
+
+
+def test_marimo_sends_compact_vega_lite_json(runs):
+    """What marimo makes of a chart, alone and side by side: the Vega-Lite mime type and
+    compact JSON (no indentation), not an HTML page or a spec escaped into HTML."""
+    from marimo._output.formatting import try_format
+
+    pair = CHARTS["side_by_side"](runs)
+    for chart in (CHARTS["loss"](runs), pair):
+        shown = try_format(chart)
+        assert shown.mimetype == plots.VEGALITE_MIME
+        assert "\n" not in shown.data and json.loads(shown.data) == chart.to_dict()
+    spec = pair.to_dict()
+    assert len(spec["hconcat"]) == 3
+    hovers = [p["name"] for p in spec.get("params", [])]  # each chart keeps its own hover
+    assert len(hovers) == len(set(hovers)) >= 2
+
+
+def test_side_by_side_needs_a_chart():
+    with pytest.raises(ValueError, match="charts"):
+        plots.side_by_side()
 
 
 IMPORT = r"^\s*(?:from|import)\s+[\w.]*\b{}\b"
