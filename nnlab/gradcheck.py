@@ -52,6 +52,20 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), TINY))
 
 
+def _nudged_losses(network: Network, params: Params, X, Y, loss: str, array: np.ndarray,
+                   index: tuple, eps: float) -> tuple[float, float]:
+    """The loss with ``array[index]`` moved up and down by ``eps`` (restored afterwards)."""
+    original = array[index]
+    try:
+        array[index] = original + eps
+        plus = loss_value(network, params, X, Y, loss)
+        array[index] = original - eps
+        minus = loss_value(network, params, X, Y, loss)
+    finally:
+        array[index] = original
+    return plus, minus
+
+
 def numerical_gradients(network: Network, params: Params, X, Y, loss: str = "mse",
                         eps: float = 1e-5) -> Params:
     """Every parameter's slope by central differences (two forward passes each)."""
@@ -62,12 +76,7 @@ def numerical_gradients(network: Network, params: Params, X, Y, loss: str = "mse
         for array in (W, b):
             grad = np.zeros_like(array)
             for index in np.ndindex(array.shape):
-                original = array[index]
-                array[index] = original + eps
-                plus = loss_value(network, params, X, Y, loss)
-                array[index] = original - eps
-                minus = loss_value(network, params, X, Y, loss)
-                array[index] = original
+                plus, minus = _nudged_losses(network, params, X, Y, loss, array, index, eps)
                 grad[index] = (plus - minus) / (2 * eps)
             grads.append(grad)
         result.append(tuple(grads))
@@ -145,11 +154,7 @@ def probe(network: Network, params: Params, X, Y, loss: str = "mse", *, layer: i
     if any(not 0 <= i < s for i, s in zip(index, array.shape)):
         raise ValueError(f"index {index} is outside {kind}{layer + 1} of shape {array.shape}")
     original = array[index]
-    array[index] = original + eps
-    plus = loss_value(network, params, X, Y, loss)
-    array[index] = original - eps
-    minus = loss_value(network, params, X, Y, loss)
-    array[index] = original
+    plus, minus = _nudged_losses(network, params, X, Y, loss, array, index, eps)
     analytic = backward(network, params, X, Y, loss)[1][layer][0 if kind == "W" else 1][index]
     label = f"{kind}{layer + 1}[{', '.join(str(i) for i in index)}]"
     return Probe(label, float(original), eps, plus, minus, (plus - minus) / (2 * eps),
