@@ -21,6 +21,8 @@ Conventions every chart here keeps:
   title says so ("training diverged at epoch N"); empty input gives an empty chart with a note.
 * Heat maps (decision boundary, neuron maps) are PNG data URLs drawn with ``mark_image``:
   ~4x cheaper to build and ~10x smaller than a grid of rects.
+* Charts display as the plain Vega-Lite mime type (compact JSON, no re-validation); charts
+  meant to sit in one row go through ``side_by_side`` (one view) rather than a page layout.
 """
 
 from __future__ import annotations
