@@ -17,7 +17,7 @@ gradient is almost exactly 0 from dominating the verdict.)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from .losses import get_loss
 from .network import Network, Params, backprop, gradients, loss_value
 
 TINY = 1e-12  # keeps the relative error defined where both gradients are ~0
+EPS_VALUES = np.logspace(-12, -1, 23)  # step sizes for the error-against-eps curve
 
 Backward = Callable[[Network, Params, np.ndarray, np.ndarray, str], tuple[float, Params]]
 
@@ -162,14 +163,31 @@ def probe(network: Network, params: Params, X, Y, loss: str = "mse", *, layer: i
 
 
 def error_vs_eps(network: Network, params: Params, X, Y, loss: str = "mse", *,
-                 eps_values=np.logspace(-12, -1, 23), backward: Backward = gradients) -> np.ndarray:
+                 eps_values=EPS_VALUES, backward: Backward = gradients) -> np.ndarray:
     """The worst relative error of a gradient check for each step size in ``eps_values``.
 
     For a correct backward pass the curve is a V: large steps suffer truncation error
     (shrinking like eps^2), tiny steps suffer floating-point cancellation (growing like 1/eps).
     """
-    return np.array([check_gradients(network, params, X, Y, loss, eps=float(e),
-                                     backward=backward).max_error for e in eps_values])
+    return error_vs_eps_curves(network, params, X, Y, loss, eps_values=eps_values,
+                               backwards={"": backward})[""]
+
+
+def error_vs_eps_curves(network: Network, params: Params, X, Y, loss: str = "mse", *,
+                        eps_values=EPS_VALUES,
+                        backwards: Mapping[str, Backward]) -> dict[str, np.ndarray]:
+    """``error_vs_eps`` for several backward passes (name -> function) against the same
+    finite differences, which are the costly part: computed once per step size, not once
+    per backward pass."""
+    analytic = {name: backward(network, params, X, Y, loss)[1]
+                for name, backward in backwards.items()}
+    curves = {name: np.empty(len(eps_values)) for name in backwards}
+    for i, eps in enumerate(eps_values):
+        numeric = numerical_gradients(network, params, X, Y, loss, float(eps))
+        for name, grads in analytic.items():
+            curves[name][i] = max(max(relative_error(dW, nW), relative_error(db, nb))
+                                  for (dW, db), (nW, nb) in zip(grads, numeric))
+    return curves
 
 
 def report_rows(check: GradCheck) -> list[dict]:

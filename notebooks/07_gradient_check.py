@@ -146,16 +146,11 @@ def _(mo):
 
 
 @app.cell
-def _(data, gradcheck, loss, net, np, params, plots):
-    eps_values = np.logspace(-12, -1, 23)
-    curves = {
-        "nnlab's backpropagation": gradcheck.error_vs_eps(
-            net, params, data.X, data.Y, loss.value, eps_values=eps_values),
-        "bug: slope at the activation": gradcheck.error_vs_eps(
-            net, params, data.X, data.Y, loss.value, eps_values=eps_values,
-            backward=gradcheck.gradients_with_derivative_bug),
-    }
-    plots.error_vs_eps_chart(eps_values, curves)
+def _(data, gradcheck, loss, net, params, plots):
+    curves = gradcheck.error_vs_eps_curves(net, params, data.X, data.Y, loss.value, backwards={
+        "nnlab's backpropagation": gradcheck.gradients,
+        "bug: slope at the activation": gradcheck.gradients_with_derivative_bug})
+    plots.error_vs_eps_chart(gradcheck.EPS_VALUES, curves)
     return
 
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from nnlab import Init, Network, gradients
-from nnlab.gradcheck import error_vs_eps, gradients_with_derivative_bug, probe
+from nnlab.gradcheck import (error_vs_eps, error_vs_eps_curves, gradients_with_derivative_bug,
+                             probe)
 from xor_reference import X, Y
 
 NET = Network([2, 3, 1])
@@ -34,3 +35,6 @@ def test_error_against_step_size_is_a_v_for_the_real_backward_and_flat_for_the_b
     assert 0 < best < len(eps) - 1 and good[best] < 1e-8
     assert good[0] > 100 * good[best] and good[-1] > 100 * good[best]
     assert bad.min() > 1e-2
+    both = error_vs_eps_curves(NET, PARAMS, X, Y, eps_values=eps, backwards={
+        "good": gradients, "bad": gradients_with_derivative_bug})
+    assert np.array_equal(both["good"], good) and np.array_equal(both["bad"], bad)
