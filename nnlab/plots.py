@@ -40,19 +40,13 @@ from altair.utils.schemapi import debug_mode
 
 from .activations import get_activation
 from .network import Network, forward, forward_trace, predicted_labels
+from .tables import TABLE_ROWS_MAX, outputs_layout, outputs_table  # noqa: F401 (re-exported)
+from .theme import BLUE, DARK, GREY, ORANGE, PALETTE, WARNING  # noqa: F401 (re-exported)
 
 # ---------------------------------------------------------------------------------------------
-# Theme
+# Theme (the colours shared with the HTML tables live in theme.py)
 # ---------------------------------------------------------------------------------------------
 
-BLUE = "#4E79A7"  # class 0, negative weights
-ORANGE = "#F28E2B"  # class 1, positive weights
-# Tableau 10 (colour-blind safe), starting with the two class colours.
-PALETTE = (BLUE, ORANGE, "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
-           "#9C755F", "#BAB0AC")
-DARK = "#333333"  # contour, neuron outlines, text
-GREY = "#888888"  # hover rules, threshold, explanatory subtitles
-WARNING = "#B03A2E"  # subtitles about data left out (divergence, missing values)
 EMPTY = "#E6E6E6"  # cells not computed yet
 WIDTH, HEIGHT = 420, 260  # line charts
 VEGALITE_MIME = f"application/vnd.vegalite.v{alt.VEGALITE_VERSION.split('.')[0]}+json"
@@ -60,7 +54,10 @@ BOUNDARY_SIZE = 320  # the decision-boundary square
 FONT = dict(labelFontSize=12, titleFontSize=13)
 TITLE_SIZE = 15
 SIG_DIGITS = 5
-MAX_POINTS = 300  # per line: about one point per 1.4 px of a default-width chart
+# Per line: about one point per 2.8 px of a default-width chart, finer than the eye follows
+# on a curve; every point costs the browser time on each redraw (300 points made lesson
+# 03's slider -> repaint ~20 ms slower).
+MAX_POINTS = 150
 MAX_ROWS = 2400  # per chart: many overlaid lines get fewer points each (size stays < 300 KB)
 SHADE = 0.75  # boundary shading: how far from white towards the class colour at certainty
 SHADE_DISCRETE = 0.45  # the same for the discretised view (lighter: the points must show)
@@ -68,7 +65,6 @@ SHADE_DISCRETE = 0.45  # the same for the discretised view (lighter: the points 
 # blow-up before the overflow would otherwise crush the rest of the curve to a flat line.
 BLOWUP_FACTOR = 10.0
 TEXT_CELLS_MAX = 144  # convergence maps with at most this many cells print their numbers
-TABLE_ROWS_MAX = 64  # outputs_chart shows at most this many rows
 POINT_SIZE, POINT_SIZE_FEW = 50, 130  # boundary points (area in px^2); few points: larger
 SHORT_RUN = 40  # curves shorter than this many epochs also show their points
 WEIGHT_LABELS_MAX = 16  # network_chart prints weights as numbers up to this many
@@ -1027,64 +1023,12 @@ def activation_chart(names: Sequence[str] = ("sigmoid", "tanh", "relu", "leaky_r
         title=_title("activation functions" if derivative else "activation functions f(z)"))
 
 
-def _round_output(value) -> float:
-    """3 decimals, but never a misleading 0.5: 0.49996 stays 0.49996 (it is on the 0 side)."""
-    short = round(float(value), 3)
-    return round(float(value), 6) if short == 0.5 and value != 0.5 else short
-
-
-def outputs_table(X, outputs, Y) -> list[dict]:
-    """One row per sample: input, output (rounded), target and verdict (correct/wrong).
-
-    One output: correct when output and target fall on the same side of 0.5.
-    Several outputs: correct when the largest output is the target's class.
-    """
-    X = np.asarray(X, dtype=float)
-    X = X.reshape(len(X), -1)
-    out = np.asarray(outputs, dtype=float)
-    out = out.reshape(len(out), -1)
-    Y = np.asarray(Y, dtype=float)
-    Y = Y.reshape(len(Y), -1)
-    if not (len(X) == len(out) == len(Y)):
-        raise ValueError(f"X, outputs and Y need the same number of rows; got "
-                         f"{len(X)}, {len(out)}, {len(Y)}")
-    if out.shape[1] != Y.shape[1]:
-        raise ValueError(f"outputs have {out.shape[1]} columns but Y has {Y.shape[1]}")
-    right = predicted_labels(out) == predicted_labels(Y)
-    one = out.shape[1] == 1
-    rows = []
-    for x, o, y, ok in zip(X, out, Y, right):
-        rows.append({
-            "input": [_r(v) for v in x],
-            "output": _round_output(o[0]) if one else [_round_output(v) for v in o],
-            "target": _r(y[0]) if one else [_r(v) for v in y],
-            "verdict": "correct" if ok else "wrong",
-        })
-    return rows
-
-
 @_built_fast
 def outputs_chart(X, outputs, Y, *, title: str | None = None) -> alt.LayerChart:
     """``outputs_table`` drawn as a small table: inputs, output, target and verdict."""
-    table = outputs_table(X, outputs, Y)
-    shown = table[:TABLE_ROWS_MAX]
-    d = len(shown[0]["input"]) if shown else 0
-    columns = [f"x{i + 1}" for i in range(d)] + ["output", "target", "verdict"]
-    cells = []
-
-    def show(v):
-        return ", ".join(f"{u:g}" for u in v) if isinstance(v, list) else f"{v:g}"
-
-    for i, row in enumerate(shown):
-        values = [f"{v:g}" for v in row["input"]] + [show(row["output"]), show(row["target"]),
-                                                     row["verdict"]]
-        for col, text in zip(columns, values):
-            cells.append({"row": i, "column": col, "text": text,
-                          "tone": row["verdict"] if col in ("verdict", "output") else "plain"})
-    wrong = sum(r["verdict"] == "wrong" for r in table)
-    notes = [f"{len(table) - wrong} of {len(table)} correct"]
-    if len(table) > len(shown):
-        notes.append(f"first {len(shown)} of {len(table)} rows shown")
+    columns, rows, notes = outputs_layout(X, outputs, Y)
+    cells = [{"row": i, "column": col, "text": text, "tone": tone}
+             for i, row in enumerate(rows) for col, (text, tone) in zip(columns, row)]
     chart = alt.Chart().mark_text(fontSize=13).encode(
         x=alt.X("column:N", sort=columns, axis=alt.Axis(orient="top", title=None, labelAngle=0,
                                                          labelFontSize=13, ticks=False,
@@ -1094,7 +1038,7 @@ def outputs_chart(X, outputs, Y, *, title: str | None = None) -> alt.LayerChart:
         color=alt.Color("tone:N", scale=alt.Scale(domain=["plain", "correct", "wrong"],
                                                   range=[DARK, BLUE, ORANGE]), legend=None))
     return alt.layer(chart, data=_data(cells),
-        width=max(72 * len(columns), 200), height=max(24 * len(shown), 24),
+        width=max(72 * len(columns), 200), height=max(24 * len(rows), 24),
         title=_title(title or "outputs", notes, GREY))
 
 

@@ -39,9 +39,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import datasets, plots, presets
+    from nnlab import datasets, plots, presets, tables
 
-    return datasets, mo, nnlab, np, plots, presets
+    return datasets, mo, nnlab, np, plots, presets, tables
 
 
 @app.cell
@@ -131,14 +131,18 @@ def train_cell(X, Y, controls, get_good, preset, presets, set_good):
 
 
 @app.cell
-def _(X, Y, mo, presets, problem, run, setup):
+def _(X, Y, mo, presets, problem, run, setup, tables):
     diagnosis = presets.diagnose(run, X, Y)
+    final_outputs = presets.final_outputs(run, X)
     _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The page shows the "
                                "last run that could."), kind="danger")] if problem else []
     _notes += [mo.callout(mo.md(setup.start_note), kind="info")] if setup.start_note else []
+    # Tables go out as HTML, not charts: nothing for the browser to compile and paint.
     mo.vstack(_notes + [mo.callout(mo.md(diagnosis.message), kind=diagnosis.kind),
-                        mo.md(presets.summary(run))])
-    return (diagnosis,)
+                        mo.md(presets.summary(run)),
+                        mo.Html(tables.outputs_html(X, final_outputs, Y,
+                                                    title="outputs after training"))])
+    return diagnosis, final_outputs
 
 
 @app.cell(hide_code=True)
@@ -167,8 +171,8 @@ def _(mo):
 
 @app.cell
 def _(log_scale, plots, presets, run, setup):
-    # Each chart cell shows its chart alone (or charts joined by plots.side_by_side): the
-    # cheapest output for marimo to send and for the browser to redraw on every change.
+    # Each chart cell shows its chart alone: the cheapest output for marimo to send (compact
+    # JSON, not escaped into HTML) and for the browser to redraw on every change.
     plots.loss_chart(presets.attempt_runs(run), log=log_scale.value, threshold=setup.threshold)
     return
 
@@ -176,16 +180,11 @@ def _(log_scale, plots, presets, run, setup):
 @app.cell
 def _(mo, presets, run):
     attempts = presets.attempts_table(run)
-    mo.md(f"**attempts**\n\n{presets.markdown_table(attempts)}")
-    return (attempts,)
-
-
-@app.cell
-def _(mo, presets, run):
     loss_rows = presets.loss_table(run)
-    mo.md(f"**The loss every {presets.table_every(run.epochs)} epochs** "
+    mo.md(f"**attempts**\n\n{presets.markdown_table(attempts)}\n\n"
+          f"**The loss every {presets.table_every(run.epochs)} epochs** "
           f"(4 decimals, the last attempt):\n\n{presets.loss_table_markdown(loss_rows)}")
-    return (loss_rows,)
+    return attempts, loss_rows
 
 
 @app.cell(hide_code=True)
@@ -214,20 +213,18 @@ def _(mo):
     mo.md(r"""
     ## What the network answers
 
-    The outputs after the last update, each with its verdict (right when it falls on the
-    target's side of 0.5), and the trained network itself: line width is the size of a
-    weight, orange positive, blue negative. Next to the outputs: the share of the four
-    cases answered right, epoch by epoch.
+    The outputs after the last update are listed under the run's summary above, each with
+    its verdict (right when it falls on the target's side of 0.5). Here: the share of the
+    four cases answered right, epoch by epoch, and the trained network itself (line width
+    is the size of a weight, orange positive, blue negative).
     """)
     return
 
 
 @app.cell
-def _(X, Y, plots, presets, run):
-    final_outputs = presets.final_outputs(run, X)
-    plots.side_by_side(plots.outputs_chart(X, final_outputs, Y, title="outputs after training"),
-                       plots.accuracy_chart(presets.attempt_runs(run)))
-    return (final_outputs,)
+def _(plots, presets, run):
+    plots.accuracy_chart(presets.attempt_runs(run))
+    return
 
 
 @app.cell
@@ -267,11 +264,15 @@ def replay_cell(presets, run, scrub):
 
 
 @app.cell
-def _(X, Y, plots, presets, replay_outputs, replay_params, run, scrub):
-    plots.side_by_side(
-        plots.boundary_chart(run.network, replay_params, X, Y, extent=presets.UNIT_SQUARE,
-                             resolution=60, title=f"decision boundary at epoch {scrub.value}"),
-        plots.outputs_chart(X, replay_outputs, Y, title=f"outputs at epoch {scrub.value}"))
+def _(X, Y, plots, presets, replay_params, run, scrub):
+    plots.boundary_chart(run.network, replay_params, X, Y, extent=presets.UNIT_SQUARE,
+                         resolution=60, title=f"decision boundary at epoch {scrub.value}")
+    return
+
+
+@app.cell
+def _(X, Y, mo, replay_outputs, scrub, tables):
+    mo.Html(tables.outputs_html(X, replay_outputs, Y, title=f"outputs at epoch {scrub.value}"))
     return
 
 
