@@ -29,9 +29,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import neuron, plots
+    from nnlab import neuron, plots, tables
 
-    return mo, neuron, nnlab, np, plots
+    return mo, neuron, nnlab, np, plots, tables
 
 
 @app.cell(hide_code=True)
@@ -99,14 +99,14 @@ def _(mo, problem):
 
 
 @app.cell
-def _(mo, neuron, plots):
+def _(mo, neuron, plots, tables):
     def neuron_charts(r, title):
-        """A neuron's line over the four corners, next to its outputs table."""
+        """A neuron's line over the four corners, next to its outputs table (HTML)."""
         return mo.hstack([
             plots.boundary_chart(neuron.NETWORK, r.params, r.X, r.labels,
                                  extent=neuron.EXTENT, title=title),
-            plots.outputs_chart(r.X, r.outputs, r.Y, title=f"outputs on {r.target}")],
-            justify="start", gap=2)
+            mo.Html(tables.outputs_html(r.X, r.outputs, r.Y, title=f"outputs on {r.target}"))],
+            justify="start", align="center", gap=2)
     return (neuron_charts,)
 
 
