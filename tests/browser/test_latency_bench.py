@@ -2,6 +2,7 @@
 measured control, each with a finite, positive time to the first and the last repaint.
 No timing threshold is asserted: this machine's speed varies too much for that."""
 
+import json
 import math
 import sys
 
@@ -32,3 +33,17 @@ def test_every_control_gives_finite_positive_timings(browser, lesson):
     lines = []
     latency.report(rows, {}, out=lines.append)  # the report prints every row
     assert all(any(row.control.name in line for line in lines) for row in rows)
+
+
+def test_view_cost_times_one_chart_from_message_to_repaint(browser, tmp_path):
+    import view_cost
+
+    specs = view_cost.lesson_03_specs()
+    assert len(specs) == 5 and all(len(pair) == 2 and pair[0] != pair[1]
+                                   for pair in specs.values())
+    notebook = tmp_path / "one_chart.py"
+    notebook.write_text(view_cost.NOTEBOOK)
+    spec_file = tmp_path / "specs.json"
+    spec_file.write_text(json.dumps(specs["network diagram"]))
+    times = view_cost.measure(browser, notebook, spec_file, changes=2, warmup=1)
+    assert len(times) == 2 and all(math.isfinite(t) and t > 0 for t in times), times
