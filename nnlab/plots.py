@@ -40,7 +40,7 @@ from altair.utils.schemapi import debug_mode
 
 from .activations import get_activation
 from .network import Network, forward, forward_trace, predicted_labels
-from .tables import TABLE_ROWS_MAX, outputs_layout, outputs_table  # noqa: F401 (re-exported)
+from .tables import TABLE_ROWS_MAX, TONES, outputs_layout, outputs_table  # noqa: F401 (re-exported)
 from .theme import BLUE, DARK, GREY, ORANGE, PALETTE, WARNING  # noqa: F401 (re-exported)
 
 # ---------------------------------------------------------------------------------------------
@@ -1035,8 +1035,8 @@ def outputs_chart(X, outputs, Y, *, title: str | None = None) -> alt.LayerChart:
                                                          domain=False, labelFontWeight="bold")),
         y=alt.Y("row:O", axis=None),
         text=alt.Text("text:N"),
-        color=alt.Color("tone:N", scale=alt.Scale(domain=["plain", "correct", "wrong"],
-                                                  range=[DARK, BLUE, ORANGE]), legend=None))
+        color=alt.Color("tone:N", scale=alt.Scale(domain=list(TONES),
+                                                  range=list(TONES.values())), legend=None))
     return alt.layer(chart, data=_data(cells),
         width=max(72 * len(columns), 200), height=max(24 * len(rows), 24),
         title=_title(title or "outputs", notes, GREY))

@@ -40,6 +40,7 @@ def outputs_table(X, outputs, Y) -> list[dict]:
 
     One output: correct when output and target fall on the same side of 0.5.
     Several outputs: correct when the largest output is the target's class.
+    A non-finite output (a diverged network) is never correct.
     """
     X = np.asarray(X, dtype=float)
     X = X.reshape(len(X), -1)
@@ -52,7 +53,7 @@ def outputs_table(X, outputs, Y) -> list[dict]:
                          f"{len(X)}, {len(out)}, {len(Y)}")
     if out.shape[1] != Y.shape[1]:
         raise ValueError(f"outputs have {out.shape[1]} columns but Y has {Y.shape[1]}")
-    right = predicted_labels(out) == predicted_labels(Y)
+    right = (predicted_labels(out) == predicted_labels(Y)) & np.isfinite(out).all(axis=1)
     one = out.shape[1] == 1
     rows = []
     for x, o, y, ok in zip(X, out, Y, right):

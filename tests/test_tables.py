@@ -92,6 +92,15 @@ def test_outputs_html_caps_long_tables_and_handles_several_outputs():
     assert first_output.count(",") == 2  # all three outputs of the first row
 
 
+def test_a_diverged_output_is_shown_as_text_and_never_correct():
+    outputs = np.array([np.nan, np.inf, 0.9, 0.1])  # the last two are right
+    rows = tables.outputs_table(X, outputs, Y)
+    assert [r["verdict"] for r in rows] == ["wrong", "wrong", "correct", "correct"]
+    page = Cells(tables.outputs_html(X, outputs, Y))
+    assert [c[2] for c in page.cells if c[0] == "td"][2::5] == ["nan", "inf", "0.9", "0.1"]
+    assert "2 of 4 correct" in page.caption
+
+
 def test_outputs_html_rejects_mismatched_rows():
     with pytest.raises(ValueError, match="same number of rows"):
         tables.outputs_html(X, xor_outputs()[:3], Y)
