@@ -45,5 +45,7 @@ def test_view_cost_times_one_chart_from_message_to_repaint(browser, tmp_path):
     notebook.write_text(view_cost.NOTEBOOK)
     spec_file = tmp_path / "specs.json"
     spec_file.write_text(json.dumps(specs["network diagram"]))
-    times = view_cost.measure(browser, notebook, spec_file, changes=2, warmup=1)
+    times, from_input = view_cost.measure(browser, notebook, spec_file, changes=2, warmup=1)
     assert len(times) == 2 and all(math.isfinite(t) and t > 0 for t in times), times
+    # The same repaints timed from the input event: the request and the kernel come first.
+    assert len(from_input) == 2 and all(f > t for f, t in zip(from_input, times)), from_input
