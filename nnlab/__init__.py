@@ -15,12 +15,12 @@ from .network import (
     loss_value, predicted_labels,
 )
 from .optim import OPTIMIZERS
-from .train import MODES, Run, train
+from .train import MODES, Run, Training, train
 
 __all__ = [
     "datasets", "diagnostics", "gradcheck", "runio", "xor9",
     "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "INIT_METHODS", "LOSSES", "MODES",
-    "OPTIMIZERS", "PAIRINGS", "Backprop", "Init", "Network", "Params", "Run", "Trace",
+    "OPTIMIZERS", "PAIRINGS", "Backprop", "Init", "Network", "Params", "Run", "Trace", "Training",
     "accuracy", "backprop", "forward", "forward_trace", "get_activation", "get_loss",
     "gradients", "init_params", "loss_value", "predicted_labels", "train",
     "ManyRuns", "SweepResult", "sweep", "train_many",

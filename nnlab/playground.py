@@ -38,7 +38,7 @@ from .init import METHODS as INIT_METHODS, Init
 from .network import Network, Params, accuracy, forward
 from .optim import OPTIMIZERS
 from .runio import run_from_bytes, run_to_bytes
-from .train import Run, train
+from .train import Run, Training
 
 # ---------------------------------------------------------------------------------------------
 # What each control offers (names the library uses -> words a learner reads)
@@ -650,52 +650,21 @@ def train_in_chunks(settings: Settings, data: Data, chunk_epochs: int | None = N
                     network: Network | None = None) -> Iterator[Run]:
     """Train in chunks of epochs; after each chunk yield the run so far (epochs 0..stop).
 
-    Each chunk continues from the last chunk's parameters. The optimiser's running averages
-    (momentum, Adam) start afresh at every chunk boundary, as ``nnlab.train`` has no way to
-    hand them over; chunks are large (about 0.3 s), and the default run is one chunk.
-    A run that diverges stops at the chunk where it blew up.
+    One ``nnlab.Training`` goes forward chunk by chunk, so the chunks change nothing: the
+    last run is, bit for bit, ``nnlab.train`` with ``train_kwargs`` (optimiser state, the
+    shuffle stream and the divergence limits carry on). A run that diverges stops at the
+    chunk where it blew up.
     """
     network = network or build_network(settings, data.classes)
-    Y = data.targets(settings.output)
-    kwargs = train_kwargs(settings, data)
-    wanted = kwargs.pop("snapshot_epochs")
-    start_params: Params | Init = build_init(settings)
-    merged = None
-    for index, (start, stop) in enumerate(chunk_plan(settings, data, chunk_epochs)):
-        local = [e - start for e in wanted if start <= e <= stop]
-        chunk = train(network, start_params, data.X, Y,
-                      **{**kwargs, "epochs": stop - start,
-                         "shuffle_seed": settings.weight_seed * 1000 + index},
-                      snapshot_epochs=local)
-        merged = chunk if merged is None else _join(merged, chunk, start)
-        record = {**merged.settings, "epochs": stop, "shuffle_seed": settings.weight_seed,
-                  "playground": to_query(settings)}
+    training = Training(network, build_init(settings), data.X, data.targets(settings.output),
+                        **train_kwargs(settings, data))
+    for start, stop in chunk_plan(settings, data, chunk_epochs):
+        run = training.advance(stop - start)
+        record = {**run.settings, "epochs": stop, "playground": to_query(settings)}
         # Every epoch's outputs would only take memory: the playground never replays them.
-        merged = replace(merged, outputs=None, settings=record)
-        yield merged
-        if chunk.diverged_at is not None:
+        yield replace(run, outputs=None, settings=record)
+        if training.done:
             return
-        start_params = chunk.params
-
-
-def _join(first: Run, second: Run, offset: int) -> Run:
-    """Two consecutive runs as one: arrays end to end, epochs of the second shifted."""
-    def cat(a, b):
-        return None if a is None or b is None else np.concatenate([a, b])
-    snapshots = dict(first.snapshots)
-    snapshots.update({offset + e: p for e, p in second.snapshots.items()})
-    return replace(
-        second,
-        loss=np.concatenate([first.loss, second.loss]),
-        accuracy=np.concatenate([first.accuracy, second.accuracy]),
-        test_loss=cat(first.test_loss, second.test_loss),
-        test_accuracy=cat(first.test_accuracy, second.test_accuracy),
-        outputs=None,
-        grad_norms=cat(first.grad_norms, second.grad_norms),
-        initial_params=first.initial_params,
-        snapshots=snapshots,
-        diverged_at=None if second.diverged_at is None else offset + second.diverged_at,
-    )
 
 
 def train_playground(settings: Settings, data: Data, chunk_epochs: int | None = None) -> Run:

@@ -125,47 +125,22 @@ def train(
     Python (``engine.tiny_program``); everything else through the NumPy ``engine.Kernel``.
     Both compute the same formulas; ``run.engine`` says which one ran.
     """
-    loss_fn = get_loss(loss, network.output)
-    X = network.check_inputs(X)
-    Y = network.check_targets(Y, len(X), loss)
-    if len(X) == 0:
-        raise ValueError("X: training data has no rows")
-    check_optimizer(optimizer, learning_rate, l2=l2, momentum=momentum)
-    if np.dtype(dtype) not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
-    epochs = _check_int(epochs, "epochs", 1)
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-    batch_size = _check_int(batch_size, "batch_size", 1)
-    retries = _check_int(retries, "retries", 0)
-    if threshold is not None and not (isinstance(threshold, (int, float)) and threshold > 0):
-        raise ValueError(f"threshold must be a positive number or None; got {threshold!r}")
-    if retries and threshold is None:
-        raise ValueError("retries: a retry needs a threshold to know when a run has failed")
+    setup = _Setup(network, X, Y, loss=loss, learning_rate=learning_rate, epochs=epochs,
+                   mode=mode, batch_size=batch_size, shuffle_seed=shuffle_seed,
+                   optimizer=optimizer, momentum=momentum, l2=l2, threshold=threshold,
+                   stop_at_threshold=stop_at_threshold, retries=retries, X_test=X_test,
+                   Y_test=Y_test, snapshot_epochs=snapshot_epochs,
+                   track_gradients=track_gradients, dtype=dtype)
+    retries = setup.settings["retries"]
     if retries and not isinstance(params, Init):
         raise ValueError("retries: pass an Init (not fixed params) so each retry can draw new weights")
-    test = None
-    if X_test is not None and len(X_test):
-        Xt = network.check_inputs(X_test, "X_test")
-        test = (Xt, network.check_targets(Y_test, len(Xt), loss, "Y_test"))
-    snapshot_epochs = sorted({_check_int(e, "snapshot_epochs", 0, epochs) for e in snapshot_epochs})
-    settings = dict(
-        sizes=list(network.sizes), activation=network.activation, output=network.output,
-        loss=loss, learning_rate=float(learning_rate), epochs=epochs, mode=mode,
-        batch_size=batch_size, shuffle_seed=shuffle_seed, optimizer=optimizer,
-        momentum=momentum, l2=l2, threshold=threshold, stop_at_threshold=stop_at_threshold,
-        retries=retries, dtype=np.dtype(dtype).name,
-    )
     attempts = []
-    with one_blas_thread():
-        for attempt in range(retries + 1):
-            start = params.draw(network, attempt) if isinstance(params, Init) else params
-            start = network.check_params(start)
-            run = _train_once(network, start, X, Y, loss_fn, test, settings, snapshot_epochs,
-                              track_gradients)
-            attempts.append(run)
-            if threshold is None or run.converged:
-                break
+    for attempt in range(retries + 1):
+        start = params.draw(network, attempt) if isinstance(params, Init) else params
+        run = Training._of(setup, start).advance(setup.settings["epochs"])
+        attempts.append(run)
+        if threshold is None or run.converged:
+            break
     if len(attempts) > 1 or retries:
         run = _replace(attempts[-1], attempts=tuple(attempts))
     return run
@@ -176,27 +151,154 @@ def _replace(run: Run, **changes) -> Run:
     return replace(run, **changes)
 
 
-def _train_once(network, start, X, Y, loss_fn, test, settings, snapshot_epochs, track_gradients):
-    log = _OutputLog(settings["epochs"], Y)
-    flat = FlatParams(network, start, np.dtype(settings["dtype"]))
-    if _tiny_fits(network, loss_fn.name, len(X), settings, test, track_gradients):
-        stepper = _TinyStepper(network, flat, X, Y, settings, log)
-    else:
-        stepper = _NumpyStepper(network, flat, X, Y, loss_fn, settings, log, test,
-                                track_gradients)
-    loop = _drive(stepper, settings, snapshot_epochs)
-    trained = loop["trained"]
-    outputs, accs = log.result(trained)
-    return Run(
-        network=network, loss_name=loss_fn.name, loss=loop["losses"], accuracy=accs,
-        params=loop["final"], initial_params=start, settings=settings,
-        test_loss=stepper.history("test_loss", trained),
-        test_accuracy=stepper.history("test_accuracy", trained),
-        snapshots=loop["snapshots"], outputs=outputs,
-        grad_norms=stepper.history("grad_norms", trained),
-        converged_at=loop["converged_at"], diverged_at=loop["diverged_at"],
-        stopped=loop["stopped"], engine=stepper.engine,
-    )
+class _Setup:
+    """``train``'s arguments checked once: data, loss, test set and the settings record."""
+
+    def __init__(self, network, X, Y, *, loss="mse", learning_rate=0.5, epochs=1000,
+                 mode="full", batch_size=32, shuffle_seed=0, optimizer="sgd", momentum=0.9,
+                 l2=0.0, threshold=None, stop_at_threshold=False, retries=0, X_test=None,
+                 Y_test=None, snapshot_epochs=(), track_gradients=False, dtype=np.float64):
+        self.network = network
+        self.loss_fn = get_loss(loss, network.output)
+        self.X = network.check_inputs(X)
+        self.Y = network.check_targets(Y, len(self.X), loss)
+        if len(self.X) == 0:
+            raise ValueError("X: training data has no rows")
+        check_optimizer(optimizer, learning_rate, l2=l2, momentum=momentum)
+        if np.dtype(dtype) not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
+        epochs = _check_int(epochs, "epochs", 1)
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+        batch_size = _check_int(batch_size, "batch_size", 1)
+        retries = _check_int(retries, "retries", 0)
+        if threshold is not None and not (isinstance(threshold, (int, float)) and threshold > 0):
+            raise ValueError(f"threshold must be a positive number or None; got {threshold!r}")
+        if retries and threshold is None:
+            raise ValueError("retries: a retry needs a threshold to know when a run has failed")
+        self.test = None
+        if X_test is not None and len(X_test):
+            Xt = network.check_inputs(X_test, "X_test")
+            self.test = (Xt, network.check_targets(Y_test, len(Xt), loss, "Y_test"))
+        self.snapshot_epochs = {_check_int(e, "snapshot_epochs", 0, epochs)
+                                for e in snapshot_epochs}
+        self.track_gradients = track_gradients
+        self.settings = dict(
+            sizes=list(network.sizes), activation=network.activation, output=network.output,
+            loss=loss, learning_rate=float(learning_rate), epochs=epochs, mode=mode,
+            batch_size=batch_size, shuffle_seed=shuffle_seed, optimizer=optimizer,
+            momentum=momentum, l2=l2, threshold=threshold, stop_at_threshold=stop_at_threshold,
+            retries=retries, dtype=np.dtype(dtype).name,
+        )
+
+
+class Training:
+    """One training run that goes forward a number of epochs at a time.
+
+    ``Training(network, params, X, Y, epochs=N, ...)`` takes ``train``'s arguments (one
+    attempt: no ``retries``); ``advance(k)`` trains the next k epochs and returns the run so
+    far. Going 50 then 70 epochs gives, bit for bit, what 120 at once gives: the optimiser's
+    running averages, the shuffle stream and the divergence limits carry on. The playground
+    streams long runs this way; ``train`` is a Training advanced all the way.
+    """
+
+    def __init__(self, network: Network, params: Params | Init, X, Y, **options):
+        setup = _Setup(network, X, Y, **options)
+        if setup.settings["retries"]:
+            raise ValueError("retries: a Training is one attempt; use nnlab.train for retries")
+        self._start(setup, params.draw(network, 0) if isinstance(params, Init) else params)
+
+    @classmethod
+    def _of(cls, setup: _Setup, params: Params) -> "Training":
+        training = cls.__new__(cls)
+        training._start(setup, params)
+        return training
+
+    def _start(self, setup: _Setup, params) -> None:
+        self.setup = setup
+        network, settings = setup.network, setup.settings
+        self.initial = network.check_params(params)
+        self.log = _OutputLog(settings["epochs"], setup.Y)
+        flat = FlatParams(network, self.initial, np.dtype(settings["dtype"]))
+        if _tiny_fits(network, setup.loss_fn.name, len(setup.X), settings, setup.test,
+                      setup.track_gradients):
+            self.stepper = _TinyStepper(network, flat, setup.X, setup.Y, settings, self.log)
+        else:
+            self.stepper = _NumpyStepper(network, flat, setup.X, setup.Y, setup.loss_fn,
+                                         settings, self.log, setup.test, setup.track_gradients)
+        # The loop's state, carried from one advance to the next.
+        self.epoch = 0  # epochs trained so far
+        self.losses, self.snapshots = [], {}
+        self.loss_limit = math.inf
+        self.size_limit = (PARAM_EXPLODE_FACTOR * max(1.0, math.sqrt(self.stepper.norm2()))) ** 2
+        self.converged_at = self.diverged_at = None
+        self.stopped = None  # "epochs", "threshold" or "diverged" once the run is over
+        self.backup = self.previous = None  # parameters at the start of this and the last epoch
+
+    @property
+    def done(self) -> bool:
+        return self.stopped is not None
+
+    def advance(self, epochs: int) -> Run:
+        """Train up to ``epochs`` more epochs (fewer if the run ends first); the run so far."""
+        epochs = _check_int(epochs, "epochs", 0)
+        total = self.setup.settings["epochs"]
+        threshold = self.setup.settings["threshold"]
+        stop_at = self.setup.settings["stop_at_threshold"]
+        stepper, wanted = self.stepper, self.setup.snapshot_epochs
+        with one_blas_thread(), np.errstate(all="ignore"):  # divergence is reported, not warned
+            while not self.done and epochs > 0:
+                epoch = self.epoch
+                self.previous, self.backup = self.backup, stepper.save(self.previous)
+                if not stepper.norm2() <= self.size_limit:
+                    self._diverged(epoch)
+                    break
+                if epoch in wanted:
+                    self.snapshots[epoch] = stepper.params()
+                value, ok = stepper.epoch(self.loss_limit)
+                if not (ok and value <= self.loss_limit):
+                    self._diverged(epoch)
+                    break
+                self.losses.append(value)
+                self.epoch, epochs = epoch + 1, epochs - 1
+                if epoch == 0:
+                    self.loss_limit = LOSS_EXPLODE_FACTOR * (value + 1.0)
+                if threshold is not None and self.converged_at is None and value < threshold:
+                    self.converged_at = epoch
+                    if stop_at:
+                        self.stopped = "threshold"
+                if self.epoch == total and not self.done:
+                    self.stopped = "epochs"
+        return self._run()
+
+    def _diverged(self, epoch: int) -> None:
+        # Keep the parameters of the last sane epoch, so run.loss[-1] is their loss.
+        self.diverged_at, self.stopped = epoch, "diverged"
+        self.stepper.restore(self.previous if epoch else self.backup)
+
+    def _run(self) -> Run:
+        """The record of the epochs trained so far."""
+        setup, stepper, trained = self.setup, self.stepper, self.epoch
+        stepper.flush()
+        final = stepper.params()
+        snapshots = dict(self.snapshots)
+        # The parameters the record ends on are a snapshot too: where the threshold stopped
+        # the run, or where one was asked for (a diverged run: if the end of the run was).
+        ends_on = setup.settings["epochs"] if self.stopped == "diverged" else trained
+        if self.stopped == "threshold" or ends_on in setup.snapshot_epochs:
+            snapshots[trained] = final
+        outputs, accs = self.log.result(trained)
+        return Run(
+            network=setup.network, loss_name=setup.loss_fn.name,
+            loss=np.array(self.losses, dtype=np.float64), accuracy=accs, params=final,
+            initial_params=self.initial, settings=setup.settings,
+            test_loss=stepper.history("test_loss", trained),
+            test_accuracy=stepper.history("test_accuracy", trained),
+            snapshots=snapshots, outputs=outputs,
+            grad_norms=stepper.history("grad_norms", trained),
+            converged_at=self.converged_at, diverged_at=self.diverged_at,
+            stopped=self.stopped or "epochs", engine=stepper.engine,
+        )
 
 
 def _tiny_fits(network, loss, n, settings, test, track_gradients) -> bool:
@@ -207,53 +309,6 @@ def _tiny_fits(network, loss, n, settings, test, track_gradients) -> bool:
     return (small and settings["optimizer"] == "sgd" and settings["l2"] == 0
             and settings["dtype"] == "float64" and test is None and not track_gradients
             and tiny_supported(network, loss))
-
-
-def _drive(stepper, settings, snapshot_epochs) -> dict:
-    """The epoch loop both engines share: divergence, snapshots, the threshold and stopping.
-
-    A stepper trains one epoch (``epoch(limit) -> (mean loss, ok)``) and can ``save`` and
-    ``restore`` its parameters, so a run that blows up ends on the last sane ones.
-    """
-    epochs, threshold = settings["epochs"], settings["threshold"]
-    stop_at = settings["stop_at_threshold"]
-    wanted, snapshots, losses = set(snapshot_epochs), {}, []
-    loss_limit = math.inf
-    size_limit = (PARAM_EXPLODE_FACTOR * max(1.0, math.sqrt(stepper.norm2()))) ** 2
-    converged_at = diverged_at = None
-    stopped, trained = "epochs", epochs
-    backup = previous = None  # parameters at the start of this epoch and of the one before
-    with np.errstate(all="ignore"):  # divergence is detected and reported, not warned about
-        for epoch in range(epochs):
-            previous, backup = backup, stepper.save(previous)
-            if not stepper.norm2() <= size_limit:
-                diverged_at = epoch
-                break
-            if epoch in wanted:
-                snapshots[epoch] = stepper.params()
-            value, ok = stepper.epoch(loss_limit)
-            if not (ok and value <= loss_limit):
-                diverged_at = epoch
-                break
-            losses.append(value)
-            if epoch == 0:
-                loss_limit = LOSS_EXPLODE_FACTOR * (value + 1.0)
-            if threshold is not None and converged_at is None and value < threshold:
-                converged_at = epoch
-                if stop_at:
-                    stopped, trained = "threshold", epoch + 1
-                    break
-    stepper.flush()
-    if diverged_at is not None:
-        # Keep the parameters of the last sane epoch, so run.loss[-1] is their loss.
-        stopped, trained = "diverged", diverged_at
-        stepper.restore(previous if diverged_at else backup)
-    final = stepper.params()
-    if epochs in wanted or stopped == "threshold":
-        snapshots[trained] = final
-    return dict(losses=np.array(losses, dtype=np.float64), trained=trained, final=final,
-                snapshots=snapshots, converged_at=converged_at, diverged_at=diverged_at,
-                stopped=stopped)
 
 
 class _OutputLog:

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from nnlab import Init, Network, forward, gradients, train
+from nnlab import Init, Network, Training, forward, gradients, train
 from nnlab.gradcheck import check_gradients
 from nnlab.losses import PAIRINGS
 from nnlab.network import backprop
@@ -165,6 +165,55 @@ def test_snapshots_replay_the_past():
     outputs = forward(XOR, run.snapshots[250], X)
     np.testing.assert_allclose(outputs, run.outputs[250], rtol=0, atol=1e-12)
     np.testing.assert_array_equal(run.snapshots[600][0][0], run.params[0][0])
+
+
+def _same_run(a, b):
+    assert np.array_equal(a.loss, b.loss) and np.array_equal(a.accuracy, b.accuracy)
+    for (Wa, ba), (Wb, bb) in zip(a.params, b.params):
+        assert np.array_equal(Wa, Wb) and np.array_equal(ba, bb)
+    assert sorted(a.snapshots) == sorted(b.snapshots)
+    for e in a.snapshots:
+        assert all(np.array_equal(Pa[0], Pb[0]) for Pa, Pb in zip(a.snapshots[e], b.snapshots[e]))
+    for name in ("outputs", "test_loss", "grad_norms"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert (x is None and y is None) or np.array_equal(x, y), name
+    assert (a.converged_at, a.diverged_at, a.stopped, a.engine) == (
+        b.converged_at, b.diverged_at, b.stopped, b.engine)
+
+
+TRAININGS = {
+    "tiny program, snapshots": (XOR, TABLE_PARAMS, X, Y, dict(
+        learning_rate=2.0, epochs=900, snapshot_epochs=[0, 100, 450, 900])),
+    "numpy, minibatch adam, test set, gradients": (Network([2, 6, 1], "tanh"), Init(seed=3),
+        np.tile(X, (8, 1)), np.tile(Y, (8, 1)), dict(
+            loss="bce", optimizer="adam", learning_rate=0.01, mode="minibatch", batch_size=5,
+            epochs=300, X_test=X, Y_test=Y, track_gradients=True, snapshot_epochs=[0, 300])),
+    "stops at the threshold": (XOR, TABLE_PARAMS, X, Y, dict(
+        learning_rate=10.0, epochs=4000, threshold=0.001, stop_at_threshold=True)),
+    "diverges": (Network([2, 8, 1], "relu", "identity"), Init(seed=0), X * 10, Y, dict(
+        learning_rate=1e6, epochs=50, snapshot_epochs=[0, 50])),
+}
+
+
+@pytest.mark.parametrize("name", list(TRAININGS))
+def test_training_in_pieces_equals_training_at_once(name):
+    net, params, X_, Y_, options = TRAININGS[name]
+    whole = train(net, params, X_, Y_, **options)
+    training = Training(net, params, X_, Y_, **options)
+    sizes, runs = [1, 7, 0, 120, 33], []
+    while not training.done:
+        runs.append(training.advance(sizes[len(runs) % len(sizes)]))
+    asked = np.cumsum([sizes[i % len(sizes)] for i in range(len(runs))])
+    assert [r.epochs for r in runs] == [min(a, whole.epochs) for a in asked]
+    _same_run(runs[-1], whole)
+    _same_run(training.advance(10), whole)  # a finished run stays as it is
+
+
+def test_training_refuses_retries_and_a_negative_step():
+    with pytest.raises(ValueError, match="retries"):
+        Training(XOR, Init(seed=0), X, Y, threshold=0.01, retries=2)
+    with pytest.raises(ValueError, match="epochs"):
+        Training(XOR, TABLE_PARAMS, X, Y).advance(-1)
 
 
 BAD_INPUTS = [

@@ -289,12 +289,22 @@ def test_chunked_training_streams_and_equals_one_piece_for_plain_gradient_descen
     assert last.settings["playground"] == pg.to_query(s) and last.outputs is None
 
 
-def test_chunked_training_with_state_is_repeatable():
-    s = pg.Settings(optimizer="momentum", learning_rate=0.05, batch_size=20, epochs=60)
+@pytest.mark.parametrize("optimizer, learning_rate", [("momentum", 0.05), ("adam", 0.01)])
+def test_chunked_training_with_optimiser_state_and_shuffles_equals_one_piece(optimizer,
+                                                                            learning_rate):
+    # Mini-batches reshuffled every epoch, and running averages: both carry across chunks.
+    s = pg.Settings(optimizer=optimizer, learning_rate=learning_rate, batch_size=20, epochs=60)
     data = pg.build_data(s)
-    a = pg.train_playground(s, data, chunk_epochs=25)
-    b = pg.train_playground(s, data, chunk_epochs=25)
-    assert np.array_equal(a.loss, b.loss) and a.loss[-1] < a.loss[0]
+    chunked = pg.train_playground(s, data, chunk_epochs=25)
+    again = pg.train_playground(s, data, chunk_epochs=7)
+    whole = train(pg.build_network(s, data.classes), pg.build_init(s), data.X,
+                        data.targets(s.output), **pg.train_kwargs(s, data))
+    assert chunked.loss[-1] < chunked.loss[0]
+    for run in (chunked, again):
+        assert np.array_equal(run.loss, whole.loss)
+        assert np.array_equal(run.test_loss, whole.test_loss)
+        for (W1, b1), (W2, b2) in zip(run.params, whole.params):
+            assert np.array_equal(W1, W2) and np.array_equal(b1, b2)
 
 
 def test_a_diverging_run_stops_and_says_so():
