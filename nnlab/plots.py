@@ -780,8 +780,9 @@ def boundary_chart(network: Network, params, X, labels, *, X_test=None, labels_t
         alt.Stroke("class:N", scale=colours, legend=None,
                    condition={"test": "datum.set == 'train'", "value": DARK}),
         alt.FillOpacityValue(1, condition={"test": "datum.set == 'test'", "value": 0}),
+        # (a "points" legend only when there are two kinds of point to tell apart)
         alt.Shape("set:N", scale=alt.Scale(domain=sets, range=["circle", "square"][:len(sets)]),
-                  legend=_legend("points", symbolStrokeColor=DARK)),
+                  legend=_legend("points", symbolStrokeColor=DARK) if has_test else None),
         tooltip=[alt.Tooltip("x:Q", title="x1"), alt.Tooltip("y:Q", title="x2"),
                  alt.Tooltip("class:N", title="label"), alt.Tooltip("set:N", title="point"),
                  alt.Tooltip("output:Q", title="P(class 1)" if two else "top output",

@@ -550,6 +550,9 @@ def test_boundary_chart_layers_points_and_legend(ring_run, ring_data):
     assert points["fillOpacity"]["condition"]["test"] == "datum.set == 'test'"  # test hollow
     assert spec["encoding"]["x"]["axis"]["title"] == "x1"
     assert spec["encoding"]["y"]["axis"]["title"] == "x2"
+    # Without a test set there is one kind of point: no "points" legend to read.
+    alone = spec_of(plots.boundary_chart(RING_NET, ring_run.params, X, Y))
+    assert alone["layer"][2]["encoding"]["shape"]["legend"] is None
 
 
 def test_boundary_contour_lies_on_the_half_level(ring_run, ring_data):
