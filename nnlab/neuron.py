@@ -293,23 +293,6 @@ def forward_rows(nine: Nine) -> list[dict]:
     return rows
 
 
-def markdown_table(rows: list[dict], digits: int = 4) -> str:
-    """Rows of numbers as a Markdown table, floats with ``digits`` decimals."""
-    if not rows:
-        return ""
-    head = list(rows[0])
-
-    def cell(v):
-        if isinstance(v, float):
-            text = f"{v:.{digits}f}"
-            return "0." + "0" * digits if text == "-0." + "0" * digits else text
-        return str(v)
-
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(cell(r[k]) for k in head) + " |" for r in rows]
-    return "\n".join(lines)
-
-
 def update_rows(step: Step9, learning_rate: float) -> list[dict]:
     """One row per parameter: before, gradient, the change -eta*gradient, after."""
     grads = step.gradients()

@@ -242,21 +242,6 @@ def loss_table_markdown(rows: list[dict], digits: int = 4) -> str:
     return "\n".join((head, rule, body))
 
 
-def markdown_table(rows: list[dict]) -> str:
-    """Rows of equal keys as a markdown table (numbers right-aligned, None shown as a dash)."""
-    if not rows:
-        return "_nothing to show_"
-    keys = list(rows[0])
-    numeric = [all(isinstance(r[k], (int, float)) for r in rows) for k in keys]
-    lines = ["| " + " | ".join(keys) + " |",
-             "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
-    for r in rows:
-        lines.append("| " + " | ".join("-" if r[k] is None else f"{r[k]:g}"
-                                        if isinstance(r[k], float) else str(r[k])
-                                        for k in keys) + " |")
-    return "\n".join(lines)
-
-
 def final_outputs(run: Run, X) -> np.ndarray:
     """The trained network's outputs on X, shape (n,) for the single XOR output."""
     return forward(run.network, run.params, X)[:, 0]
@@ -501,7 +486,7 @@ def starts_stats(runs: ManyRuns) -> dict:
 
 
 def stats_rows(labelled: dict[str, ManyRuns], label: str = "setting") -> list[dict]:
-    """One table row per labelled ``ManyRuns`` (for ``markdown_table``)."""
+    """One table row per labelled ``ManyRuns`` (for ``tables.markdown_table``)."""
     rows = []
     for name, runs in labelled.items():
         s = starts_stats(runs)

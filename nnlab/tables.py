@@ -1,4 +1,5 @@
-"""Tables for the lessons, as HTML: the network's answers case by case.
+"""Tables for the lessons: the network's answers case by case as HTML, and rows of numbers
+as Markdown.
 
 A table is text, so it reaches the page as HTML rather than as a chart: the browser lays it
 out in well under a millisecond, where a chart view costs it 20-40 ms to compile and paint
@@ -92,8 +93,6 @@ def outputs_layout(X, outputs, Y) -> tuple[list[str], list[list[tuple[str, str]]
     return columns, rows, notes
 
 
-
-
 def outputs_html(X, outputs, Y, *, title: str | None = None) -> str:
     """``plots.outputs_table`` as an HTML table: inputs, output, target and verdict, the
     output and verdict coloured (blue correct, orange wrong, as in the charts), with the
@@ -111,3 +110,30 @@ def outputs_html(X, outputs, Y, *, title: str | None = None) -> str:
                f'<span style="color:{GREY}">{escape(", ".join(notes))}</span></caption>')
     return (f'<table class="nnlab-outputs" style="border-collapse:collapse;margin:0">'
             f"{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def markdown_table(rows: list[dict], digits: int | None = None) -> str:
+    """Rows of equal keys as a Markdown table, number columns right-aligned.
+
+    Floats get ``digits`` decimals (never "-0.0000"), or their shortest form (``:g``) when
+    ``digits`` is None; None shows as a dash.
+    """
+    if not rows:
+        return "_nothing to show_"
+    keys = list(rows[0])
+    numeric = [all(isinstance(r[k], (int, float)) for r in rows) for k in keys]
+
+    def cell(v) -> str:
+        if v is None:
+            return "-"
+        if not isinstance(v, float):
+            return str(v)
+        if digits is None:
+            return f"{v:g}"
+        text = f"{v:.{digits}f}"
+        return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+    lines = ["| " + " | ".join(keys) + " |",
+             "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+    lines += ["| " + " | ".join(cell(r[k]) for k in keys) + " |" for r in rows]
+    return "\n".join(lines)

@@ -205,7 +205,7 @@ def scan_cell(fresh, get_scans, n_lines, neuron, set_scans):
 
 
 @app.cell
-def _(mo, neuron, scan_problem, scans):
+def _(mo, neuron, scan_problem, scans, tables):
     _rows = [{"truth table": t, "best line found": f"{s.best} of 4",
               **{f"lines with {k}/4": s.counts[k] for k in (4, 3, 2, 1, 0)}}
              for t, s in scans.items()]
@@ -214,7 +214,7 @@ def _(mo, neuron, scan_problem, scans):
     mo.vstack([
         mo.callout(mo.md(f"**Cannot scan:** {scan_problem}. Showing the last scan that "
                          "could run."), kind="danger") if scan_problem else mo.md(""),
-        mo.md(neuron.markdown_table(_rows)),
+        mo.md(tables.markdown_table(_rows, digits=4)),
         mo.md(f"The {_any.n_lines:,} lines drew **{len(_any.tables)} of the 16** possible "
               f"answer tables for the four corners. Never drawn: **{_never or 'none'}**."),
     ])

@@ -31,9 +31,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import gradcheck, neuron, plots, xor9
+    from nnlab import gradcheck, neuron, plots, tables, xor9
 
-    return gradcheck, mo, neuron, nnlab, np, plots, xor9
+    return gradcheck, mo, neuron, nnlab, np, plots, tables, xor9
 
 
 @app.cell
@@ -197,9 +197,9 @@ def _(mo):
 
 
 @app.cell
-def _(mo, neuron, shown):
+def _(mo, neuron, shown, tables):
     forward_rows = neuron.forward_rows(shown.step.before)
-    mo.md(neuron.markdown_table(forward_rows))
+    mo.md(tables.markdown_table(forward_rows, digits=4))
     return (forward_rows,)
 
 
@@ -293,11 +293,11 @@ def _(mo):
 
 
 @app.cell
-def _(mo, neuron, shown):
+def _(mo, neuron, shown, tables):
     update_rows = neuron.update_rows(shown.step, shown.learning_rate)
     after_rows = neuron.outputs_rows(shown.step.before, shown.step.after)
-    mo.hstack([mo.md(neuron.markdown_table(update_rows, digits=6)),
-               mo.md(neuron.markdown_table(after_rows))], justify="start", gap=2)
+    mo.hstack([mo.md(tables.markdown_table(update_rows, digits=6)),
+               mo.md(tables.markdown_table(after_rows, digits=4))], justify="start", gap=2)
     return after_rows, update_rows
 
 
@@ -336,19 +336,19 @@ def _(gradcheck, neuron, nnlab, net, shown, xor9):
 
 
 @app.cell
-def _(check, gradcheck, matrix_gaps, mo, neuron):
+def _(check, gradcheck, matrix_gaps, mo, tables):
     _worst = max(matrix_gaps.values())
     _agree = "agree exactly" if _worst == 0 else f"agree to {_worst:.0e}"
     _rows = [{"compared": k, "largest difference": f"{v:.1e}"} for k, v in matrix_gaps.items()]
     mo.hstack([
         mo.vstack([mo.callout(mo.md(f"**Plain Python and matrices {_agree}.**"),
                               kind="success" if _worst < 1e-12 else "danger"),
-                   mo.md(neuron.markdown_table(_rows))]),
+                   mo.md(tables.markdown_table(_rows, digits=4))]),
         mo.vstack([mo.callout(mo.md(
             f"**Finite differences {'agree' if check.passed else 'DISAGREE'}**: worst "
             f"relative error {check.max_error:.1e}."),
             kind="success" if check.passed else "danger"),
-            mo.md(neuron.markdown_table(gradcheck.report_rows(check)))]),
+            mo.md(tables.markdown_table(gradcheck.report_rows(check), digits=4))]),
     ], justify="start", gap=2, wrap=True)
     return
 
@@ -366,14 +366,14 @@ def _(mo):
 
 
 @app.cell
-def _(mo, neuron, xor9):
+def _(mo, neuron, tables, xor9):
     def _step_tab(label):
         """The step on one input from the hand-picked start: tables and every formula."""
         _s = neuron.online_step(xor9.HAND_PICKED.as_dict(), None, label, 0.1, "half_mse")
         return mo.vstack([
-            mo.hstack([mo.md(neuron.markdown_table(neuron.update_rows(_s.step, 0.1), 6)),
-                       mo.md(neuron.markdown_table(neuron.outputs_rows(_s.step.before,
-                                                                       _s.step.after)))],
+            mo.hstack([mo.md(tables.markdown_table(neuron.update_rows(_s.step, 0.1), 6)),
+                       mo.md(tables.markdown_table(neuron.outputs_rows(_s.step.before,
+                                                                       _s.step.after), 4))],
                       justify="start", gap=2),
             mo.accordion({"every number with its formula": mo.md("\n\n".join(
                 neuron.step_sections(_s.step, _s.y, 0.1, "half_mse").values()))}),

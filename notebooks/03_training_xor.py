@@ -178,10 +178,10 @@ def _(log_scale, plots, presets, run, setup):
 
 
 @app.cell
-def _(mo, presets, run):
+def _(mo, presets, run, tables):
     attempts = presets.attempts_table(run)
     loss_rows = presets.loss_table(run)
-    mo.md(f"**attempts**\n\n{presets.markdown_table(attempts)}\n\n"
+    mo.md(f"**attempts**\n\n{tables.markdown_table(attempts)}\n\n"
           f"**The loss every {presets.table_every(run.epochs)} epochs** "
           f"(4 decimals, the last attempt):\n\n{presets.loss_table_markdown(loss_rows)}")
     return attempts, loss_rows

@@ -39,9 +39,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import plots, presets
+    from nnlab import plots, presets, tables
 
-    return mo, nnlab, np, plots, presets
+    return mo, nnlab, np, plots, presets, tables
 
 
 @app.cell(hide_code=True)
@@ -154,8 +154,8 @@ def _(presets, starts):
 
 
 @app.cell
-def _(bce_runs, mo, mse_runs, presets):
-    mo.md(presets.markdown_table(presets.stats_rows(
+def _(bce_runs, mo, mse_runs, presets, tables):
+    mo.md(tables.markdown_table(presets.stats_rows(
         {"squared error (mse)": mse_runs, "cross-entropy (bce)": bce_runs}, "loss")))
     return
 
@@ -218,8 +218,8 @@ def _(presets, starts):
 
 
 @app.cell
-def _(mo, presets, width2, width3, width4):
-    mo.md(presets.markdown_table(presets.stats_rows(
+def _(mo, presets, tables, width2, width3, width4):
+    mo.md(tables.markdown_table(presets.stats_rows(
         {"2 hidden units": width2, "3 hidden units": width3, "4 hidden units": width4},
         "network")))
     return

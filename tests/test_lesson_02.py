@@ -2,6 +2,7 @@
 nine-number helpers of nnlab.neuron behind it."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -15,6 +16,11 @@ NET = Network([2, 2, 1])
 # learning rate 0.1 on the input (0, 0).
 UNTRAINED = [0.4875, 0.4831, 0.4986, 0.4943]
 AFTER_ONE_STEP = [0.4829, 0.4786, 0.4941, 0.4898]
+
+
+def _cells(html: str) -> list[str]:
+    """The text of every table cell in rendered HTML (cells may carry an alignment style)."""
+    return re.findall(r"<td[^>]*>([^<]*)</td>", html)
 
 
 def numbers(**changes):
@@ -43,9 +49,9 @@ def test_default_page_shows_the_tutorials_tables(default):
     assert shown.step.before == xor9.HAND_PICKED and defs["problem"] is None
     assert [round(r["y_hat"], 4) for r in defs["forward_rows"]] == UNTRAINED
     assert [round(r["y_hat after"], 4) for r in defs["after_rows"]] == AFTER_ONE_STEP
-    text = raw_html(outputs)
+    cells = _cells(raw_html(outputs))
     for value in UNTRAINED + AFTER_ONE_STEP:
-        assert f"<td>{value:.4f}</td>" in text
+        assert f"{value:.4f}" in cells
 
 
 def test_default_step_shows_every_number_with_its_formula(default):
@@ -81,7 +87,7 @@ def test_static_tabs_hold_the_step_on_each_input(default):
     # each tab holds the outputs after its own step, e.g. (0, 1) lifts y_hat(1, 0) to 0.5034
     for x1, x2, y in xor9.XOR_ROWS:
         for value in xor9.HAND_PICKED.step(x1, x2, y, 0.1).after.outputs():
-            assert f"<td>{value:.4f}</td>" in tabs
+            assert f"{value:.4f}" in _cells(tabs)
 
 
 def test_self_checks_read_the_step(default):
@@ -192,11 +198,6 @@ def test_updating_the_output_first_is_a_different_step():
     gap = neuron.output_first_gap(xor9.HAND_PICKED, 0, 0, 0, 0.1)
     assert 1e-8 < gap < 1e-6  # invisible at four decimals, but not zero
     assert neuron.output_first_gap(xor9.TABLE_START, 1, 1, 0, 5.0, "bce") > 1e-3
-
-
-def test_markdown_table_rounds_and_never_prints_minus_zero():
-    table = neuron.markdown_table([{"a": -0.00001, "b": 1}, {"a": 0.25, "b": 2}])
-    assert table.splitlines() == ["| a | b |", "|---|---|", "| 0.0000 | 1 |", "| 0.2500 | 2 |"]
 
 
 def test_step_sections_reject_a_batch_step():

@@ -114,3 +114,14 @@ def test_tables_needs_no_chart_library():
         [sys.executable, "-c", "import sys, nnlab.tables; print('altair' in sys.modules)"],
         capture_output=True, text=True, check=True, cwd=pathlib.Path(tables.__file__).parents[1])
     assert loaded.stdout.strip() == "False"  # a page with tables only never loads Altair
+
+
+def test_markdown_table_rounds_aligns_numbers_and_never_prints_minus_zero():
+    rows = [{"a": -0.00001, "b": 1, "name": "w1", "c": None},
+            {"a": 0.25, "b": 2, "name": "b", "c": float("-inf")}]
+    assert tables.markdown_table(rows, digits=4).splitlines() == [
+        "| a | b | name | c |", "|---:|---:|---|---|",
+        "| 0.0000 | 1 | w1 | - |", "| 0.2500 | 2 | b | -inf |"]
+    # Without digits, floats in their shortest form.
+    assert tables.markdown_table(rows[:1]).splitlines()[2] == "| -1e-05 | 1 | w1 | - |"
+    assert tables.markdown_table([]) == "_nothing to show_"
