@@ -13,6 +13,7 @@ time, in data order).
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -154,10 +155,9 @@ def _replace(run: Run, **changes) -> Run:
 class _Setup:
     """``train``'s arguments checked once: data, loss, test set and the settings record."""
 
-    def __init__(self, network, X, Y, *, loss="mse", learning_rate=0.5, epochs=1000,
-                 mode="full", batch_size=32, shuffle_seed=0, optimizer="sgd", momentum=0.9,
-                 l2=0.0, threshold=None, stop_at_threshold=False, retries=0, X_test=None,
-                 Y_test=None, snapshot_epochs=(), track_gradients=False, dtype=np.float64):
+    def __init__(self, network, X, Y, *, loss, learning_rate, epochs, mode, batch_size,
+                 shuffle_seed, optimizer, momentum, l2, threshold, stop_at_threshold, retries,
+                 X_test, Y_test, snapshot_epochs, track_gradients, dtype):
         self.network = network
         self.loss_fn = get_loss(loss, network.output)
         self.X = network.check_inputs(X)
@@ -203,7 +203,11 @@ class Training:
     """
 
     def __init__(self, network: Network, params: Params | Init, X, Y, **options):
-        setup = _Setup(network, X, Y, **options)
+        unknown = set(options) - set(_TRAIN_DEFAULTS)
+        if unknown:
+            raise ValueError(f"Training has no option {', '.join(sorted(unknown))}; "
+                             f"it takes train()'s: {', '.join(_TRAIN_DEFAULTS)}")
+        setup = _Setup(network, X, Y, **{**_TRAIN_DEFAULTS, **options})
         if setup.settings["retries"]:
             raise ValueError("retries: a Training is one attempt; use nnlab.train for retries")
         self._start(setup, params.draw(network, 0) if isinstance(params, Init) else params)
@@ -299,6 +303,11 @@ class Training:
             converged_at=self.converged_at, diverged_at=self.diverged_at,
             stopped=self.stopped or "epochs", engine=stepper.engine,
         )
+
+
+# train()'s keyword arguments and their defaults: the one place Training takes them from.
+_TRAIN_DEFAULTS = {name: p.default for name, p in inspect.signature(train).parameters.items()
+                   if p.kind is p.KEYWORD_ONLY}
 
 
 def _tiny_fits(network, loss, n, settings, test, track_gradients) -> bool:

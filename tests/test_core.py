@@ -214,6 +214,12 @@ def test_training_refuses_retries_and_a_negative_step():
         Training(XOR, Init(seed=0), X, Y, threshold=0.01, retries=2)
     with pytest.raises(ValueError, match="epochs"):
         Training(XOR, TABLE_PARAMS, X, Y).advance(-1)
+    with pytest.raises(ValueError, match="learning_rate"):
+        Training(XOR, TABLE_PARAMS, X, Y, learning_rate=float("nan"))
+    with pytest.raises(ValueError, match="learn_rate"):
+        Training(XOR, TABLE_PARAMS, X, Y, learn_rate=1.0)
+    # Unset options are train()'s defaults.
+    _same_run(Training(XOR, TABLE_PARAMS, X, Y).advance(10_000), train(XOR, TABLE_PARAMS, X, Y))
 
 
 BAD_INPUTS = [
