@@ -26,7 +26,10 @@ not count): a script installed before marimo's own code
 The breakdown table splits each median into: input -> request sent (front end), request ->
 kernel starts the run, the kernel run (first cell queued -> last cell idle, on the kernel's
 clock), kernel done -> page receives "completed-run" (delivery + page backlog), and kernel
-done -> last repaint (front end: parsing, React, Vega). The cells table lists the slowest
+done -> last repaint (front end: parsing, React, Vega). On Linux it also gives the CPU time
+the change cost the page's main thread and the marimo process (``/proc/*/schedstat``, idle
+rate subtracted): the page's figure is work done one piece after another on one thread, so the
+last repaint cannot come sooner than that unless the page is given less to do. The cells table lists the slowest
 cells (running -> idle on the kernel's clock, i.e. the cell's code plus formatting its
 output) and the size of the outputs they sent.
 
@@ -233,22 +236,84 @@ class Change:
     out_kb: dict[str, float]  # cell id -> output kB sent
     total_kb: float  # every message of the run
     probe_ms: float
+    page_cpu: float = float("nan")  # CPU ms of the page's main thread (idle subtracted)
+    marimo_cpu: float = float("nan")  # CPU ms of the marimo process, kernel included
 
 
 def _nan() -> float:
     return float("nan")
 
 
+class CpuMeter:
+    """CPU time (ms) of the browser's renderer main threads and of the marimo server process
+    (all its threads, the kernel's included), from ``/proc/*/schedstat``; NaN off Linux."""
+
+    def __init__(self, marimo_port: int):
+        self.available = Path("/proc/self/schedstat").exists()
+        self.marimo = self._find(lambda args: "marimo" in args and "--port" in args
+                                 and args[args.index("--port") + 1:][:1] == [str(marimo_port)])
+        self.idle = (0.0, 0.0)  # ms of CPU per ms of wall time while nothing happens
+
+    @staticmethod
+    def _find(match) -> list[str]:
+        pids = []
+        for entry in Path("/proc").iterdir() if Path("/proc").exists() else ():
+            try:
+                args = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            except OSError:
+                continue
+            if entry.name.isdigit() and match(args):
+                pids.append(entry.name)
+        return pids
+
+    @staticmethod
+    def _ms(path: Path) -> float:
+        try:
+            return int(path.read_text().split()[0]) / 1e6  # ns on the CPU
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    def sample(self) -> tuple[float, float, float]:
+        """(wall ms, page main threads ms, marimo ms) so far."""
+        wall = time.perf_counter() * 1000
+        if not self.available:
+            return wall, _nan(), _nan()
+        # (Chromium rewrites its children's command lines into one string: match a substring)
+        renderers = self._find(lambda args: "--type=renderer" in " ".join(args))
+        page = sum(self._ms(Path(f"/proc/{pid}/task/{pid}/schedstat")) for pid in renderers)
+        marimo = sum(self._ms(task / "schedstat") for pid in self.marimo
+                     for task in Path(f"/proc/{pid}/task").glob("*"))
+        return wall, page, marimo
+
+    def measure_idle(self, seconds: float = 2.0) -> None:
+        before = self.sample()
+        time.sleep(seconds)
+        after = self.sample()
+        wall = after[0] - before[0]
+        self.idle = ((after[1] - before[1]) / wall, (after[2] - before[2]) / wall)
+
+    def spent(self, before, after) -> tuple[float, float]:
+        """CPU ms of (page main thread, marimo) between two samples, idle rate subtracted."""
+        wall = after[0] - before[0]
+        return (after[1] - before[1] - self.idle[0] * wall,
+                after[2] - before[2] - self.idle[1] * wall)
+
+
 def measure_change(page: Page, act: Callable[[], None], quiet_ms: int = QUIET_MS,
-                   timeout_ms: int = CHANGE_TIMEOUT_MS) -> Change:
+                   timeout_ms: int = CHANGE_TIMEOUT_MS, cpu: CpuMeter | None = None) -> Change:
     """Arm the probe, run ``act`` (which dispatches one input event), wait until the kernel is
     done and the canvases are quiet, and return the timings."""
     page.evaluate("window.__nnlabLatency.arm()")
+    before = cpu.sample() if cpu else None
     act()
     page.wait_for_function("(q) => window.__nnlabLatency.settled(q)", arg=quiet_ms,
                            polling=50, timeout=timeout_ms)
+    after = cpu.sample() if cpu else None
     raw = page.evaluate("window.__nnlabLatency.take()")
-    return summarise(raw)
+    change = summarise(raw)
+    if cpu:
+        change.page_cpu, change.marimo_cpu = cpu.spent(before, after)
+    return change
 
 
 def summarise(raw: dict) -> Change:
@@ -423,6 +488,8 @@ def measure_lesson(browser, lesson: LessonSpec, changes: int, warmup: int = 2,
         with harness.marimo_app(REPO / "notebooks" / lesson.notebook) as url:
             harness.open_lesson(page, url)
             page.wait_for_timeout(1000)  # Vega draws after marimo goes idle
+            cpu = CpuMeter(int(url.rsplit(":", 1)[1]))
+            cpu.measure_idle()
             for control in lesson.controls:
                 row = Row(lesson, control)
                 rows.append(row)
@@ -431,7 +498,7 @@ def measure_lesson(browser, lesson: LessonSpec, changes: int, warmup: int = 2,
                 change = control.prepare(page)
                 for i in range(warmup + changes):
                     try:
-                        result = measure_change(page, lambda: change(i), quiet_ms)
+                        result = measure_change(page, lambda: change(i), quiet_ms, cpu=cpu)
                     except Exception as error:  # keep going: report it in the table
                         row.failures.append(f"change {i}: {type(error).__name__}: "
                                             f"{str(error).splitlines()[0][:200]}")
@@ -508,9 +575,10 @@ def report(rows: list[Row], labels: dict[str, dict[str, str]], out=print) -> Non
     out("  send = request sent; kstart = kernel starts the run; kernel = first cell queued -> "
         "last cell idle\n  (kernel clock); deliver = kernel done -> page has 'completed-run'; "
         "front = kernel done -> last repaint;\n  probe = the measurement's own hashing work; "
-        "kB = every kernel message of the run.")
+        "kB = every kernel message of the run;\n  page cpu / marimo cpu = CPU ms the change cost "
+        "the page's main thread / the marimo process (idle subtracted).")
     out(f"  {'lesson control':<26} {'send':>5} {'kstart':>6} {'kernel':>6} {'deliver':>7} "
-        f"{'front':>6} {'last':>6} {'probe':>5} {'kB':>6}")
+        f"{'front':>6} {'last':>6} {'probe':>5} {'kB':>6} {'page cpu':>8} {'marimo cpu':>10}")
     for row in rows:
         c = row.changes
         kernel = [x.kernel_done - x.kernel_start for x in c]
@@ -520,7 +588,8 @@ def report(rows: list[Row], labels: dict[str, dict[str, str]], out=print) -> Non
             f"{_ms(_median([x.send for x in c])):>5} {_ms(_median([x.kernel_start for x in c])):>6} "
             f"{_ms(_median(kernel)):>6} {_ms(_median(deliver)):>7} {_ms(_median(front)):>6} "
             f"{_ms(_median([x.last for x in c])):>6} {_ms(_median([x.probe_ms for x in c])):>5} "
-            f"{_median([x.total_kb for x in c]):>6.0f}")
+            f"{_median([x.total_kb for x in c]):>6.0f} {_ms(_median([x.page_cpu for x in c])):>8} "
+            f"{_ms(_median([x.marimo_cpu for x in c])):>10}")
 
     out("\nSlowest cells per control (kernel clock, running -> idle: the cell's code plus "
         "formatting its output; median ms, output kB):")

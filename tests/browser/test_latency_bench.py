@@ -30,6 +30,8 @@ def test_every_control_gives_finite_positive_timings(browser, lesson):
                 assert math.isfinite(getattr(change, what)), (row.control.name, what, change)
             assert change.first <= change.last, (row.control.name, change)
             assert change.cells, row.control.name  # the kernel reported the cells it ran
+            if latency.CpuMeter(0).available:  # (Linux) the change cost both sides CPU time
+                assert change.page_cpu > 0 and change.marimo_cpu > 0, (row.control.name, change)
     lines = []
     latency.report(rows, {}, out=lines.append)  # the report prints every row
     assert all(any(row.control.name in line for line in lines) for row in rows)
