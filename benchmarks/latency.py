@@ -28,10 +28,10 @@ kernel starts the run, the kernel run (first cell queued -> last cell idle, on t
 clock), kernel done -> page receives "completed-run" (delivery + page backlog), and kernel
 done -> last repaint (front end: parsing, React, Vega). On Linux it also gives the CPU time
 the change cost the page's main thread and the marimo process (``/proc/*/schedstat``, idle
-rate subtracted): the page's figure is work done one piece after another on one thread, so the
-last repaint cannot come sooner than that unless the page is given less to do. The cells table lists the slowest
-cells (running -> idle on the kernel's clock, i.e. the cell's code plus formatting its
-output) and the size of the outputs they sent.
+rate subtracted): the page's figure is work done one piece after another on one thread, so
+the last repaint cannot come sooner than that unless the page is given less to do. The cells
+table lists the slowest cells (running -> idle on the kernel's clock, i.e. the cell's code
+plus formatting its output) and the size of the outputs they sent.
 
     --quick       6 changes per control, no warm-up (about a minute)
     --changes N   changes per control (default 20)
