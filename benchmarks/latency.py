@@ -372,8 +372,7 @@ def slider_control(label: str, thumb: str = "first") -> Callable[[Page], Callabl
         keys = ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft")
 
         def change(i: int) -> None:
-            el.focus()
-            page.keyboard.press(keys[i % 2])
+            el.press(keys[i % 2])
 
         return change
 

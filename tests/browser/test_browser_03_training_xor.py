@@ -53,8 +53,7 @@ def test_learning_rate_slider_changes_the_loss_chart_and_final_loss(lesson):
     before, text = canvas_hashes(page), final_loss_text(page)
     rate = slider(page, "learning rate")
     assert rate.count() == 1
-    rate.focus()
-    page.keyboard.press("ArrowRight")  # 2.0 -> 3.0 on the log-spaced steps
+    rate.press("ArrowRight")  # 2.0 -> 3.0 on the log-spaced steps
     wait_for_canvas_change(page, before)
     wait_for_idle(page)
     after = canvas_hashes(page)
@@ -84,8 +83,7 @@ def test_a_diverging_learning_rate_shows_the_callout(lesson):
     wait_for_idle(page)
     before = canvas_hashes(page)
     rate = slider(page, "learning rate")
-    rate.focus()
-    page.keyboard.press("End")  # 20
+    rate.press("End")  # 20
     wait_for_canvas_change(page, before)
     wait_for_idle(page)
     # visible=True skips the same words inside the closed self-check answers

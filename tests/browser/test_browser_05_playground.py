@@ -51,8 +51,7 @@ def test_playground_redraws_and_keeps_the_last_good_picture(page, marimo_app):
         assert "data=moons" in page.url  # the address follows the settings
 
         # A slider: more noise moves the points, so the boundary is redrawn again.
-        slider(page, "noise").filter(visible=True).focus()
-        page.keyboard.press("ArrowRight")
+        slider(page, "noise").filter(visible=True).press("ArrowRight")
         noisier = settled_hashes(page, moons)
         assert noisier[0] != moons[0]
         assert "noise=0.15" in page.url
@@ -113,8 +112,7 @@ def test_own_data_pinning_and_run_files(page, marimo_app):
         page.get_by_role("button", name="pin this run").click()
         expect(visible_text(page, "Nothing differs")).to_be_visible(timeout=REDRAW_TIMEOUT_MS)
         wait_for_idle(page)
-        slider(page, "learning rate").filter(visible=True).focus()
-        page.keyboard.press("ArrowRight")
+        slider(page, "learning rate").filter(visible=True).press("ArrowRight")
         expect(visible_text(page, "1 setting differs: learning rate: 0.3 -> 0.5.")).to_be_visible(
             timeout=REDRAW_TIMEOUT_MS)
         wait_for_idle(page)
@@ -124,8 +122,7 @@ def test_own_data_pinning_and_run_files(page, marimo_app):
         with page.expect_download() as download:
             page.get_by_text("download this run").click()
         saved = open(download.value.path(), "rb").read()
-        slider(page, "learning rate").filter(visible=True).focus()
-        page.keyboard.press("ArrowLeft")
+        slider(page, "learning rate").filter(visible=True).press("ArrowLeft")
         wait_for_idle(page)
         assert "lr=0.3" in page.url
         upload(page, "load a saved run", "run.npz", saved)

@@ -153,16 +153,14 @@ def _slider(page, el):
     before = thumb.get_attribute("aria-valuenow")
     at_end = float(before) >= float(thumb.get_attribute("aria-valuemax"))
     key, back = ("ArrowLeft", "ArrowRight") if at_end else ("ArrowRight", "ArrowLeft")
-    thumb.focus()
-    page.keyboard.press(key)
+    thumb.press(key)  # focus and key in one step: a re-render in between cannot steal the key
     return before, thumb.get_attribute("aria-valuenow"), lambda p, e: _press(p, e, back)
 
 
 def _press(page, el, key):
     thumb = el.get_by_role("slider").first
     before = thumb.get_attribute("aria-valuenow")
-    thumb.focus()
-    page.keyboard.press(key)
+    thumb.press(key)
     return before, thumb.get_attribute("aria-valuenow")
 
 
@@ -212,12 +210,24 @@ def _toggle_first_option(page, el):
 def _number(page, el):
     field_ = el.locator("input").first
     before = field_.input_value()
-    field_.focus()
-    page.keyboard.press("ArrowUp")
-    if field_.input_value() == before:  # at its maximum
-        page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
+    for key in ("ArrowUp", "ArrowDown"):  # ArrowDown when it is at its maximum
+        # Element-targeted presses: a late re-render of the page must not take the focus
+        # (and the key) away between a focus() and a page-level press, as it once did in CI.
+        field_.press(key)
+        if _value_changed(page, field_, before):
+            break
+    field_.press("Enter")
     return before, field_.input_value(), lambda p, e: _type(p, e, before)
+
+
+def _value_changed(page, field_, before, timeout_ms=1_000) -> bool:
+    """Whether the field shows a value other than ``before`` within ``timeout_ms``."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if field_.input_value() != before:
+            return True
+        page.wait_for_timeout(50)
+    return False
 
 
 def _text(page, el):

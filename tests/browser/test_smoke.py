@@ -120,8 +120,7 @@ def test_helpers_drive_widgets_and_charts(page, marimo_app, tmp_path):
         open_lesson(page, url)
         before = wait_for_canvases(page, 1)
         assert len(before) == 1
-        slider(page, "number of bars").focus()
-        page.keyboard.press("End")
+        slider(page, "number of bars").press("End")
         after = wait_for_canvas_change(page, before)
         dropdown(page, "bar colour").select_option("blue")
         wait_for_canvas_change(page, after)
