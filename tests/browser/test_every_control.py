@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from harness import (KernelLog, lesson_notebooks, open_lesson, page_errors, record,
                      visible_text, wait_for_idle, wait_for_run, watch_kernel)
@@ -214,20 +214,13 @@ def _number(page, el):
         # Element-targeted presses: a late re-render of the page must not take the focus
         # (and the key) away between a focus() and a page-level press, as it once did in CI.
         field_.press(key)
-        if _value_changed(page, field_, before):
+        try:
+            expect(field_).not_to_have_value(before, timeout=1_000)
             break
+        except AssertionError:
+            pass
     field_.press("Enter")
     return before, field_.input_value(), lambda p, e: _type(p, e, before)
-
-
-def _value_changed(page, field_, before, timeout_ms=1_000) -> bool:
-    """Whether the field shows a value other than ``before`` within ``timeout_ms``."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while time.monotonic() < deadline:
-        if field_.input_value() != before:
-            return True
-        page.wait_for_timeout(50)
-    return False
 
 
 def _text(page, el):
