@@ -56,10 +56,12 @@ def _(mo):
     mo.md(r"""
     ## Pick a preset, then change one thing
 
-    A preset sets every control below. **Fixed start, learning rate 2.0** begins from nine
-    fixed numbers, so it prints the very same loss table on every computer. **Random start,
-    online steps, retries** draws its starting weights at random; when a start has not
-    reached a loss of 0.001 within its epoch budget, it is thrown away and a fresh one drawn.
+    The controls sit in the sidebar on the left, where they stay in view while you scroll
+    to the curves and the replay. A preset sets every control. **Fixed start, learning rate
+    2.0** begins from nine fixed numbers, so it prints the very same loss table on every
+    computer. **Random start, online steps, retries** draws its starting weights at random;
+    when a start has not reached a loss of 0.001 within its epoch budget, it is thrown away
+    and a fresh one drawn.
     """)
     return
 
@@ -67,7 +69,6 @@ def _(mo):
 @app.cell
 def _(mo, presets):
     preset = mo.ui.dropdown(list(presets.PRESETS), value=presets.FIXED_START, label="preset")
-    preset
     return (preset,)
 
 
@@ -100,12 +101,13 @@ def _(mo, preset, presets):
         "retries": mo.ui.slider(0, 9, value=_s.retries, label="retries", show_value=True,
                                 debounce=True),
     })
-    mo.hstack([
-        mo.vstack([mo.md("**training**")] + [controls[k] for k in
-                                              ("learning_rate", "loss", "mode", "epochs")]),
-        mo.vstack([mo.md("**network and start**")] + [controls[k] for k in (
-            "hidden", "activation", "start", "seed", "weight_range", "bias_range", "retries")]),
-    ], justify="start", gap=3)
+    # In the sidebar the controls stay in view next to whatever part of the page is read.
+    mo.sidebar(mo.vstack(
+        [preset, mo.md("### Training")]
+        + [controls[k] for k in ("learning_rate", "loss", "mode", "epochs")]
+        + [mo.md("### Network and start")]
+        + [controls[k] for k in ("hidden", "activation", "start", "seed", "weight_range",
+                                 "bias_range", "retries")], gap=0.6), width="340px")
     return (controls,)
 
 
@@ -148,10 +150,13 @@ def _(X, Y, mo, presets, problem, run, setup, tables):
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
-    ## The loss, epoch by epoch
+    ## The loss and the accuracy, epoch by epoch
 
     `loss[e]` is measured on epoch *e*'s own forward passes, before that epoch's update, so
     epoch 0 is the loss of the starting weights; the dotted line is the 0.001 threshold.
+    The second chart gives the share of the four cases answered right in those same passes
+    (right means on the target's side of 0.5): it moves in jumps of a quarter, and often
+    reaches 100% long before the loss reaches the threshold.
 
     With **retries**, a start whose loss is still above the threshold at the end of its
     epoch budget is dropped and fresh weights are drawn (from the same weight seed, one new
@@ -174,6 +179,12 @@ def _(log_scale, plots, presets, run, setup):
     # Each chart cell shows its chart alone: the cheapest output for marimo to send (compact
     # JSON, not escaped into HTML) and for the browser to redraw on every change.
     plots.loss_chart(presets.attempt_runs(run), log=log_scale.value, threshold=setup.threshold)
+    return
+
+
+@app.cell
+def _(plots, presets, run):
+    plots.accuracy_chart(presets.attempt_runs(run))
     return
 
 
@@ -214,16 +225,9 @@ def _(mo):
     ## What the network answers
 
     The outputs after the last update are listed under the run's summary above, each with
-    its verdict (right when it falls on the target's side of 0.5). Here: the share of the
-    four cases answered right, epoch by epoch, and the trained network itself (line width
-    is the size of a weight, orange positive, blue negative).
+    its verdict (right when it falls on the target's side of 0.5). Here is the trained
+    network itself: line width is the size of a weight, orange positive, blue negative.
     """)
-    return
-
-
-@app.cell
-def _(plots, presets, run):
-    plots.accuracy_chart(presets.attempt_runs(run))
     return
 
 

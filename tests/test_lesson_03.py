@@ -54,6 +54,16 @@ def test_the_page_shows_the_table_and_the_outputs(default):
     assert "Converged" in html and "0.0004" in html
 
 
+def test_accuracy_is_complete_long_before_the_loss_reaches_the_threshold(default):
+    # what the lesson says under "The loss and the accuracy, epoch by epoch"
+    run = default[1]["run"]
+    accuracy = np.asarray(run.accuracy)
+    assert set(np.unique(accuracy)) <= {0.0, 0.25, 0.5, 0.75, 1.0}  # jumps of a quarter
+    all_right = int(np.argmax(accuracy == 1.0))
+    assert accuracy[all_right:].min() == 1.0
+    assert (all_right, run.converged_at) == (468, 1971)
+
+
 def test_changing_the_learning_rate_changes_the_loss(app, default):
     _, slow = run_with(app, default, learning_rate=0.5)
     base = default[1]["run"]

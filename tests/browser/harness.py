@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -214,6 +215,9 @@ def wait_for_lesson(page: Page, timeout: float = RENDER_TIMEOUT_MS) -> None:
     """
     expect(page.locator("h1").first).to_be_visible(timeout=timeout)
     wait_for_idle(page, timeout)
+    # With a sidebar, marimo lays the outputs out once more after the cells settle; the
+    # H1's text is back when that is done.
+    expect(page.locator("h1").first).to_have_text(re.compile(r"\S"), timeout=timeout)
 
 
 def open_lesson(page: Page, url: str, timeout: float = RENDER_TIMEOUT_MS) -> None:
@@ -266,6 +270,23 @@ def wait_for_canvases(page: Page, count: int = 1, timeout: float = 20_000) -> li
     """Wait until at least ``count`` canvases exist (Vega draws after marimo goes idle)."""
     page.wait_for_function(f"() => ({_CANVAS_JS})().length >= {int(count)}", timeout=timeout)
     return canvas_hashes(page)
+
+
+def stable_hashes(page: Page, count: int, timeout_s: float = 30) -> list[str]:
+    """Wait until ``count`` canvases exist and their images stop changing (Vega draws after
+    marimo goes idle, and a lesson with a sidebar lays its outputs out once more), and
+    return their hashes."""
+    wait_for_canvases(page, count, timeout=timeout_s * 1000)
+    wait_for_idle(page)
+    deadline = time.monotonic() + timeout_s
+    before = canvas_hashes(page)
+    while True:
+        page.wait_for_timeout(500)
+        now = canvas_hashes(page)
+        if now == before and len(now) >= count:
+            return now
+        assert time.monotonic() < deadline, "the charts kept changing"
+        before = now
 
 
 def wait_for_canvas_change(page: Page, before: list[str], timeout: float = 10_000) -> list[str]:

@@ -1,45 +1,27 @@
 """Lesson 5 in a real browser: the playground redraws when a setting changes, writes its
 settings into the page address, and keeps its last good pictures when the input is bad."""
 
-import time
-
 import pytest
 from harness import (REPO, canvas_hashes, dropdown, open_lesson, page_errors, record, slider,
-                     ui_element, wait_for_canvas_change, wait_for_canvases, wait_for_idle)
+                     stable_hashes, ui_element, wait_for_canvas_change, wait_for_idle)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 NOTEBOOK = REPO / "notebooks" / "05_playground.py"
 REDRAW_TIMEOUT_MS = 30_000
-
-
-def stable_hashes(page, count=6, timeout_s=30):
-    """Vega draws after marimo goes idle: wait until ``count`` canvases exist and their
-    images stop changing, and return their hashes."""
-    wait_for_canvases(page, count, timeout=timeout_s * 1000)
-    wait_for_idle(page)
-    deadline = time.monotonic() + timeout_s
-    before = canvas_hashes(page)
-    while True:
-        page.wait_for_timeout(500)
-        now = canvas_hashes(page)
-        if now == before and len(now) >= count:
-            return now
-        assert time.monotonic() < deadline, "the charts kept changing"
-        before = now
+CHARTS = 6  # boundary + loss, accuracy, replayed boundary, diagram, neuron maps, first tab
 
 
 def settled_hashes(page, before):
     """Wait for a redraw, then until every chart has settled."""
     wait_for_canvas_change(page, before, timeout=REDRAW_TIMEOUT_MS)
-    return stable_hashes(page)
+    return stable_hashes(page, CHARTS)
 
 
 def test_playground_redraws_and_keeps_the_last_good_picture(page, marimo_app):
     with marimo_app(NOTEBOOK) as url:
         open_lesson(page, url)
-        # boundary + loss, accuracy, replayed boundary, diagram, neuron maps, first tab
-        start = stable_hashes(page)
+        start = stable_hashes(page, CHARTS)
         assert page_errors(page) == []
         assert "data=circles" in page.url and "layers=8%2C8" in page.url
 
@@ -62,7 +44,7 @@ def test_playground_redraws_and_keeps_the_last_good_picture(page, marimo_app):
         box.press("Enter")
         expect(page.get_by_text("item 2 of 3 is empty").first).to_be_visible(
             timeout=REDRAW_TIMEOUT_MS)
-        assert stable_hashes(page) == noisier
+        assert stable_hashes(page, CHARTS) == noisier
         expect(page.locator("canvas").first).to_be_visible()
         assert "layers=8%2C8" in page.url  # the link still holds the last good settings
 
@@ -87,22 +69,22 @@ def test_own_data_pinning_and_run_files(page, marimo_app):
     own = "x1,x2,label\n" + "\n".join(f"{x},{y},{int(x * y > 0)}" for x, y in rows)
     with marimo_app(NOTEBOOK) as url:
         open_lesson(page, url)
-        stable_hashes(page)
+        stable_hashes(page, CHARTS)
 
         # Your own data: uploading switches the dataset and trains on the file.
         upload(page, "upload a CSV", "mine.csv", own.encode())
         expect(visible_text(page, f"your CSV file ({len(rows)} rows)")).to_be_visible(
             timeout=REDRAW_TIMEOUT_MS)
-        stable_hashes(page)
+        stable_hashes(page, CHARTS)
         chosen = dropdown(page, "dataset").filter(visible=True)
         assert chosen.evaluate("e => e.options[e.selectedIndex].text") == "your CSV file"
-        good = stable_hashes(page)
+        good = stable_hashes(page, CHARTS)
 
         # A bad file: the row and the problem are named, the last good pictures stay.
         upload(page, "upload a CSV", "bad.csv", b"x1,x2,label\n0,0,0\n1,oops,1\n2,2,1\n")
         expect(visible_text(page, "row 3: x2 'oops' is not a finite number")).to_be_visible(
             timeout=REDRAW_TIMEOUT_MS)
-        assert stable_hashes(page) == good
+        assert stable_hashes(page, CHARTS) == good
 
         # Pin the default run, change one setting: the comparison names that one change.
         dropdown(page, "dataset").filter(visible=True).select_option(
@@ -132,11 +114,11 @@ def test_own_data_pinning_and_run_files(page, marimo_app):
         expect(visible_text(page, "Nothing differs")).to_be_visible(timeout=REDRAW_TIMEOUT_MS)
 
         # A file that is not a run: a clear message, and nothing else changes.
-        before = stable_hashes(page)
+        before = stable_hashes(page, CHARTS)
         upload(page, "load a saved run", "notes.npz", b"not a run at all")
         expect(visible_text(page, "This file cannot be loaded")).to_be_visible(
             timeout=REDRAW_TIMEOUT_MS)
-        assert stable_hashes(page) == before and "lr=0.5" in page.url
+        assert stable_hashes(page, CHARTS) == before and "lr=0.5" in page.url
 
         assert page_errors(page) == []
         assert record(page).js_errors == []
