@@ -9,7 +9,10 @@ times, in the page and from the moment the input event is dispatched:
 * **last repaint** (the finished picture): the last frame in which a canvas showed a picture
   it did not show the frame before, once the kernel has finished the run ("completed-run",
   no cell queued or running, no request pending) and neither the canvases nor the websocket
-  have changed for ``--quiet`` ms (500 by default).
+  have changed for ``--quiet`` ms (500 by default);
+* **curves**: the last frame in which the loss or accuracy curves showed a new picture (the
+  canvases inside the cells named by the lesson's ``curves``), which is what a learner
+  watches while moving a control; the rest of the page may still be drawing.
 
 How it is measured (all in the page, on ``performance.now()``, so Playwright round trips do
 not count): a script installed before marimo's own code
@@ -78,6 +81,7 @@ PROBE_JS = r"""
     sends: [],    // [start, end|null] of set_ui_element_value requests
     msgs: [],     // [t, length, op, cellId, status, kernelTs(s), hasOutput]
     frames: [],   // [t, new vs baseline, new vs previous frame]
+    cellPaints: {},  // cell id -> last frame in which one of its canvases changed picture
     cells: {},    // cellId -> last status seen
     lastMsg: 0, lastChange: 0, probeMs: 0,
   };
@@ -160,6 +164,15 @@ PROBE_JS = r"""
     return any === 0 ? BLANK : `${w}x${h}:${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
   };
   const hashes = new Map();   // canvas -> hash of its last drawn picture
+  const cellOf = (el) => {    // the marimo cell a canvas is drawn in (across shadow roots)
+    while (el) {
+      const cell = el.closest && el.closest('.marimo-cell');
+      if (cell) return cell.id.replace(/^cell-/, '');
+      const root = el.getRootNode();
+      el = root && root.host;
+    }
+    return null;
+  };
   let previous = new Set();   // hashes shown in the previous frame
   P.picture = () => new Set([...hashes].filter(([c, h]) => c.isConnected && h !== BLANK)
                                        .map(([, h]) => h));
@@ -167,7 +180,15 @@ PROBE_JS = r"""
   const frame = () => {
     if (dirty.size) {
       const start = now();
-      for (const c of dirty) hashes.set(c, hashCanvas(c));
+      const timed = P.armed && P.t0 !== null;
+      for (const c of dirty) {
+        const h = hashCanvas(c);
+        if (timed && h !== BLANK && h !== hashes.get(c)) {
+          const cell = cellOf(c);
+          if (cell) P.cellPaints[cell] = start;
+        }
+        hashes.set(c, h);
+      }
       dirty.clear();
       for (const c of [...hashes.keys()]) if (!c.isConnected) hashes.delete(c);
       const shown = P.picture();
@@ -178,7 +199,7 @@ PROBE_JS = r"""
       }
       previous = shown;
       const t = now();
-      if (P.armed && P.t0 !== null) {
+      if (timed) {
         P.probeMs += t - start;
         if (vsBase || vsPrev) P.frames.push([start, vsBase, vsPrev]);
         if (vsPrev) P.lastChange = start;
@@ -191,7 +212,7 @@ PROBE_JS = r"""
   // -- the Python side's entry points -----------------------------------------
   P.arm = () => {
     Object.assign(P, {armed: true, t0: null, inputKind: null, sends: [], msgs: [], frames: [],
-                      lastMsg: 0, lastChange: 0, probeMs: 0});
+                      cellPaints: {}, lastMsg: 0, lastChange: 0, probeMs: 0});
     for (const [c, h] of hashes) if (!c.isConnected) hashes.delete(c);
     P.baseline = P.picture();
     previous = P.baseline;
@@ -206,7 +227,7 @@ PROBE_JS = r"""
   P.take = () => {
     P.armed = false;
     return {t0: P.t0, inputKind: P.inputKind, sends: P.sends, msgs: P.msgs, frames: P.frames,
-            probeMs: P.probeMs, timeOrigin: performance.timeOrigin};
+            cellPaints: P.cellPaints, probeMs: P.probeMs, timeOrigin: performance.timeOrigin};
   };
 })();
 """
@@ -236,6 +257,8 @@ class Change:
     out_kb: dict[str, float]  # cell id -> output kB sent
     total_kb: float  # every message of the run
     probe_ms: float
+    cell_paints: dict[str, float] = field(default_factory=dict)  # cell id -> its last repaint
+    curves: float = float("nan")  # last repaint of the lesson's curve cells (LessonSpec.curves)
     page_cpu: float = float("nan")  # CPU ms of the page's main thread (idle subtracted)
     marimo_cpu: float = float("nan")  # CPU ms of the marimo process, kernel included
 
@@ -351,6 +374,7 @@ def summarise(raw: dict) -> Change:
         cells=dict(cells), out_kb=dict(out_kb),
         total_kb=sum(m[1] for m in raw["msgs"]) / 1024,
         probe_ms=raw["probeMs"],
+        cell_paints={cell: t - t0 for cell, t in raw["cellPaints"].items()},
     )
 
 
@@ -415,6 +439,9 @@ class LessonSpec:
     title: str
     controls: list[ControlSpec]
     targets: dict[str, float]  # "first_median", "last_median", "last_p90" (ms)
+    # Code that marks the cells drawing the loss and accuracy curves: "curves" is the last
+    # repaint of those, the part of the picture a learner watches while moving a control.
+    curves: tuple[str, ...] = ()
 
 
 LESSONS = [
@@ -429,6 +456,7 @@ LESSONS = [
                              "ignores the range); upper thumb 2 <-> 2.25"),
         ],
         {"last_median": 150, "last_p90": 300},
+        curves=("plots.loss_chart(presets.attempt_runs(run)", "plots.accuracy_chart("),
     ),
     LessonSpec(
         "05_playground.py", "Lesson 05, the playground",
@@ -437,6 +465,7 @@ LESSONS = [
             ControlSpec("dataset", dropdown_control("dataset", "two moons")),
         ],
         {"first_median": 300, "last_median": 1000},
+        curves=("live_view(result)", "plots.accuracy_chart("),
     ),
 ]
 
@@ -454,14 +483,28 @@ class Row:
     failures: list[str] = field(default_factory=list)
 
 
-def cell_labels(notebook: Path) -> dict[str, str]:
-    """Cell id -> a short label (its name, or its first line of code). marimo derives the ids
-    from the file, so they match those the server sends."""
+def notebook_cells(notebook: Path) -> list:
+    """The notebook's cells (id, name, code). marimo derives the ids from the file, so they
+    match those the server sends and the page's ``cell-<id>`` elements."""
     spec = importlib.util.spec_from_file_location(f"_nb_{notebook.stem}", notebook)
     module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.app._cell_manager.cell_data())
+
+
+def curve_cells(notebook: Path, snippets: tuple[str, ...]) -> set[str]:
+    """Ids of the cells whose code contains one of ``snippets``; each snippet must match."""
+    cells = notebook_cells(notebook)
+    for snippet in snippets:
+        if not any(snippet in cell.code for cell in cells):
+            raise LookupError(f"{notebook.name}: no cell contains {snippet!r}")
+    return {cell.cell_id for cell in cells if any(s in cell.code for s in snippets)}
+
+
+def cell_labels(notebook: Path) -> dict[str, str]:
+    """Cell id -> a short label (its name, or its first line of code)."""
     try:
-        spec.loader.exec_module(module)
-        data = module.app._cell_manager.cell_data()
+        data = notebook_cells(notebook)
     except Exception:  # labels are a convenience only
         return {}
     labels = {}
@@ -483,6 +526,7 @@ def measure_lesson(browser, lesson: LessonSpec, changes: int, warmup: int = 2,
     harness.prepare_page(page)
     install_probe(page)
     rows = []
+    curves = curve_cells(REPO / "notebooks" / lesson.notebook, lesson.curves)
     try:
         with harness.marimo_app(REPO / "notebooks" / lesson.notebook) as url:
             harness.open_lesson(page, url)
@@ -503,6 +547,8 @@ def measure_lesson(browser, lesson: LessonSpec, changes: int, warmup: int = 2,
                                             f"{str(error).splitlines()[0][:200]}")
                         harness.wait_for_idle(page)
                         continue
+                    painted = [t for cell, t in result.cell_paints.items() if cell in curves]
+                    result.curves = max(painted, default=_nan())
                     if i >= warmup:
                         row.changes.append(result)
                 log(f"  {lesson.notebook} {control.name}: {len(row.changes)} changes, "
@@ -545,7 +591,9 @@ def _verdict(value: float, target: float | None) -> str:
 
 
 def report(rows: list[Row], labels: dict[str, dict[str, str]], out=print) -> None:
-    out("\nTimes in ms from the input event to the chart canvases repainting (in-page clock).")
+    out("\nTimes in ms from the input event to the chart canvases repainting (in-page clock); "
+        "curves = the last\nrepaint of the loss and accuracy curves alone (the rest of the "
+        "page may still be drawing).")
     by_lesson: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         by_lesson[row.lesson.notebook].append(row)
@@ -554,16 +602,18 @@ def report(rows: list[Row], labels: dict[str, dict[str, str]], out=print) -> Non
         t = lesson.targets
         out(f"\n{lesson.title} ({notebook})")
         out(f"  {'control':<19} {'n':>3}  {'first med':>9} {'first p90':>9}  "
-            f"{'last med':>8} {'last p90':>8}   targets")
+            f"{'curves med':>10} {'curves p90':>10}  {'last med':>8} {'last p90':>8}   targets")
         for row in lesson_rows:
             first = [c.first for c in row.changes]
             last = [c.last for c in row.changes]
+            curves = [c.curves for c in row.changes]
             fm, fp, lm, lp = _median(first), _p90(first), _median(last), _p90(last)
             verdicts = [v for v in (
                 "first med " + _verdict(fm, t["first_median"]) if "first_median" in t else "",
                 "last med " + _verdict(lm, t["last_median"]) if "last_median" in t else "",
                 "last p90 " + _verdict(lp, t["last_p90"]) if "last_p90" in t else "") if v]
             out(f"  {row.control.name:<19} {len(row.changes):>3}  {_ms(fm):>9} {_ms(fp):>9}  "
+                f"{_ms(_median(curves)):>10} {_ms(_p90(curves)):>10}  "
                 f"{_ms(lm):>8} {_ms(lp):>8}   {'; '.join(verdicts)}")
             if row.control.note:
                 out(f"      ({row.control.note})")

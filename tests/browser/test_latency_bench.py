@@ -29,6 +29,8 @@ def test_every_control_gives_finite_positive_timings(browser, lesson):
             for what in ("send", "kernel_start", "kernel_done"):  # the breakdown's times
                 assert math.isfinite(getattr(change, what)), (row.control.name, what, change)
             assert change.first <= change.last, (row.control.name, change)
+            # the loss and accuracy curves were found and redrawn, within the whole picture
+            assert 0 < change.curves <= change.last, (row.control.name, change)
             assert change.cells, row.control.name  # the kernel reported the cells it ran
             if latency.CpuMeter(0).available:  # (Linux) the change cost both sides CPU time
                 assert change.page_cpu > 0 and change.marimo_cpu > 0, (row.control.name, change)
