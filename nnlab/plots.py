@@ -77,6 +77,9 @@ def _rgb(hex_colour: str) -> np.ndarray:
 PALETTE_RGB = np.array([_rgb(c) for c in PALETTE])
 
 
+CURVE_LABEL_WIDTH = 48  # px for a curve chart's y labels: room for "0.0001"
+
+
 def _axis(title, **options):
     return alt.Axis(title=title, **FONT, **options)
 
@@ -255,7 +258,9 @@ def _line_chart(rows, keys, *, y_title, log, groups, group_title, styles, title,
         scale = alt.Scale(type="log")
     else:
         scale = alt.Scale(domain=y_domain) if y_domain else alt.Undefined
-    y = alt.Y("value:Q", axis=_axis(y_title), scale=scale)
+    # One label width for every curve chart, so charts stacked on a page (loss over
+    # accuracy) put the same epoch at the same x.
+    y = alt.Y("value:Q", axis=_axis(y_title, minExtent=CURVE_LABEL_WIDTH), scale=scale)
     color = alt.Color("group:N", scale=alt.Scale(domain=groups, range=list(PALETTE[:len(groups)])),
                       legend=_legend(group_title) if len(groups) > 1 else None)
     dash_range = {"train": [1, 0], "test": [6, 4]}

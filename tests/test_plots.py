@@ -399,6 +399,16 @@ def test_accuracy_chart_has_a_real_percent_axis(ring_run):
         assert r["value"] == r5(100 * source[r["epoch"]])
 
 
+def test_loss_and_accuracy_charts_stacked_share_their_x_positions(ring_run):
+    # the same room for y labels (log-scale loss labels are wider than "100"), so a loss
+    # chart over an accuracy chart puts each epoch at the same x
+    loss, accuracy = (spec_of(chart)["layer"][0]["encoding"]["y"]["axis"] for chart in
+                      (plots.loss_chart(ring_run, log=True), plots.accuracy_chart(ring_run)))
+    assert loss["minExtent"] == accuracy["minExtent"] == plots.CURVE_LABEL_WIDTH
+    assert spec_of(plots.loss_chart(ring_run))["width"] == spec_of(
+        plots.accuracy_chart(ring_run))["width"]
+
+
 def test_gradient_chart_one_line_per_layer(ring_run, xor_run):
     spec = spec_of(plots.gradient_chart(ring_run))
     labels = ["layer 1 (input->hidden)", "layer 2 (hidden->output)"]
