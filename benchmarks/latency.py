@@ -388,7 +388,7 @@ def slider_control(label: str, thumb: str = "first") -> Callable[[Page], Callabl
     (ArrowLeft first when the thumb is at its maximum)."""
 
     def prepare(page: Page) -> Callable[[int], None]:
-        thumbs = harness.slider(page, label).filter(visible=True)
+        thumbs = harness.slider(page, label)
         if thumbs.count() == 0:
             raise LookupError(f"no visible slider labelled {label!r}")
         el = thumbs.first if thumb == "first" else thumbs.last
@@ -407,7 +407,7 @@ def dropdown_control(label: str, other: str) -> Callable[[Page], Callable[[int],
     """A dropdown: the option labelled ``other``, then back to the current one, ..."""
 
     def prepare(page: Page) -> Callable[[int], None]:
-        select = harness.dropdown(page, label).filter(visible=True).first
+        select = harness.dropdown(page, label).first
         start = select.input_value()
         target = select.locator("option", has_text=other).first.get_attribute("value")
         if target is None or target == start:

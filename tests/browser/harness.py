@@ -304,14 +304,18 @@ def ui_element(page: Page, label: str) -> Locator:
 def slider(page: Page, label: str) -> Locator:
     """The slider labelled ``label``: focus() it, then press ArrowLeft/ArrowRight/Home/End.
 
-    For ``steps=[...]`` sliders aria-valuenow is the index, not the value.
+    For ``steps=[...]`` sliders aria-valuenow is the index, not the value. Only shown sliders
+    count: marimo keeps a hidden second copy of the controls in a sidebar.
     """
-    return ui_element(page, label).get_by_role("slider")
+    return ui_element(page, label).get_by_role("slider").filter(visible=True)
 
 
 def dropdown(page: Page, label: str) -> Locator:
-    """The native <select> of the dropdown labelled ``label`` (use select_option)."""
-    return ui_element(page, label).locator("select")
+    """The shown native <select> of the dropdown labelled ``label`` (use select_option).
+
+    marimo keeps a hidden second copy of the controls in a sidebar: it is left out.
+    """
+    return ui_element(page, label).locator("select").filter(visible=True)
 
 
 # --------------------------------------------------------------------------

@@ -68,8 +68,7 @@ def test_learning_rate_slider_changes_the_loss_chart_and_final_loss(lesson):
 def test_switching_the_loss_retrains(lesson):
     page = lesson
     before = canvas_hashes(page)
-    # visible=True: marimo keeps a hidden second copy of the sidebar's controls
-    loss = dropdown(page, "loss").filter(visible=True)
+    loss = dropdown(page, "loss")
     assert loss.count() == 1
     loss.select_option(label="cross-entropy (bce)")
     wait_for_canvas_change(page, before)
@@ -81,7 +80,7 @@ def test_switching_the_loss_retrains(lesson):
 
 def test_a_diverging_learning_rate_shows_the_callout(lesson):
     page = lesson
-    dropdown(page, "loss").filter(visible=True).select_option(label="cross-entropy (bce)")
+    dropdown(page, "loss").select_option(label="cross-entropy (bce)")
     expect(final_loss(page)).to_have_text(re.compile("^final bce loss"), timeout=WAIT_MS)
     wait_for_idle(page)
     before = canvas_hashes(page)

@@ -26,14 +26,13 @@ def test_playground_redraws_and_keeps_the_last_good_picture(page, marimo_app):
         assert "data=circles" in page.url and "layers=8%2C8" in page.url
 
         # Another dataset: the boundary (the first chart on the page) is redrawn.
-        # marimo keeps a hidden copy of the sidebar in its cell: use the visible one.
-        dropdown(page, "dataset").filter(visible=True).select_option(label="two moons")
+        dropdown(page, "dataset").select_option(label="two moons")
         moons = settled_hashes(page, start)
         assert moons[0] != start[0]
         assert "data=moons" in page.url  # the address follows the settings
 
         # A slider: more noise moves the points, so the boundary is redrawn again.
-        slider(page, "noise").filter(visible=True).press("ArrowRight")
+        slider(page, "noise").press("ArrowRight")
         noisier = settled_hashes(page, moons)
         assert noisier[0] != moons[0]
         assert "noise=0.15" in page.url
@@ -76,7 +75,7 @@ def test_own_data_pinning_and_run_files(page, marimo_app):
         expect(visible_text(page, f"your CSV file ({len(rows)} rows)")).to_be_visible(
             timeout=REDRAW_TIMEOUT_MS)
         stable_hashes(page, CHARTS)
-        chosen = dropdown(page, "dataset").filter(visible=True)
+        chosen = dropdown(page, "dataset")
         assert chosen.evaluate("e => e.options[e.selectedIndex].text") == "your CSV file"
         good = stable_hashes(page, CHARTS)
 
@@ -87,14 +86,14 @@ def test_own_data_pinning_and_run_files(page, marimo_app):
         assert stable_hashes(page, CHARTS) == good
 
         # Pin the default run, change one setting: the comparison names that one change.
-        dropdown(page, "dataset").filter(visible=True).select_option(
+        dropdown(page, "dataset").select_option(
             label="circles (a disc inside a ring)")
         wait_for_canvas_change(page, good, timeout=REDRAW_TIMEOUT_MS)
         wait_for_idle(page)
         page.get_by_role("button", name="pin this run").click()
         expect(visible_text(page, "Nothing differs")).to_be_visible(timeout=REDRAW_TIMEOUT_MS)
         wait_for_idle(page)
-        slider(page, "learning rate").filter(visible=True).press("ArrowRight")
+        slider(page, "learning rate").press("ArrowRight")
         expect(visible_text(page, "1 setting differs: learning rate: 0.3 -> 0.5.")).to_be_visible(
             timeout=REDRAW_TIMEOUT_MS)
         wait_for_idle(page)
@@ -104,7 +103,7 @@ def test_own_data_pinning_and_run_files(page, marimo_app):
         with page.expect_download() as download:
             page.get_by_text("download this run").click()
         saved = open(download.value.path(), "rb").read()
-        slider(page, "learning rate").filter(visible=True).press("ArrowLeft")
+        slider(page, "learning rate").press("ArrowLeft")
         wait_for_idle(page)
         assert "lr=0.3" in page.url
         upload(page, "load a saved run", "run.npz", saved)
