@@ -296,30 +296,40 @@ class CpuMeter:
         except (OSError, ValueError, IndexError):
             return 0.0
 
-    def sample(self) -> tuple[float, float, float]:
-        """(wall ms, page main threads ms, marimo ms) so far."""
+    def sample(self) -> tuple[float, dict[str, float], dict[str, float]]:
+        """(wall ms, {renderer pid: main-thread ms}, {marimo thread: ms}) so far."""
         wall = time.perf_counter() * 1000
         if not self.available:
-            return wall, _nan(), _nan()
+            return wall, {}, {}
         # (Chromium rewrites its children's command lines into one string: match a substring)
         renderers = self._find(lambda args: "--type=renderer" in " ".join(args))
-        page = sum(self._ms(Path(f"/proc/{pid}/task/{pid}/schedstat")) for pid in renderers)
-        marimo = sum(self._ms(task / "schedstat") for pid in self.marimo
-                     for task in Path(f"/proc/{pid}/task").glob("*"))
+        page = {pid: self._ms(Path(f"/proc/{pid}/task/{pid}/schedstat")) for pid in renderers}
+        marimo = {str(task): self._ms(task / "schedstat") for pid in self.marimo
+                  for task in Path(f"/proc/{pid}/task").glob("*")}
         return wall, page, marimo
+
+    @staticmethod
+    def _delta(before: dict[str, float], after: dict[str, float]) -> float:
+        # Only processes and threads alive at both samples: one that started or ended in
+        # between would add or remove its whole lifetime's CPU time (a negative "cost").
+        return sum(after[key] - before[key] for key in before.keys() & after.keys())
 
     def measure_idle(self, seconds: float = 2.0) -> None:
         before = self.sample()
         time.sleep(seconds)
         after = self.sample()
         wall = after[0] - before[0]
-        self.idle = ((after[1] - before[1]) / wall, (after[2] - before[2]) / wall)
+        self.idle = (self._delta(before[1], after[1]) / wall, self._delta(before[2], after[2]) / wall)
 
     def spent(self, before, after) -> tuple[float, float]:
-        """CPU ms of (page main thread, marimo) between two samples, idle rate subtracted."""
+        """CPU ms of (page main thread, marimo) between two samples, idle rate subtracted.
+        On a busy machine the idle rate is itself noisy, so a figure can come out near or
+        below zero: it is reported, never asserted."""
+        if not self.available:
+            return _nan(), _nan()
         wall = after[0] - before[0]
-        return (after[1] - before[1] - self.idle[0] * wall,
-                after[2] - before[2] - self.idle[1] * wall)
+        return (self._delta(before[1], after[1]) - self.idle[0] * wall,
+                self._delta(before[2], after[2]) - self.idle[1] * wall)
 
 
 def measure_change(page: Page, act: Callable[[], None], quiet_ms: int = QUIET_MS,

@@ -384,7 +384,7 @@ def run_marimo(args: list[str], lesson: Lesson, step: str, project: Path) -> flo
     working directory. PYTHONHASHSEED is fixed so that anything a lesson prints from
     a set comes out in the same order on every build.
     """
-    env = dict(os.environ, PYTHONHASHSEED="0", MARIMO_SKIP_UPDATE_CHECK="1")
+    env = dict(os.environ, PYTHONHASHSEED="0", MARIMO_SKIP_UPDATE_CHECK="1", PATH=tool_path())
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "marimo", *args],
@@ -539,9 +539,15 @@ def check_live_imports(lesson: Lesson) -> None:
         )
 
 
+def tool_path() -> str:
+    """PATH with this interpreter's scripts folder first: tools installed by the test extras
+    (uv) sit next to the Python running the build, even when its environment is not activated."""
+    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
 def build_live_version(lesson: Lesson, site: Path, project: Path) -> float:
     """Export the interactive (WASM) version and check its bundled local package."""
-    if shutil.which("uv") is None:
+    if shutil.which("uv", path=tool_path()) is None:
         raise BuildError(f"{lesson.name}: live version needs `uv` on PATH (pip install uv), or use --no-wasm")
     target = site / "live" / lesson.name
     seconds = run_marimo(

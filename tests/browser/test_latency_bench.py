@@ -1,6 +1,7 @@
 """The latency benchmark's machinery works (benchmarks/latency.py): two changes of every
-measured control, each with a finite, positive time to the first and the last repaint.
-No timing threshold is asserted: this machine's speed varies too much for that."""
+measured control, each with a finite, positive time to the first and the last repaint, in
+order. Only the structure is asserted, never a time or a CPU figure: this machine's speed
+varies too much for that, and a second busy process must not fail the suite."""
 
 import json
 import math
@@ -32,8 +33,8 @@ def test_every_control_gives_finite_positive_timings(browser, lesson):
             # the loss and accuracy curves were found and redrawn, within the whole picture
             assert 0 < change.curves <= change.last, (row.control.name, change)
             assert change.cells, row.control.name  # the kernel reported the cells it ran
-            if latency.CpuMeter(0).available:  # (Linux) the change cost both sides CPU time
-                assert change.page_cpu > 0 and change.marimo_cpu > 0, (row.control.name, change)
+            # CPU figures are reported by the benchmark, never asserted: on a busy machine the
+            # idle rate subtracted from them is noise.
     lines = []
     latency.report(rows, {}, out=lines.append)  # the report prints every row
     assert all(any(row.control.name in line for line in lines) for row in rows)
