@@ -32,7 +32,7 @@ import functools
 import itertools
 import struct
 import zlib
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 import altair as alt
 import numpy as np
@@ -180,7 +180,7 @@ def sample_indices(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 
-def _drawable_length(values, blowup: bool) -> int:
+def drawable_length(values, blowup: bool) -> int:
     """How many leading values can be drawn: up to the first non-finite one and, for a
     diverged run (``blowup``), up to the first one past ``BLOWUP_FACTOR`` x the first."""
     v = np.asarray(values, dtype=float).ravel()
@@ -191,7 +191,7 @@ def _drawable_length(values, blowup: bool) -> int:
     return int(np.argmax(bad)) if bad.any() else len(v)
 
 
-def _runs(runs) -> list:
+def labelled_runs(runs) -> list:
     if isinstance(runs, Mapping):
         items = [(str(label), run) for label, run in runs.items()]
     else:
@@ -208,7 +208,7 @@ def _diverged(run) -> bool:
     return getattr(run, "diverged_at", None) is not None
 
 
-def _divergence_note(label, run, drawn, length, many) -> str:
+def divergence_note(label, run, drawn, length, many) -> str:
     """The note for a run that blew up, or whose values stop being finite, else ''."""
     diverged_at = getattr(run, "diverged_at", None)
     if diverged_at is None and drawn == length:
@@ -306,7 +306,7 @@ def _threshold_layers(threshold, log, last_epoch):
 
 
 def _metric_chart(runs, metric, *, log, threshold, test, title, y_title, scale, y_domain):
-    items = _runs(runs)
+    items = labelled_runs(runs)
     many = len(items) > 1
     series, notes, styles = [], [], ["train"]
     for label, run in items:
@@ -317,9 +317,9 @@ def _metric_chart(runs, metric, *, log, threshold, test, title, y_title, scale, 
             parts.append(("test", np.asarray(test_values, dtype=float) * scale))
             styles = ["train", "test"]
         blowup = metric == "loss" and _diverged(run)
-        drawn = min(_drawable_length(v, blowup) for _, v in parts)
+        drawn = min(drawable_length(v, blowup) for _, v in parts)
         series += [(label, style, v[:drawn]) for style, v in parts]
-        notes.append(_divergence_note(label, run, drawn, len(train), many))
+        notes.append(divergence_note(label, run, drawn, len(train), many))
         if not len(train):
             notes.append(f"{label + ': ' if many else ''}no epochs to show")
     rows, keys = _curve_rows(series, log)
@@ -340,7 +340,7 @@ def loss_chart(runs, *, log: bool = False, threshold: float | None = None, test:
     ``loss[e]`` is the loss before epoch e's updates, so epoch 0 is the starting loss.
     Hover shows every line's value at the nearest epoch.
     """
-    items = _runs(runs)
+    items = labelled_runs(runs)
     names = sorted({getattr(run, "loss_name", "loss") for _, run in items})
     y_title = f"{'/'.join(names)} loss" + (" (log scale)" if log else "")
     return _metric_chart(runs, "loss", log=log, threshold=threshold, test=test,
@@ -368,8 +368,8 @@ def gradient_chart(run, *, title: str | None = None) -> alt.LayerChart:
         raise ValueError(f"grad_norms must be (epochs, layers); got shape {norms.shape}")
     sizes = getattr(getattr(run, "network", None), "sizes", None)
     labels = _layer_labels(norms.shape[1] if sizes is None else len(sizes) - 1)
-    drawn = _drawable_length(np.max(np.abs(norms), axis=1) if norms.size else [], False)
-    notes = [_divergence_note("", run, drawn, len(norms), False)]
+    drawn = drawable_length(np.max(np.abs(norms), axis=1) if norms.size else [], False)
+    notes = [divergence_note("", run, drawn, len(norms), False)]
     series = [(labels[j], "", norms[:drawn, j]) for j in range(norms.shape[1])]
     rows, keys = _curve_rows(series, log=True)
     if np.any(norms[:drawn] == 0):
@@ -715,6 +715,48 @@ def _point_rows(network, params, X, labels, split, name):
             for a, b, c, p in zip(_rlist(X[:, 0]), _rlist(X[:, 1]), ids.tolist(), _rlist(score))]
 
 
+class BoundaryPicture(NamedTuple):
+    """The pixels and the line of a decision-boundary picture, ready to draw anywhere."""
+
+    url: str  # PNG data URL, rows top to bottom, filling ``extent``
+    segments: list  # [(xa, ya, xb, yb)] of the boundary line, rounded
+    two: bool  # one probability (two classes) rather than k outputs
+    k: int  # number of classes the outputs tell apart
+
+
+def boundary_picture(network: Network, params, extent, resolution: int = 100, *,
+                     discretize: bool = False, contour: bool = True) -> BoundaryPicture:
+    """The shaded image and the boundary line of ``boundary_chart`` (and the live view).
+
+    Two classes: shading is P(class 1), blue at 0, white at 0.5, orange at 1. More classes:
+    the colour of the winning class, paler where it wins narrowly. ``discretize`` shows only
+    the predicted class. The line is where the output crosses 0.5 (or, for several classes,
+    where the winning class changes).
+    """
+    xs, ys, probs = boundary_grid(network, params, extent, resolution)
+    strength = SHADE_DISCRETE if discretize else None
+    two = probs.ndim == 2
+    if two:
+        shade = np.where(probs > 0.5, 1.0, 0.0) if discretize else probs
+        rgb = _shade_two(shade, strength)
+    else:
+        rgb = _shade_classes(probs, strength)
+    url = png_data_url(np.round(rgb[::-1]).astype(np.uint8))  # PNG rows run top to bottom
+    k = 2 if two else probs.shape[-1]
+    segments = []
+    if contour:
+        if two:
+            lines = _contour_segments(probs - 0.5, xs, ys)
+        else:  # class c's edge: where p_c crosses the best other class (c = k-1 is implied)
+            top2 = np.sort(probs, axis=-1)[..., -2:]
+            lines = np.concatenate([
+                _contour_segments(probs[..., c] - np.where(probs[..., c] == top2[..., 1],
+                                                           top2[..., 0], top2[..., 1]), xs, ys)
+                for c in range(k - 1)])
+        segments = list(zip(*(_rlist(lines[:, i]) for i in range(4))))
+    return BoundaryPicture(url, segments, two, k)
+
+
 @_built_fast
 def boundary_chart(network: Network, params, X, labels, *, X_test=None, labels_test=None,
                    extent=None, resolution: int = 100, discretize: bool = False,
@@ -731,37 +773,21 @@ def boundary_chart(network: Network, params, X, labels, *, X_test=None, labels_t
     if extent is None:
         extent = _extent_of(X, X_test)
     x0, x1, y0, y1 = _check_extent(extent)
-    xs, ys, probs = boundary_grid(network, params, extent, resolution)
-    strength = SHADE_DISCRETE if discretize else None
-    two = probs.ndim == 2
-    if two:
-        shade = np.where(probs > 0.5, 1.0, 0.0) if discretize else probs
-        rgb = _shade_two(shade, strength)
-    else:
-        rgb = _shade_classes(probs, strength)
-    url = png_data_url(np.round(rgb[::-1]).astype(np.uint8))  # PNG rows run top to bottom
-    k = 2 if two else probs.shape[-1]
+    picture = boundary_picture(network, params, extent, resolution, discretize=discretize,
+                               contour=contour)
+    two, k = picture.two, picture.k
     # x and y are declared once for all layers: each repeated channel costs validation time.
     shared = alt.SharedEncoding(
         x=alt.X("x:Q", scale=alt.Scale(domain=[_r(x0), _r(x1)], nice=False, zero=False),
                 axis=_axis("x1")),
         y=alt.Y("y:Q", scale=alt.Scale(domain=[_r(y0), _r(y1)], nice=False, zero=False),
                 axis=_axis("x2")))
-    image = alt.Chart(_data([{"url": url, "x": _r(x0), "y": _r(y0)}])).mark_image(
+    image = alt.Chart(_data([{"url": picture.url, "x": _r(x0), "y": _r(y0)}])).mark_image(
         width=BOUNDARY_SIZE, height=BOUNDARY_SIZE, aspect=False, align="left",
         baseline="bottom", smooth=not discretize).encode(alt.Url("url:N"))
     layers, rows = [image], []
     if contour:
-        if two:
-            segments = _contour_segments(probs - 0.5, xs, ys)
-        else:  # class c's edge: where p_c crosses the best other class (c = k-1 is implied)
-            top2 = np.sort(probs, axis=-1)[..., -2:]
-            segments = np.concatenate([
-                _contour_segments(probs[..., c] - np.where(probs[..., c] == top2[..., 1],
-                                                           top2[..., 0], top2[..., 1]), xs, ys)
-                for c in range(k - 1)])
-        cols = [_rlist(segments[:, i]) for i in range(4)]
-        rows += [{"x": a, "y": b, "x2": c, "y2": d} for a, b, c, d in zip(*cols)]
+        rows += [{"x": a, "y": b, "x2": c, "y2": d} for a, b, c, d in picture.segments]
         layers.append(alt.Chart().transform_filter("isValid(datum.x2)")
                       .mark_rule(color=DARK, strokeWidth=1.5, clip=True)
                       .encode(alt.X2("x2:Q"), alt.Y2("y2:Q")))
@@ -868,7 +894,7 @@ def neuron_maps(network: Network, params, *, extent, resolution: int = 40,
 # ---------------------------------------------------------------------------------------------
 
 
-def _neuron_names(sizes) -> list[list[str]]:
+def neuron_names(sizes) -> list[list[str]]:
     hidden = sizes[1:-1]
     names = [[f"x{i + 1}" for i in range(sizes[0])]]
     for l, n in enumerate(hidden, start=1):
@@ -889,7 +915,7 @@ def network_chart(network: Network, params, *, x=None, title: str | None = None)
     """
     params = network.check_params(params)
     sizes = network.sizes
-    names = _neuron_names(sizes)
+    names = neuron_names(sizes)
     acts = zs = None
     if x is not None:
         trace = forward_trace(network, params, np.asarray(x, dtype=float).reshape(1, -1))
