@@ -1,12 +1,17 @@
-"""Activation functions, each one object holding its value and its derivative.
+"""Activation functions: each one's value and derivative written once, side by side.
 
-Every function works in place (``out=``) so the training loop can reuse its buffers; the
-pure forms (``act(z)``) are thin wrappers around the same code, so value and derivative
-cannot drift apart.
+For every element-wise activation ``f`` there are two plain NumPy functions:
 
-``backprop_into(z, a, g, scratch)`` turns ``g = dL/da`` into ``dL/dz`` in place. For the
-element-wise activations that is ``g * f'(z)``; softmax mixes its outputs, so it multiplies
-by its Jacobian instead.
+    f(z)          the value a = f(z)
+    f_slope(z, a) the derivative f'(z); it is given a = f(z) too, because several
+                  derivatives read best from it (sigmoid: a (1 - a), tanh: 1 - a^2)
+
+Backpropagation through a layer turns g = dL/da into dL/dz = g * f'(z) (``Activation.backprop``).
+Softmax mixes its outputs, so it has no element-wise derivative: its backprop multiplies g by
+its Jacobian instead (``softmax_backprop``).
+
+These are the only copies of the formulas. The fast kernels (``nnlab.engine``) use tuned in-place
+forms of a few of them and are tested equal to these.
 """
 
 from __future__ import annotations
@@ -19,119 +24,110 @@ import numpy as np
 LEAKY_SLOPE = 0.01
 
 
+def sigmoid(z):
+    # 0.5 tanh(z/2) + 0.5 equals 1 / (1 + e^-z) but never overflows, so huge inputs
+    # (a diverging run) give 0 or 1 without a RuntimeWarning.
+    return 0.5 * np.tanh(0.5 * z) + 0.5
+
+
+def sigmoid_slope(z, a):
+    return a * (1.0 - a)
+
+
+def tanh(z):
+    return np.tanh(z)
+
+
+def tanh_slope(z, a):
+    return 1.0 - a * a
+
+
+def relu(z):
+    return np.maximum(z, 0.0)
+
+
+def relu_slope(z, a):
+    return (z > 0.0).astype(a.dtype)  # f'(0) is taken as 0
+
+
+def leaky_relu(z):
+    return np.maximum(z, LEAKY_SLOPE * z)
+
+
+def leaky_relu_slope(z, a):
+    return np.where(z > 0.0, 1.0, LEAKY_SLOPE).astype(a.dtype)
+
+
+def identity(z):
+    return z
+
+
+def identity_slope(z, a):
+    return np.ones_like(a)
+
+
+def softmax(z):
+    # Subtracting each row's maximum keeps exp() finite for any logits; the result is the same.
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_backprop(z, a, g):
+    """dL/dz from g = dL/da through softmax's Jacobian: a_i (g_i - sum_j g_j a_j)."""
+    return a * (g - np.sum(g * a, axis=-1, keepdims=True))
+
+
 @dataclass(frozen=True)
 class Activation:
-    """One activation: ``forward_into(z, out)`` and ``backprop_into(z, a, g, scratch)``."""
+    """One activation: ``f(z)`` and its derivative, with their LaTeX for the lessons."""
 
     name: str
-    formula: str  # LaTeX, for lessons
+    fn: Callable[[np.ndarray], np.ndarray]  # a = f(z)
+    slope: Callable[[np.ndarray, np.ndarray], np.ndarray] | None  # f'(z) from z and a; None: softmax
+    formula: str  # LaTeX
     derivative_formula: str
-    forward_into: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    backprop_into: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     hidden_ok: bool = True  # softmax only makes sense on the output layer
+    jacobian_backprop: Callable | None = None  # softmax: dL/dz from (z, a, dL/da)
 
-    def __call__(self, z: np.ndarray) -> np.ndarray:
-        z = np.asarray(z, dtype=float)
-        return self.forward_into(z, np.empty_like(z))
+    def __call__(self, z) -> np.ndarray:
+        return self.fn(_floats(z))
 
-    def derivative(self, z: np.ndarray) -> np.ndarray:
+    def derivative(self, z) -> np.ndarray:
         """f'(z) element-wise (not defined for softmax, whose derivative is a Jacobian)."""
-        if self.name == "softmax":
-            raise ValueError("softmax has a Jacobian, not an element-wise derivative")
-        z = np.asarray(z, dtype=float)
-        ones = np.ones_like(z)
-        return self.backprop_into(z, self(z), ones, np.empty_like(z))
+        if self.slope is None:
+            raise ValueError(f"activation: {self.name} has a Jacobian, not an element-wise "
+                             "derivative; use backprop")
+        z = _floats(z)
+        return self.slope(z, self.fn(z))
+
+    def backprop(self, z: np.ndarray, a: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """dL/dz from g = dL/da, for pre-activations z and activations a = f(z)."""
+        if self.slope is None:
+            return self.jacobian_backprop(z, a, g)
+        return g * self.slope(z, a)
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
 
 
-def _sigmoid_into(z, out):
-    # 0.5*tanh(z/2) + 0.5 equals 1/(1+exp(-z)) but never overflows, so huge inputs
-    # (a diverging run) give 0 or 1 without a RuntimeWarning.
-    np.multiply(z, 0.5, out=out)
-    np.tanh(out, out=out)
-    np.multiply(out, 0.5, out=out)
-    return np.add(out, 0.5, out=out)
-
-
-def _sigmoid_backprop(z, a, g, scratch):
-    np.subtract(1.0, a, out=scratch)
-    np.multiply(scratch, a, out=scratch)
-    return np.multiply(g, scratch, out=g)
-
-
-def _tanh_into(z, out):
-    return np.tanh(z, out=out)
-
-
-def _tanh_backprop(z, a, g, scratch):
-    np.multiply(a, a, out=scratch)
-    np.subtract(1.0, scratch, out=scratch)
-    return np.multiply(g, scratch, out=g)
-
-
-def _relu_into(z, out):
-    return np.maximum(z, 0.0, out=out)
-
-
-def _relu_backprop(z, a, g, scratch):
-    # A float mask multiply is cheaper than boolean indexing; f'(0) is taken as 0.
-    np.greater(z, 0.0, out=scratch)
-    return np.multiply(g, scratch, out=g)
-
-
-def _leaky_relu_into(z, out):
-    np.multiply(z, LEAKY_SLOPE, out=out)
-    return np.maximum(z, out, out=out)
-
-
-def _leaky_relu_backprop(z, a, g, scratch):
-    np.greater(z, 0.0, out=scratch)
-    np.multiply(scratch, 1.0 - LEAKY_SLOPE, out=scratch)
-    np.add(scratch, LEAKY_SLOPE, out=scratch)
-    return np.multiply(g, scratch, out=g)
-
-
-def _identity_into(z, out):
-    if out is not z:
-        np.copyto(out, z)
-    return out
-
-
-def _identity_backprop(z, a, g, scratch):
-    return g
-
-
-def _softmax_into(z, out):
-    # Subtracting the row maximum keeps exp() finite for any logits.
-    np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
-    np.exp(out, out=out)
-    return np.divide(out, out.sum(axis=-1, keepdims=True), out=out)
-
-
-def _softmax_backprop(z, a, g, scratch):
-    # Jacobian-vector product: dL/dz_i = a_i * (g_i - sum_j g_j a_j).
-    np.multiply(g, a, out=scratch)
-    inner = scratch.sum(axis=-1, keepdims=True)
-    np.subtract(g, inner, out=g)
-    return np.multiply(g, a, out=g)
+def _floats(z) -> np.ndarray:
+    z = np.asarray(z)
+    return z if z.dtype.kind == "f" else z.astype(float)
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("sigmoid", r"\sigma(z) = \frac{1}{1+e^{-z}}", r"\sigma(z)\,(1-\sigma(z))",
-                   _sigmoid_into, _sigmoid_backprop),
-        Activation("tanh", r"\tanh(z)", r"1-\tanh^2(z)", _tanh_into, _tanh_backprop),
-        Activation("relu", r"\max(0, z)", r"1 \text{ if } z>0 \text{ else } 0",
-                   _relu_into, _relu_backprop),
-        Activation("leaky_relu", rf"\max({LEAKY_SLOPE}z, z)",
-                   rf"1 \text{{ if }} z>0 \text{{ else }} {LEAKY_SLOPE}",
-                   _leaky_relu_into, _leaky_relu_backprop),
-        Activation("identity", r"z", r"1", _identity_into, _identity_backprop),
-        Activation("softmax", r"\frac{e^{z_i}}{\sum_j e^{z_j}}", r"a_i(\delta_{ij} - a_j)",
-                   _softmax_into, _softmax_backprop, hidden_ok=False),
+        Activation("sigmoid", sigmoid, sigmoid_slope,
+                   r"\sigma(z) = \frac{1}{1+e^{-z}}", r"\sigma(z)\,(1-\sigma(z))"),
+        Activation("tanh", tanh, tanh_slope, r"\tanh(z)", r"1-\tanh^2(z)"),
+        Activation("relu", relu, relu_slope,
+                   r"\max(0, z)", r"1 \text{ if } z>0 \text{ else } 0"),
+        Activation("leaky_relu", leaky_relu, leaky_relu_slope, rf"\max({LEAKY_SLOPE}z, z)",
+                   rf"1 \text{{ if }} z>0 \text{{ else }} {LEAKY_SLOPE}"),
+        Activation("identity", identity, identity_slope, r"z", r"1"),
+        Activation("softmax", softmax, None, r"\frac{e^{z_i}}{\sum_j e^{z_j}}",
+                   r"a_i(\delta_{ij} - a_j)", hidden_ok=False, jacobian_backprop=softmax_backprop),
     )
 }
 
@@ -143,5 +139,5 @@ def get_activation(name: str, field: str = "activation", allowed=None) -> Activa
     """Look an activation up by name; an unknown name fails with the list of valid ones."""
     allowed = tuple(allowed or ACTIVATIONS)
     if not isinstance(name, str) or name not in allowed:
-        raise ValueError(f"{field} must be one of {', '.join(allowed)}; got {name!r}")
+        raise ValueError(f"{field}: one of {', '.join(allowed)}; got {name!r}")
     return ACTIVATIONS[name]

@@ -197,7 +197,7 @@ class Kernel:
         return value
 
 
-# Activations whose backprop_into reads only a = f(z), so z may be overwritten by a.
+# Activations whose slope reads only a = f(z), so z may be overwritten by a.
 _SLOPE_FROM_A = ("sigmoid", "tanh", "relu", "identity")
 
 
@@ -222,9 +222,9 @@ def _forward_call(f, z, a) -> Callable[[], None]:
     if f.name == "relu":
         # np.maximum(z, zeros) measured 2x faster than np.maximum(z, 0.0).
         return functools.partial(np.maximum, z, np.zeros_like(z), out=a)
-    if f.name == "softmax":
-        return functools.partial(f.forward_into, z.T, a.T)  # softmax runs along each sample
-    return functools.partial(f.forward_into, z, a)
+    if f.name == "softmax":  # softmax runs along each sample: the rows of the transposes
+        return lambda: copyto(a.T, f(z.T))
+    return lambda: copyto(a, f(z))
 
 
 def _backprop_call(f, z, a, d, s) -> Callable[[], None]:
@@ -260,8 +260,8 @@ def _backprop_call(f, z, a, d, s) -> Callable[[], None]:
 
         return relu_backprop
     if f.name == "softmax":
-        return functools.partial(f.backprop_into, z.T, a.T, d.T, s.T)
-    return functools.partial(f.backprop_into, z, a, d, s)
+        return lambda: copyto(d.T, f.backprop(z.T, a.T, d.T))
+    return lambda: copyto(d, f.backprop(z, a, d))
 
 
 def _loss_calls(loss: Loss, output, z, a, y, d, s, grad_scale=1.0):
@@ -289,8 +289,8 @@ def _loss_calls(loss: Loss, output, z, a, y, d, s, grad_scale=1.0):
             np.log(s, s)
             return (positive - float(dot(flat_y, flat_z)) - float(dot(ones, flat_s))) / n
     else:  # softmax_ce, in rows of samples
-        return (functools.partial(loss.fast_mean, z.T, y.T, d.T, s.T),
-                functools.partial(loss.delta_into, z.T, a.T, y.T, d.T, output, s.T))
+        return (lambda: loss.value(z.T, a.T, y.T),
+                lambda: copyto(d.T, loss.delta(z.T, a.T, y.T, output)))
     if output.name == loss.fused_output:
         scale = np.array(grad_scale / n, z.dtype)  # a 0-d operand is cheaper than a Python float
         return value, functools.partial(np.multiply, d, scale, d)
@@ -487,10 +487,13 @@ def _wrap(items: list[str], sep: str = ", ", per_line: int = 8) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _grid_buffers(sizes, nx, ny, dtype):
+def _grid_buffers(sizes, acts, nx, ny, dtype):
+    """Buffers of a grid evaluation and each layer's activation bound to them (kept per shape)."""
     n = nx * ny
     A = [np.ones((s + 1, n), dtype) for s in sizes[1:-1]]
-    return A, [np.empty((s, n), dtype) for s in sizes[1:]]
+    Z = [np.empty((s, n), dtype) for s in sizes[1:]]
+    outs = [a[:-1] for a in A] + [Z[-1]]
+    return A, Z, [_forward_call(f, z, out) for f, z, out in zip(acts, Z, outs)]
 
 
 def predict_grid(network: Network, params: Params, xs, ys, *, dtype=np.float32) -> np.ndarray:
@@ -499,12 +502,13 @@ def predict_grid(network: Network, params: Params, xs, ys, *, dtype=np.float32) 
     ``grid[i, j]`` is the output at ``(xs[j], ys[i])`` (the layout contour plots expect).
     For a 2-input net the first layer is separable, ``z = x W[0] + y W[1] + b``, so it is two
     small products and one broadcast add; buffers are kept between calls, so a slider that
-    redraws a 100x100 decision boundary pays about a millisecond. float32 by default: a
-    picture does not need 16 digits.
+    redraws a 100x100 decision boundary pays about a millisecond. A network that adds input
+    features of its own (the playground's ``FeatureNetwork``) gets them from its
+    ``check_inputs``, as ``forward`` does. float32 by default: a picture does not need 16 digits.
     """
     if network.n_inputs != 2:
-        raise ValueError(f"predict_grid needs a network with 2 inputs; "
-                         f"this one has {network.n_inputs}")
+        raise ValueError(f"network: predict_grid needs a network with 2 inputs; "
+                         f"got one with {network.n_inputs}")
     with one_blas_thread():
         return _predict_grid(network, network.check_params(params), xs, ys, dtype)
 
@@ -512,20 +516,21 @@ def predict_grid(network: Network, params: Params, xs, ys, *, dtype=np.float32) 
 def _predict_grid(network, params, xs, ys, dtype):
     xs, ys = np.asarray(xs, dtype).ravel(), np.asarray(ys, dtype).ravel()
     nx, ny = len(xs), len(ys)
-    A, Z = _grid_buffers(network.sizes, nx, ny, np.dtype(dtype))
+    A, Z, forwards = _grid_buffers(network.sizes, network.activations, nx, ny, np.dtype(dtype))
     W, b = params[0]
     first = Z[0].reshape(-1, ny, nx)
-    np.add(np.multiply.outer(W[1].astype(dtype), ys)[:, :, None],
-           (np.multiply.outer(W[0].astype(dtype), xs) + b.astype(dtype)[:, None])[:, None, :],
-           out=first)
-    for layer, f in enumerate(network.activations):
-        z = Z[layer]
+    if network.sizes[0] == 2:
+        np.add(np.multiply.outer(W[1].astype(dtype), ys)[:, :, None],
+               (np.multiply.outer(W[0].astype(dtype), xs) + b.astype(dtype)[:, None])[:, None, :],
+               out=first)
+    else:  # the network computes extra columns from (x, y): the first layer sees them all
+        points = np.c_[np.tile(xs, ny), np.repeat(ys, nx)].astype(np.float64)
+        inputs = network.check_inputs(points).astype(dtype)
+        np.dot(np.vstack([W, b]).T.astype(dtype), np.vstack([inputs.T, np.ones(nx * ny, dtype)]),
+               out=Z[0])
+    for layer, forward in enumerate(forwards):
         if layer:
             W, b = params[layer]
-            np.dot(np.vstack([W, b]).T.astype(dtype), A[layer - 1], out=z)
-        out = A[layer][:-1] if layer < len(A) else z
-        if f.name == "softmax":
-            f.forward_into(z.T, out.T)
-        else:
-            f.forward_into(z, out)
+            np.dot(np.vstack([W, b]).T.astype(dtype), A[layer - 1], out=Z[layer])
+        forward()
     return Z[-1][0].reshape(ny, nx).copy()

@@ -16,7 +16,7 @@ gradient is almost exactly 0 from dominating the verdict.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 import numpy as np
@@ -104,26 +104,23 @@ def gradients_with_derivative_bug(network: Network, params: Params, X, Y,
     a(1 - a): the code runs, the loss may even fall, and only a gradient check shows it.
     """
     result = backprop(network, params, X, Y, loss)  # the forward numbers are right
-    acts, fns = result.activations, network.activations
-    loss_fn = get_loss(loss, network.output)
+    zs, acts = result.zs, result.activations
+    fns = [_slope_at_a(f) for f in network.activations]
     Y = network.check_targets(Y, len(acts[-1]), loss)
-    diff = acts[-1] - Y
-    if loss_fn.fused_output == network.output:
-        delta = diff / len(diff)
-    else:
-        delta = loss_fn.grad_factor * diff / len(diff) * _slope_at(fns[-1], acts[-1])
+    delta = get_loss(loss, network.output).delta(zs[-1], acts[-1], Y, fns[-1])
     grads = []
     for layer in range(network.n_layers - 1, -1, -1):
         grads.append((acts[layer].T @ delta, delta.sum(axis=0)))
         if layer:
-            delta = (delta @ params[layer][0].T) * _slope_at(fns[layer - 1], acts[layer])
+            delta = fns[layer - 1].backprop(zs[layer - 1], acts[layer], delta @ params[layer][0].T)
     return result.loss, grads[::-1]
 
 
-def _slope_at(activation, values):
-    if activation.name == "softmax":
-        raise ValueError("the derivative bug is shown for element-wise activations only")
-    return activation.derivative(values)
+def _slope_at_a(activation):
+    """The activation with the bug: its slope evaluated at a = f(z) instead of at z."""
+    if activation.slope is None:
+        raise ValueError("network: the derivative bug is shown for element-wise activations only")
+    return replace(activation, slope=lambda z, a: activation.derivative(a))
 
 
 @dataclass(frozen=True)

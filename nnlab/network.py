@@ -199,7 +199,7 @@ def backprop(network: Network, params: Params, X, Y, loss: str = "mse") -> Backp
         grads.append((acts[layer].T @ delta, delta.sum(axis=0)))
         if layer:
             g = delta @ W.T
-            delta = acts_fns[layer - 1].backprop_into(zs[layer - 1], acts[layer], g, np.empty_like(g))
+            delta = acts_fns[layer - 1].backprop(zs[layer - 1], acts[layer], g)
             deltas.append(delta)
     value = loss_fn.value(zs[-1], acts[-1], Y)
     return Backprop(value, zs, acts, deltas[::-1], grads[::-1])

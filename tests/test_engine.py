@@ -198,3 +198,14 @@ def test_predict_grid_matches_forward():
     np.testing.assert_allclose(predict_grid(net, params, xs, ys), expected, rtol=0, atol=1e-5)
     with pytest.raises(ValueError, match="2 inputs"):
         predict_grid(Network([3, 2, 1]), Init().draw(Network([3, 2, 1])), xs, ys)
+
+
+def test_predict_grid_sees_the_playgrounds_extra_features():
+    from nnlab.playground import FeatureNetwork
+    net = FeatureNetwork([4, 5, 1], "tanh", "sigmoid", features=("x1^2", "sin x1"))
+    params = Init("xavier", seed=2).draw(net)
+    xs, ys = np.linspace(-2, 2, 13), np.linspace(-1, 1.5, 7)
+    xx, yy = np.meshgrid(xs, ys)
+    expected = forward(net, params, np.c_[xx.ravel(), yy.ravel()])[:, 0].reshape(7, 13)
+    np.testing.assert_allclose(predict_grid(net, params, xs, ys, dtype=np.float64), expected,
+                               rtol=0, atol=1e-12)

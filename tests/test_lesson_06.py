@@ -186,7 +186,7 @@ def test_compare_trains_softmax_outputs_for_several_classes():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(activations=("relu", "relu")), "each name once"),
-    (dict(activations=("swish",)), "activation must be one of"),
+    (dict(activations=("swish",)), "activation: one of"),
     (dict(activations=()), "at least one"),
     (dict(seeds=(-1,)), "seeds must be"),
     (dict(learning_rate=0.0), "learning_rate must be a positive number"),

@@ -716,7 +716,7 @@ def test_activation_chart_carries_functions_and_derivatives():
     assert {r["panel"] for r in rows_of(single)} == {"f(z)"}
     with pytest.raises(ValueError, match="softmax"):
         plots.activation_chart(["softmax"])
-    with pytest.raises(ValueError, match="activation must be one of"):
+    with pytest.raises(ValueError, match="activation: one of"):
         plots.activation_chart(["swish"])
 
 
