@@ -31,9 +31,10 @@ from .activations import HIDDEN_ACTIVATIONS
 from .datasets import xor
 from .init import Init
 from .losses import PAIRINGS
+from . import live
 from .many import ManyRuns, SweepResult, sweep, train_many
 from .network import Network, Params, forward, loss_value
-from .train import MODES, Run, train
+from .train import MODES, Run, Training, train
 from .xor9 import TABLE_START
 
 STARTS = ("fixed", "random")
@@ -150,15 +151,21 @@ class Setup:
         step = max(1, (self.epochs - 1) // count)
         return sorted(set(range(0, self.epochs, step)) | {self.epochs - 1})
 
+    def _options(self) -> dict:
+        return dict(loss=self.loss, learning_rate=self.learning_rate, epochs=self.epochs,
+                    mode=self.mode, batch_size=self.batch_size, threshold=self.threshold,
+                    stop_at_threshold=self.stop_at_threshold,
+                    snapshot_epochs=self.snapshot_epochs())
+
     def train(self, X, Y) -> Run:
         """Train from this setup's start, keeping snapshots for the epoch scrubber."""
-        return train(
-            self.network, self.start_params(), X, Y, loss=self.loss,
-            learning_rate=self.learning_rate, epochs=self.epochs, mode=self.mode,
-            batch_size=self.batch_size, threshold=self.threshold,
-            stop_at_threshold=self.stop_at_threshold, retries=self.retries,
-            snapshot_epochs=self.snapshot_epochs(),
-        )
+        return train(self.network, self.start_params(), X, Y, retries=self.retries,
+                     **self._options())
+
+    def training(self, X, Y, params: Params) -> Training:
+        """One attempt of this setup from ``params``, to advance a few epochs at a time
+        (``Training``): advanced to the end it is, bit for bit, that attempt of ``train``."""
+        return Training(self.network, params, X, Y, **self._options())
 
     def replace(self, **changes) -> "Setup":
         return replace(self, **changes)
@@ -290,6 +297,75 @@ def replay(run: Run, epoch: int):
     if not 0 <= epoch < len(run.outputs):
         raise ValueError(f"epoch must lie in 0..{len(run.outputs) - 1}; got {epoch}")
     return run.outputs[epoch, :, 0], run.params_at(epoch)
+
+
+class Playback:
+    """The run on screen, trained again epoch by epoch for the player (Play, Step, scrub).
+
+    ``at(setup, X, Y, run, epoch)`` is the run's last attempt after ``epoch`` epochs: a
+    ``Training`` from that attempt's starting weights, kept between calls and advanced only
+    by the epochs asked for (going back starts it again). At the attempt's last epoch it is
+    that attempt, bit for bit.
+    """
+
+    def __init__(self):
+        self._key = self._training = self._shown = None
+
+    def at(self, setup: Setup, X, Y, run: Run, epoch: int) -> Run:
+        last = all_attempts(run)[-1]
+        epoch = max(0, min(int(epoch), last.epochs))
+        key = (setup, id(run))
+        if self._key != key or epoch < self._training.epoch:
+            self._key, self._training = key, setup.training(X, Y, last.initial_params)
+            self._shown = self._training.advance(0)
+        if epoch > self._training.epoch:
+            self._shown = self._training.advance(epoch - self._training.epoch)
+        return self._shown
+
+
+def live_frame(run: Run, X, Y, *, threshold: float, epoch: int | None = None,
+               resolution: int = 60, points: int | None = None) -> dict:
+    """Lesson 03's live pictures of ``run``: loss and accuracy curves of every attempt, the
+    decision boundary and the network of its current parameters, the outputs table."""
+    runs = attempt_runs(run)
+    at = f" at epoch {run.epochs}" if epoch is not None else ""
+    outputs = forward(run.network, run.params, X)[:, 0]
+    curves = dict(points=points) if points else {}
+    return live.frame(
+        live.curves_panel("loss", runs, "loss", title=f"{run.loss_name} loss",
+                          y_title="loss", log=True, log_toggle=True, threshold=threshold,
+                          **curves),
+        live.curves_panel("accuracy", runs, "accuracy", title="accuracy",
+                          y_title="cases right", percent=True, **curves),
+        live.boundary_panel("boundary", run.network, run.params, X, Y, extent=UNIT_SQUARE,
+                            resolution=resolution, title=f"decision boundary{at}"),
+        live.network_panel("network", run.network, run.params, title=f"the network{at}"),
+        live.table_panel("outputs", X, outputs, Y, title=f"outputs{at or ' after training'}"),
+        epoch=run.epochs if epoch is not None else None,
+        columns=[["loss", "accuracy", "network"], ["boundary", "outputs"]])
+
+
+@functools.cache
+def explorer(resolution: int = 30, points: int = 120):
+    """For a static page: every learning rate x loss from the fixed start on XOR, as live
+    frames (~1 s to compute, ~0.5 MB; kept once per process). Returns (controls, frames)
+    for ``LiveView.offer``."""
+    X, Y = xor_arrays()
+    base = PRESETS[FIXED_START].setup
+    controls = [
+        live.explore_control("learning_rate", "learning rate",
+                             [(f"{lr:g}", f"{lr:g}") for lr in LEARNING_RATES],
+                             f"{base.learning_rate:g}"),
+        live.explore_control("loss", "loss", [(k, v) for k, v in LOSS_LABELS.items()],
+                             base.loss, kind="select"),
+    ]
+    frames = {}
+    for lr in LEARNING_RATES:
+        for loss in LOSS_LABELS:
+            run = base.replace(learning_rate=lr, loss=loss).train(X, Y)
+            frames[f"{lr:g}|{loss}"] = live_frame(run, X, Y, threshold=base.threshold,
+                                                  resolution=resolution, points=points)
+    return controls, frames
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,9 +39,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import datasets, plots, presets, tables
+    from nnlab import datasets, live, plots, presets, tables
 
-    return datasets, mo, nnlab, np, plots, presets, tables
+    return datasets, live, mo, nnlab, np, plots, presets, tables
 
 
 @app.cell
@@ -78,7 +78,7 @@ def _(mo, preset, presets):
     _pick = lambda labels: {v: k for k, v in labels.items()}  # noqa: E731 (label -> name)
     controls = mo.ui.dictionary({
         "learning_rate": mo.ui.slider(steps=presets.LEARNING_RATES, value=_s.learning_rate,
-                                      label="learning rate", show_value=True, debounce=True),
+                                      label="learning rate", show_value=True),
         "loss": mo.ui.dropdown(_pick(presets.LOSS_LABELS), value=presets.LOSS_LABELS[_s.loss],
                                label="loss"),
         "mode": mo.ui.dropdown(_pick(presets.MODE_LABELS), value=presets.MODE_LABELS[_s.mode],
@@ -133,58 +133,73 @@ def train_cell(X, Y, controls, get_good, preset, presets, set_good):
 
 
 @app.cell
-def _(X, Y, mo, presets, problem, run, setup, tables):
+def _(X, Y, mo, presets, problem, run, setup):
     diagnosis = presets.diagnose(run, X, Y)
     final_outputs = presets.final_outputs(run, X)
     _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The page shows the "
                                "last run that could."), kind="danger")] if problem else []
     _notes += [mo.callout(mo.md(setup.start_note), kind="info")] if setup.start_note else []
-    # Tables go out as HTML, not charts: nothing for the browser to compile and paint.
     mo.vstack(_notes + [mo.callout(mo.md(diagnosis.message), kind=diagnosis.kind),
-                        mo.md(presets.summary(run)),
-                        mo.Html(tables.outputs_html(X, final_outputs, Y,
-                                                    title="outputs after training"))])
+                        mo.md(presets.summary(run))])
     return diagnosis, final_outputs
 
 
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
-    ## The loss and the accuracy, epoch by epoch
+    ## Watch it train
+
+    **Play** trains the same network again from its starting weights, a few dozen epochs
+    per frame, and every picture below follows: the curves grow, the boundary bends, the
+    weights thicken. **Step** trains one such chunk, the scrubber jumps to any epoch, and
+    **Reset** goes back to the start. When it reaches the end it shows exactly the run that
+    the controls trained in one go.
 
     `loss[e]` is measured on epoch *e*'s own forward passes, before that epoch's update, so
     epoch 0 is the loss of the starting weights; the dotted line is the 0.001 threshold.
-    The second chart gives the share of the four cases answered right in those same passes
-    (right means on the target's side of 0.5): it moves in jumps of a quarter, and often
-    reaches 100% long before the loss reaches the threshold.
+    The accuracy is the share of the four cases answered right in those same passes (right
+    means on the target's side of 0.5): it moves in jumps of a quarter, and often reaches
+    100% long before the loss reaches the threshold. The boundary is shaded by the output
+    (blue near 0, orange near 1) with the 0.5 line drawn dark; the network's lines are its
+    weights (orange positive, blue negative, thicker for larger).
 
     With **retries**, a start whose loss is still above the threshold at the end of its
     epoch budget is dropped and fresh weights are drawn (from the same weight seed, one new
-    stream per attempt). Every attempt's curve is drawn and listed. Stuck attempts of the
-    retry preset level off near 0.07-0.11: a hidden unit has settled on a line that cannot
-    help separate XOR, and its slopes are too small to climb out.
+    stream per attempt). Every attempt's curve is drawn and listed; Play replays the last.
+    Stuck attempts of the retry preset level off near 0.07-0.11: a hidden unit has settled
+    on a line that cannot help separate XOR, and its slopes are too small to climb out.
     """)
     return
 
 
 @app.cell
-def _(mo):
-    log_scale = mo.ui.checkbox(value=True, label="log scale")
-    log_scale
-    return (log_scale,)
+def _(live, mo, presets):
+    # Made once: later changes send new numbers to these widgets, which redraw in place.
+    view, player = live.LiveView(), live.Player(label="epoch")
+    playback = presets.Playback()
+    if mo.app_meta().mode != "run":  # a page being edited or exported keeps static frames
+        view.offer(*presets.explorer())
+    player_ui = mo.ui.anywidget(player)
+    mo.vstack([player_ui, mo.ui.anywidget(view)], gap=0.5)
+    return player, player_ui, playback, view
 
 
 @app.cell
-def _(log_scale, plots, presets, run, setup):
-    # Each chart cell shows its chart alone: the cheapest output for marimo to send (compact
-    # JSON, not escaped into HTML) and for the browser to redraw on every change.
-    plots.loss_chart(presets.attempt_runs(run), log=log_scale.value, threshold=setup.threshold)
-    return
+def _(player, presets, run, setup):
+    # A new run on screen stops the player and points it at the end of its last attempt.
+    run_key = f"{hash(setup):x}-{id(run):x}"
+    player.start(run_key, presets.all_attempts(run)[-1].epochs)
+    return (run_key,)
 
 
 @app.cell
-def _(plots, presets, run):
-    plots.accuracy_chart(presets.attempt_runs(run))
+def live_cell(X, Y, player, player_ui, playback, presets, run, run_key, setup, view):
+    player_ui.value  # a request from the player (Play, Step, scrub) runs this cell
+    wanted = player.wanted(run_key)
+    shown = run if wanted is None else playback.at(setup, X, Y, run, wanted)
+    view.frame = presets.live_frame(shown, X, Y, threshold=setup.threshold, epoch=wanted)
+    if wanted is not None:
+        player.answered(shown.epochs)
     return
 
 
@@ -216,67 +231,6 @@ def _(diagnosis, mo, run):
       **10** or **20** the steps overshoot and the run is flagged as diverged;
     - update mode **online**: four small steps per epoch instead of one averaged step.
     """)
-    return
-
-
-@app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
-    ## What the network answers
-
-    The outputs after the last update are listed under the run's summary above, each with
-    its verdict (right when it falls on the target's side of 0.5). Here is the trained
-    network itself: line width is the size of a weight, orange positive, blue negative.
-    """)
-    return
-
-
-@app.cell
-def _(plots, run):
-    plots.network_chart(run.network, run.params, title="the trained network")
-    return
-
-
-@app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
-    ## Replay any epoch
-
-    Training stored a copy of the parameters about every hundredth of the run, and the
-    outputs of every epoch. The slider below replays them: the outputs recorded at that
-    epoch and the decision boundary of the stored parameters. Nothing is retrained, so it
-    answers at once. Watch the boundary: for a long while it is one straight-ish edge, then
-    it bends into a band that puts (0, 1) and (1, 0) on one side and the two corners on the
-    other.
-    """)
-    return
-
-
-@app.cell
-def _(mo, presets, run):
-    _epochs = presets.scrub_epochs(run)
-    scrub = mo.ui.slider(steps=_epochs, value=_epochs[-1], label="replay epoch",
-                         show_value=True, debounce=True, full_width=True)
-    scrub
-    return (scrub,)
-
-
-@app.cell
-def replay_cell(presets, run, scrub):
-    replay_outputs, replay_params = presets.replay(run, scrub.value)
-    return replay_outputs, replay_params
-
-
-@app.cell
-def _(X, Y, plots, presets, replay_params, run, scrub):
-    plots.boundary_chart(run.network, replay_params, X, Y, extent=presets.UNIT_SQUARE,
-                         resolution=60, title=f"decision boundary at epoch {scrub.value}")
-    return
-
-
-@app.cell
-def _(X, Y, mo, replay_outputs, scrub, tables):
-    mo.Html(tables.outputs_html(X, replay_outputs, Y, title=f"outputs at epoch {scrub.value}"))
     return
 
 

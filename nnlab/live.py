@@ -1,0 +1,270 @@
+"""Live views: the pictures a control redraws, updated in place in the browser.
+
+An Altair chart that changes is a new chart: the page tears down its Vega view and builds
+another (~20-40 ms of the browser's time per chart, every slider move). A live view is an
+anywidget that keeps its canvases and redraws them when Python sends new numbers, so a
+change costs one small message and a few milliseconds of drawing. Altair stays for the
+pictures that do not change with a control.
+
+    view = LiveView()                          # once, in a cell of its own
+    mo.ui.anywidget(view)                      # shown once
+    view.frame = frame(curves_panel("loss", runs, log=True), ...)   # on every change
+
+A frame is a plain dict of panels, each a dict of numbers (rounded to ``SIG_DIGITS``
+significant digits) and words. Every builder here checks its input and never lets a NaN or
+infinity through (a run that blew up is cut where it did, and the panel says so);
+``frame`` refuses a payload over ``MAX_FRAME_BYTES``. The drawing code is in ``live_js``.
+
+``Player`` is the play / pause / step / reset bar: its JavaScript asks for an epoch
+(``target``), Python trains or replays up to it and answers with ``at``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Mapping, Sequence
+
+import anywidget
+import numpy as np
+import traitlets
+
+from . import plots
+from .live_js import PLAYER_CSS, PLAYER_ESM, VIEW_CSS, VIEW_ESM
+from .network import Network, forward
+from .tables import outputs_html
+from .theme import PALETTE
+
+SIG_DIGITS = plots.SIG_DIGITS
+MAX_POINTS = 300  # per curve: about one point per 1.3 px of a 400 px chart
+MAX_FRAME_BYTES = 400_000  # one frame as JSON: a change must stay a small message
+MAX_FRAMES_BYTES = 2_500_000  # all pre-computed frames: a static page stays under 3 MB
+MAX_RESOLUTION = 120  # boundary image: cells per side
+
+
+def _finite_list(values) -> list:
+    """Rounded floats, ``None`` where a value is not finite (the JS leaves a gap)."""
+    a = np.asarray(values, dtype=float).ravel()
+    return [float(f"{v:.{SIG_DIGITS}g}") if math.isfinite(v) else None for v in a.tolist()]
+
+
+def curves_panel(name: str, runs, metric: str = "loss", *, title: str, y_title: str,
+                 log: bool = False, threshold: float | None = None, test: bool = True,
+                 percent: bool = False, log_toggle: bool = False,
+                 points: int = MAX_POINTS) -> dict:
+    """Curves over epochs of ``metric`` ("loss" or "accuracy") for a Run or {label: Run}.
+
+    Each run is drawn up to its first non-finite value and, if it diverged, up to where it
+    blew up (as ``plots.loss_chart`` does); the panel's notes say where it stopped. Test
+    curves (``test_loss``, ``test_accuracy``) are dashed.
+    """
+    if metric not in ("loss", "accuracy"):
+        raise ValueError(f"metric: 'loss' or 'accuracy'; got {metric!r}")
+    if threshold is not None and not (isinstance(threshold, (int, float, np.floating))
+                                      and math.isfinite(threshold) and threshold > 0):
+        raise ValueError(f"threshold: a finite number > 0 or None; got {threshold!r}")
+    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or not (
+            2 <= points <= MAX_POINTS):
+        raise ValueError(f"points: a whole number from 2 to {MAX_POINTS}; got {points!r}")
+    items = plots.labelled_runs(runs)
+    many = len(items) > 1
+    series, notes, x_max = [], [], 1
+    for i, (label, run) in enumerate(items):
+        colour = PALETTE[i % len(PALETTE)]
+        kinds = [("", getattr(run, metric))]
+        if test and getattr(run, f"test_{metric}", None) is not None:
+            kinds.append((" (test)", getattr(run, f"test_{metric}")))
+        for suffix, values in kinds:
+            values = np.asarray(values, dtype=float).ravel()
+            drawn = plots.drawable_length(values, blowup=plots._diverged(run))
+            note = plots.divergence_note(label, run, drawn, len(values), many)
+            if note and not suffix and note not in notes:
+                notes.append(note)
+            x_max = max(x_max, len(values) - 1)
+            epochs = plots.sample_indices(drawn, points)
+            name_shown = (label if many else metric) + (suffix if suffix else
+                                                        (" (train)" if len(kinds) > 1 else ""))
+            series.append({"name": name_shown, "color": colour, "dash": bool(suffix),
+                           "x": epochs.tolist(), "y": _finite_list(values[epochs])})
+    return {"kind": "curves", "name": name, "title": title, "y_title": y_title,
+            "x_title": "epoch", "x_max": int(x_max), "log": bool(log),
+            "log_toggle": bool(log_toggle), "threshold": threshold, "percent": bool(percent),
+            "y_domain": [0, 1] if percent else None, "series": series, "notes": notes}
+
+
+def boundary_panel(name: str, network: Network, params, X, labels, *, extent,
+                   resolution: int = 60, title: str, X_test=None, labels_test=None) -> dict:
+    """The decision boundary of ``plots.boundary_chart`` as numbers: the shaded image, the
+    0.5 line and the points (x1, x2, class, is-test)."""
+    if (isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer))
+            or not 2 <= resolution <= MAX_RESOLUTION):
+        raise ValueError(f"resolution: a whole number from 2 to {MAX_RESOLUTION}; "
+                         f"got {resolution!r}")
+    picture = plots.boundary_picture(network, params, extent, resolution)
+    points = []
+    for Xs, ls, is_test in ((X, labels, 0), (X_test, labels_test, 1)):
+        if Xs is None or len(Xs) == 0:
+            continue
+        Xs = network.check_inputs(Xs, "X_test" if is_test else "X")
+        ids = plots._label_ids(ls, "labels_test" if is_test else "labels")
+        if len(ids) != len(Xs):
+            raise ValueError(f"labels: one per point ({len(Xs)}); got {len(ids)}")
+        points += [[a, b, int(c), is_test] for a, b, c in
+                   zip(_finite_list(Xs[:, 0]), _finite_list(Xs[:, 1]), ids.tolist())
+                   if a is not None and b is not None]
+    probe = forward(network, params, np.asarray(X, dtype=float)[:1]) if len(X) else None
+    caption = None
+    if probe is not None and not np.isfinite(probe).all():
+        caption = "the network's outputs are not finite: nothing to shade"
+    return {"kind": "boundary", "name": name, "title": title,
+            "extent": _finite_list(plots._check_extent(extent)), "image": picture.url,
+            "contour": [list(s) for s in picture.segments], "points": points,
+            "colors": list(PALETTE), "caption": caption}
+
+
+def network_panel(name: str, network: Network, params, *, title: str) -> dict:
+    """The network diagram: layer sizes, every weight and bias (orange positive, blue
+    negative, width |w| in the drawing)."""
+    params = network.check_params(params)
+    weights = [[_finite_list(row) for row in np.asarray(W, dtype=float)] for W, _ in params]
+    weights = [[[0.0 if w is None else w for w in row] for row in layer] for layer in weights]
+    biases = [[0.0 if b is None else b for b in _finite_list(b)] for _, b in params]
+    return {"kind": "network", "name": name, "title": title, "sizes": list(network.sizes),
+            "weights": weights, "biases": biases, "names": plots.neuron_names(network.sizes),
+            "colors": list(PALETTE)}
+
+
+def table_panel(name: str, X, outputs, Y, *, title: str) -> dict:
+    """The outputs table (``tables.outputs_html``): every case, its output and verdict."""
+    return {"kind": "table", "name": name, "html": outputs_html(X, outputs, Y, title=title)}
+
+
+def frame(*panels: dict, epoch: int | None = None,
+          columns: Sequence[Sequence[str]] = ()) -> dict:
+    """One picture of the view: the panels in order, laid out in ``columns`` (lists of panel
+    names, side by side; panels in no column wrap below them). Refuses a frame too large to
+    send on every change, or one that carries a non-finite number."""
+    for panel in panels:
+        if not isinstance(panel, dict) or "kind" not in panel or "name" not in panel:
+            raise TypeError(f"panels: dicts made by nnlab.live's *_panel functions; "
+                            f"got {type(panel).__name__}")
+    names = {panel["name"] for panel in panels}
+    for column in columns:
+        unknown = set(column) - names
+        if unknown:
+            raise ValueError(f"columns: names of the frame's panels ({', '.join(sorted(names))});"
+                             f" got {', '.join(sorted(unknown))}")
+    out = {"panels": list(panels), "epoch": epoch, "columns": [list(c) for c in columns]}
+    size = len(_json(out))
+    if size > MAX_FRAME_BYTES:
+        raise ValueError(f"frame: at most {MAX_FRAME_BYTES} bytes of JSON; got {size} "
+                         "(draw fewer points or a coarser boundary)")
+    return out
+
+
+def _json(value) -> str:
+    # allow_nan=False: a NaN or infinity that slipped past a builder fails here, in Python,
+    # instead of reaching the page (where JSON.parse would refuse the whole message).
+    return json.dumps(value, allow_nan=False, separators=(",", ":"))
+
+
+def explore_control(name: str, label: str, options: Sequence[tuple[str, str]], value: str,
+                    kind: str = "slider") -> dict:
+    """A control the static page offers over pre-computed frames: ``options`` are
+    (value, label) pairs; frames are keyed by the chosen values joined with '|'."""
+    if kind not in ("slider", "select"):
+        raise ValueError(f"kind: 'slider' or 'select'; got {kind!r}")
+    options = [(str(v), str(t)) for v, t in options]
+    if str(value) not in [v for v, _ in options]:
+        raise ValueError(f"value: one of the options' values; got {value!r}")
+    return {"name": name, "label": label, "kind": kind, "options": options, "value": str(value)}
+
+
+class LiveView(anywidget.AnyWidget):
+    """Pictures redrawn in place: set ``frame`` (from ``frame(...)``) on every change.
+
+    ``frames`` and ``explore`` are for static pages: frames computed in advance, keyed by the
+    values of the ``explore`` controls joined with '|'; with no kernel, the widget shows
+    those controls and switches between the frames itself.
+    """
+
+    _esm = VIEW_ESM
+    _css = VIEW_CSS
+    frame = traitlets.Dict().tag(sync=True)
+    frames = traitlets.Dict().tag(sync=True)
+    explore = traitlets.List().tag(sync=True)
+
+    @traitlets.validate("frame")
+    def _check_frame(self, proposal):
+        value = proposal["value"]
+        if value and "panels" not in value:
+            raise ValueError("frame: a dict made by nnlab.live.frame(...)")
+        return value
+
+    def offer(self, controls: Sequence[dict], frames: Mapping[str, dict]) -> None:
+        """Give the static page ``controls`` (``explore_control``) and their frames."""
+        keys = {"|".join(combo) for combo in _combinations([c["options"] for c in controls])}
+        missing = keys - set(frames)
+        if missing:
+            raise ValueError(f"frames: one per combination of the controls' values; "
+                             f"missing {sorted(missing)[:3]}")
+        size = len(_json(dict(frames)))
+        if size > MAX_FRAMES_BYTES:
+            raise ValueError(f"frames: at most {MAX_FRAMES_BYTES} bytes of JSON in all; "
+                             f"got {size}")
+        with self.hold_sync():
+            self.frames = dict(frames)
+            self.explore = list(controls)
+
+
+def _combinations(option_lists):
+    if not option_lists:
+        yield ()
+        return
+    for value, _ in option_lists[0]:
+        for rest in _combinations(option_lists[1:]):
+            yield (value,) + rest
+
+
+class Player(anywidget.AnyWidget):
+    """Play / pause / step / reset and an epoch scrubber.
+
+    The page sets ``target`` (and bumps ``serial``) when it wants an epoch shown; Python
+    shows it and sets ``at`` and ``ack``; only then does the page ask for the next one. ``run_key``
+    names the run the bar is about: setting a new one stops playing.
+    """
+
+    _esm = PLAYER_ESM
+    _css = PLAYER_CSS
+    label = traitlets.Unicode("epoch").tag(sync=True)
+    total = traitlets.Int(0).tag(sync=True)
+    chunk = traitlets.Int(1).tag(sync=True)
+    at = traitlets.Int(0).tag(sync=True)
+    target = traitlets.Int(0).tag(sync=True)
+    serial = traitlets.Int(0).tag(sync=True)  # the page's request count
+    ack = traitlets.Int(0).tag(sync=True)  # the last request Python answered
+    run_key = traitlets.Unicode("").tag(sync=True)
+
+    def start(self, run_key: str, total: int, frames_wanted: int = 120) -> None:
+        """A new run of ``total`` epochs is on screen (finished): stop, point at its end,
+        and play it in about ``frames_wanted`` steps."""
+        if isinstance(total, bool) or not isinstance(total, (int, np.integer)) or total < 0:
+            raise ValueError(f"total: a whole number of epochs >= 0; got {total!r}")
+        with self.hold_sync():
+            self.run_key = str(run_key)
+            self.total = int(total)
+            self.chunk = max(1, math.ceil(int(total) / frames_wanted))
+            self.target = int(total)
+            self.at = int(total)
+
+    def wanted(self, run_key: str) -> int | None:
+        """The epoch the page asked for, if it asked about this run and not for its end."""
+        if self.run_key != str(run_key) or self.serial == 0 or self.target >= self.total:
+            return None
+        return max(0, int(self.target))
+
+    def answered(self, epoch: int) -> None:
+        """Tell the page that ``epoch`` is on screen (it may then ask for the next)."""
+        with self.hold_sync():
+            self.at = int(epoch)
+            self.ack = self.serial

@@ -1,0 +1,437 @@
+"""The JavaScript of nnlab's live views (see ``live.py``), as ES modules in Python strings.
+
+Why a Python file: marimo's WASM export bundles a local package as a wheel of its ``.py``
+files only, and a static page or an offline machine must not fetch the code from anywhere,
+so the script travels inside a module. It names no URL (a test scans it).
+
+``VIEW_ESM`` keeps one canvas per picture for the life of the widget and redraws it when
+Python sends a new ``frame``: curves (lines, log or linear axis with ticks, threshold,
+legend, a hover read-out), a decision boundary (a shaded image from Python, the 0.5 contour,
+points), a network diagram and an HTML table. It computes nothing about the network: every
+number comes from Python. On a static page (no kernel) it also offers the pre-computed
+``frames`` behind its own small controls.
+
+``PLAYER_ESM`` is a play / pause / step / reset bar with an epoch scrubber. While playing it
+asks Python for the next epoch only after Python answered the last request, so a slow kernel
+lowers the frame rate instead of queueing work.
+"""
+
+VIEW_ESM = r"""
+const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const TITLE_FONT = '600 14px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const INK = '#333333', MUTED = '#666666', GRID = '#e6e6e6', WARN = '#B03A2E';
+
+function isStatic() { return typeof window !== 'undefined' && window.__MARIMO_STATIC__ !== undefined; }
+
+function sizeCanvas(canvas, w, h) {
+  const r = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(w * r) || canvas.height !== Math.round(h * r)) {
+    canvas.width = Math.round(w * r); canvas.height = Math.round(h * r);
+    canvas.style.width = w + 'px'; canvas.style.height = h + 'px';
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(r, 0, 0, r, 0, 0);
+  return ctx;
+}
+
+function niceStep(span, count) {
+  const raw = span / Math.max(1, count), mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const f = raw / mag;
+  return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+}
+function linearTicks(lo, hi, count) {
+  if (!(hi > lo)) return [lo];
+  const step = niceStep(hi - lo, count), out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toPrecision(12));
+  return out;
+}
+function fmt(v) {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
+  return String(+v.toPrecision(4));
+}
+
+// ------------------------------------------------------------------ curves
+function curvesPanel(box) {
+  const W = 380, H = 220, M = {l: 64, r: 16, t: 40, b: 38};
+  const head = document.createElement('div'); head.className = 'nnlab-head';
+  const canvas = document.createElement('canvas'), overlay = document.createElement('canvas');
+  const stack = document.createElement('div'); stack.className = 'nnlab-stack';
+  stack.append(canvas, overlay); box.append(head, stack);
+  let data = null, logToggle = null, log = false, userLog = null, scaleX = null, scaleY = null;
+
+  function yDomain(series) {
+    let lo = Infinity, hi = -Infinity;
+    for (const s of series) for (const v of s.y) if (v !== null && (!log || v > 0)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    if (data.threshold != null && (!log || data.threshold > 0)) { lo = Math.min(lo, data.threshold); hi = Math.max(hi, data.threshold); }
+    if (data.y_domain) return data.y_domain;
+    if (!isFinite(lo)) return log ? [0.001, 1] : [0, 1];
+    if (log) return [Math.pow(10, Math.floor(Math.log10(lo))), Math.pow(10, Math.ceil(Math.log10(hi)))];
+    return [Math.min(0, lo), hi > lo ? hi * 1.05 : lo + 1];
+  }
+
+  function draw() {
+    const ctx = sizeCanvas(canvas, W, H); sizeCanvas(overlay, W, H).clearRect(0, 0, W, H);
+    ctx.clearRect(0, 0, W, H);
+    const series = data.series, pw = W - M.l - M.r, ph = H - M.t - M.b;
+    const xmax = Math.max(1, data.x_max);
+    const [y0, y1] = yDomain(series);
+    const ly0 = Math.log10(y0), ly1 = Math.log10(y1);
+    scaleX = (x) => M.l + (x / xmax) * pw;
+    scaleY = log ? (v) => M.t + ph - ((Math.log10(v) - ly0) / (ly1 - ly0)) * ph
+                 : (v) => M.t + ph - ((v - y0) / (y1 - y0)) * ph;
+    ctx.font = FONT; ctx.fillStyle = MUTED; ctx.strokeStyle = GRID; ctx.lineWidth = 1;
+    // y grid and labels
+    const yt = log ? (() => { const t = []; for (let p = Math.round(ly0); p <= Math.round(ly1); p++) t.push(Math.pow(10, p)); return t; })()
+                   : linearTicks(y0, y1, 5);
+    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+    for (const v of yt) {
+      const y = scaleY(v); if (y < M.t - 1 || y > M.t + ph + 1) continue;
+      ctx.beginPath(); ctx.moveTo(M.l, y); ctx.lineTo(M.l + pw, y); ctx.stroke();
+      ctx.fillText(data.percent ? Math.round(v * 100) + '%' : fmt(v), M.l - 6, y);
+    }
+    ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    for (const v of linearTicks(0, xmax, 6)) {
+      const x = scaleX(v); ctx.beginPath(); ctx.moveTo(x, M.t + ph); ctx.lineTo(x, M.t + ph + 4); ctx.strokeStyle = MUTED; ctx.stroke();
+      ctx.fillText(fmt(v), x, M.t + ph + 6);
+    }
+    ctx.strokeStyle = MUTED; ctx.beginPath(); ctx.moveTo(M.l, M.t); ctx.lineTo(M.l, M.t + ph); ctx.lineTo(M.l + pw, M.t + ph); ctx.stroke();
+    ctx.fillStyle = INK; ctx.fillText(data.x_title || 'epoch', M.l + pw / 2, H - 16);
+    ctx.save(); ctx.translate(11, M.t + ph / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = 'middle';
+    ctx.fillText((data.y_title || '') + (log ? ' (log scale)' : ''), 0, 0); ctx.restore();
+    // threshold
+    if (data.threshold != null && (!log || data.threshold > 0)) {
+      const y = scaleY(data.threshold);
+      ctx.save(); ctx.setLineDash([2, 4]); ctx.strokeStyle = MUTED; ctx.beginPath(); ctx.moveTo(M.l, y); ctx.lineTo(M.l + pw, y); ctx.stroke(); ctx.restore();
+      ctx.textAlign = 'left'; ctx.textBaseline = 'bottom'; ctx.fillStyle = MUTED;
+      ctx.fillText('threshold ' + fmt(data.threshold), M.l + 4, y - 2);
+    }
+    // lines
+    ctx.save(); ctx.beginPath(); ctx.rect(M.l, M.t - 2, pw + 2, ph + 4); ctx.clip();
+    for (const s of series) {
+      ctx.strokeStyle = s.color; ctx.lineWidth = s.width || 2; ctx.setLineDash(s.dash ? [6, 4] : []);
+      ctx.beginPath(); let pen = false;
+      for (let i = 0; i < s.y.length; i++) {
+        const v = s.y[i]; if (v === null || (log && v <= 0)) { pen = false; continue; }
+        const x = scaleX(s.x[i]), y = scaleY(v);
+        if (pen) ctx.lineTo(x, y); else { ctx.moveTo(x, y); pen = true; }
+      }
+      ctx.stroke();
+    }
+    ctx.restore(); ctx.setLineDash([]);
+    // title, notes and legend
+    ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.font = TITLE_FONT; ctx.fillStyle = INK;
+    ctx.fillText(data.title || '', 4, 2);
+    ctx.font = FONT;
+    if (data.notes && data.notes.length) { ctx.fillStyle = WARN; ctx.fillText(data.notes.join('; '), 4, 20); }
+    else if (series.length > 1) {
+      let x = M.l;
+      for (const s of series) {
+        const label = s.name, w = ctx.measureText(label).width;
+        if (x + w + 24 > W) break;
+        ctx.strokeStyle = s.color; ctx.lineWidth = 2; ctx.setLineDash(s.dash ? [6, 4] : []);
+        ctx.beginPath(); ctx.moveTo(x, 27); ctx.lineTo(x + 16, 27); ctx.stroke(); ctx.setLineDash([]);
+        ctx.fillStyle = INK; ctx.fillText(label, x + 20, 21); x += w + 34;
+      }
+    }
+  }
+
+  function hover(ev) {
+    if (!data || !scaleX) return;
+    const rect = overlay.getBoundingClientRect(), px = ev.clientX - rect.left;
+    const ctx = sizeCanvas(overlay, W, H); ctx.clearRect(0, 0, W, H);
+    const xmax = Math.max(1, data.x_max), pw = W - M.l - M.r;
+    if (px < M.l || px > M.l + pw) return;
+    const epoch = ((px - M.l) / pw) * xmax, lines = [];
+    for (const s of data.series) {
+      let best = -1, dist = Infinity;
+      for (let i = 0; i < s.x.length; i++) { const d = Math.abs(s.x[i] - epoch); if (d < dist) { dist = d; best = i; } }
+      if (best >= 0 && s.y[best] !== null) lines.push([s, s.x[best], s.y[best]]);
+    }
+    if (!lines.length) return;
+    const x = scaleX(lines[0][1]);
+    ctx.strokeStyle = '#888'; ctx.beginPath(); ctx.moveTo(x, M.t); ctx.lineTo(x, H - M.b); ctx.stroke();
+    ctx.font = FONT;
+    const text = ['epoch ' + lines[0][1], ...lines.map(([s, , v]) => s.name + ': ' + (data.percent ? (v * 100).toFixed(0) + '%' : fmt(v)))];
+    const tw = Math.max(...text.map((t) => ctx.measureText(t).width)) + 12, th = text.length * 15 + 8;
+    const bx = x + tw + 12 > W ? x - tw - 8 : x + 8;
+    ctx.fillStyle = 'rgba(255,255,255,0.93)'; ctx.strokeStyle = '#bbb'; ctx.fillRect(bx, M.t, tw, th); ctx.strokeRect(bx, M.t, tw, th);
+    ctx.fillStyle = INK; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
+    text.forEach((t, i) => ctx.fillText(t, bx + 6, M.t + 5 + i * 15));
+  }
+  overlay.addEventListener('mousemove', hover);
+  overlay.addEventListener('mouseleave', () => sizeCanvas(overlay, W, H).clearRect(0, 0, W, H));
+
+  return {
+    update(d) {
+      data = d;
+      if (d.log_toggle && !logToggle) {
+        const label = document.createElement('label'); logToggle = document.createElement('input');
+        logToggle.type = 'checkbox'; label.append(logToggle, ' log scale'); head.append(label);
+        logToggle.addEventListener('change', () => { userLog = logToggle.checked; log = userLog; draw(); });
+      }
+      log = userLog === null ? !!d.log : userLog;
+      if (logToggle) logToggle.checked = log;
+      draw();
+    },
+  };
+}
+
+// ------------------------------------------------------------------ boundary
+function boundaryPanel(box) {
+  const S = 260, M = {l: 46, r: 12, t: 30, b: 40}, W = S + M.l + M.r, H = S + M.t + M.b;
+  const canvas = document.createElement('canvas'); box.append(canvas);
+  let seq = 0;
+  function paint(d, img) {
+    const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
+    const [x0, x1, y0, y1] = d.extent;
+    const sx = (x) => M.l + ((x - x0) / (x1 - x0)) * S, sy = (y) => M.t + S - ((y - y0) / (y1 - y0)) * S;
+    if (img) ctx.drawImage(img, M.l, M.t, S, S); else { ctx.fillStyle = '#f4f4f4'; ctx.fillRect(M.l, M.t, S, S); }
+    ctx.strokeStyle = INK; ctx.lineWidth = 2; ctx.beginPath();
+    for (const [xa, ya, xb, yb] of d.contour || []) { ctx.moveTo(sx(xa), sy(ya)); ctx.lineTo(sx(xb), sy(yb)); }
+    ctx.stroke();
+    const r = d.points && d.points.length > 60 ? 3.5 : 7;
+    for (const [x, y, c, test] of d.points || []) {
+      ctx.beginPath(); ctx.arc(sx(x), sy(y), r, 0, 2 * Math.PI);
+      const colour = d.colors[c % d.colors.length];
+      if (test) { ctx.fillStyle = '#fff'; ctx.fill(); ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.stroke(); }
+      else { ctx.fillStyle = colour; ctx.fill(); ctx.strokeStyle = '#fff'; ctx.lineWidth = 1.2; ctx.stroke(); }
+    }
+    ctx.strokeStyle = MUTED; ctx.lineWidth = 1; ctx.strokeRect(M.l, M.t, S, S);
+    ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    for (const v of linearTicks(x0, x1, 5)) ctx.fillText(fmt(v), sx(v), M.t + S + 4);
+    ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+    for (const v of linearTicks(y0, y1, 5)) ctx.fillText(fmt(v), M.l - 5, sy(v));
+    ctx.fillStyle = INK; ctx.textAlign = 'center'; ctx.textBaseline = 'bottom';
+    ctx.fillText(d.x_title || 'x1', M.l + S / 2, H - 2);
+    ctx.save(); ctx.translate(12, M.t + S / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = 'middle';
+    ctx.fillText(d.y_title || 'x2', 0, 0); ctx.restore();
+    ctx.font = TITLE_FONT; ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillText(d.title || '', 4, 4);
+    if (d.caption) { ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText(d.caption, M.l + S / 2, M.t + 14); }
+  }
+  return {
+    update(d) {
+      const mine = ++seq;
+      if (!d.image) { paint(d, null); return; }
+      const img = new Image();
+      img.src = d.image;
+      // Decode first, then draw everything in one go: no half-drawn frame, no flicker.
+      img.decode().then(() => { if (mine === seq) paint(d, img); }, () => { if (mine === seq) paint(d, null); });
+    },
+  };
+}
+
+// ------------------------------------------------------------------ network
+function networkPanel(box) {
+  const W = 380, H = 250;
+  const canvas = document.createElement('canvas'); box.append(canvas);
+  return {
+    update(d) {
+      const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
+      const sizes = d.sizes, L = sizes.length, top = 34, bottom = 24, left = 40, right = 78;
+      const colX = (l) => left + (l * (W - left - right)) / Math.max(1, L - 1);
+      const rowY = (l, i) => top + ((i + 0.5) * (H - top - bottom)) / sizes[l];
+      let wmax = 1e-12;
+      for (const layer of d.weights) for (const row of layer) for (const w of row) wmax = Math.max(wmax, Math.abs(w));
+      const few = d.weights.reduce((n, layer) => n + layer.length * layer[0].length, 0) <= 16;
+      const labels = [];
+      d.weights.forEach((layer, l) => layer.forEach((row, i) => row.forEach((w, j) => {
+        const xa = colX(l), ya = rowY(l, i), xb = colX(l + 1), yb = rowY(l + 1, j);
+        ctx.strokeStyle = w >= 0 ? d.colors[1] : d.colors[0];
+        ctx.globalAlpha = 0.85; ctx.lineWidth = 0.6 + 5.4 * Math.abs(w) / wmax;
+        ctx.beginPath(); ctx.moveTo(xa, ya); ctx.lineTo(xb, yb); ctx.stroke(); ctx.globalAlpha = 1;
+        // Labels sit a third of the way along their edge, where edges into one unit part.
+        if (few) labels.push([xa + (xb - xa) * 0.3, ya + (yb - ya) * 0.3, fmt(w)]);
+      })));
+      ctx.font = FONT; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      for (const [x, y, t] of labels) {
+        const w = ctx.measureText(t).width + 6;
+        ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(x - w / 2, y - 8, w, 16);
+        ctx.fillStyle = INK; ctx.fillText(t, x, y);
+      }
+      const R = Math.max(8, Math.min(18, (H - top - bottom) / (2.6 * Math.max(...sizes))));
+      sizes.forEach((n, l) => { for (let i = 0; i < n; i++) {
+        const x = colX(l), y = rowY(l, i);
+        ctx.beginPath(); ctx.arc(x, y, R, 0, 2 * Math.PI); ctx.fillStyle = '#fff'; ctx.fill();
+        ctx.strokeStyle = INK; ctx.lineWidth = 1.5; ctx.stroke();
+        const name = d.names && d.names[l] ? d.names[l][i] : '';
+        ctx.fillStyle = INK; ctx.font = FONT; ctx.fillText(name, x, y);
+        if (l > 0 && d.biases && sizes[l] <= 8) {
+          ctx.fillStyle = MUTED; ctx.textAlign = l === L - 1 ? 'left' : 'center';
+          ctx.fillText('b ' + fmt(d.biases[l - 1][i]), l === L - 1 ? x + R + 4 : x, l === L - 1 ? y : y + R + 9);
+          ctx.textAlign = 'center';
+        }
+      } });
+      ctx.font = TITLE_FONT; ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillStyle = INK;
+      ctx.fillText(d.title || '', 4, 4);
+    },
+  };
+}
+
+// ------------------------------------------------------------------ table
+function tablePanel(box) {
+  const holder = document.createElement('div'); box.append(holder);
+  let last = null;
+  // The table is HTML that nnlab wrote and escaped (tables.outputs_html).
+  return { update(d) { if (d.html !== last) { holder.innerHTML = d.html; last = d.html; } } };
+}
+
+const MAKERS = {curves: curvesPanel, boundary: boundaryPanel, network: networkPanel, table: tablePanel};
+
+function render({ model, el }) {
+  const root = document.createElement('div'); root.className = 'nnlab-live';
+  const bar = document.createElement('div'); bar.className = 'nnlab-explore';
+  const grid = document.createElement('div'); grid.className = 'nnlab-grid';
+  root.append(bar, grid); el.append(root);
+  const panels = new Map();   // name -> {box, panel}: created once, kept for the widget's life
+
+  const columns = new Map();   // column index -> element (a frame may lay panels out in columns)
+  function home(frame, name) {
+    const layout = frame.columns || [];
+    const c = layout.findIndex((col) => col.includes(name));
+    if (c < 0) return grid;
+    if (!columns.has(c)) { const col = document.createElement('div'); col.className = 'nnlab-column'; grid.append(col); columns.set(c, col); }
+    return columns.get(c);
+  }
+
+  function draw(frame) {
+    if (!frame || !frame.panels) return;
+    const shown = new Set();
+    for (const p of frame.panels) {
+      let entry = panels.get(p.name);
+      if (!entry || entry.kind !== p.kind) {
+        const box = document.createElement('div'); box.className = 'nnlab-panel'; box.dataset.panel = p.name;
+        home(frame, p.name).append(box);
+        entry = {kind: p.kind, box, panel: MAKERS[p.kind](box)};
+        panels.set(p.name, entry);
+      }
+      entry.box.style.display = ''; shown.add(p.name);
+      entry.panel.update(p);
+    }
+    for (const [name, entry] of panels) if (!shown.has(name)) entry.box.style.display = 'none';
+    root.dataset.epoch = frame.epoch == null ? '' : String(frame.epoch);
+  }
+
+  // On a static page there is no Python to ask: offer the pre-computed frames instead.
+  const explore = model.get('explore');
+  if (isStatic() && explore && explore.length) {
+    document.documentElement.dataset.nnlabStatic = '1';
+    const state = {}, frames = model.get('frames');
+    const note = document.createElement('p'); note.className = 'nnlab-note';
+    note.textContent = 'Static copy: these controls switch between runs computed when the page was made. The other controls need the live lesson.';
+    bar.append(note);
+    for (const c of explore) {
+      state[c.name] = c.value;
+      const label = document.createElement('label');
+      label.append(c.label + ' ');
+      let input;
+      if (c.kind === 'slider') {
+        input = document.createElement('input'); input.type = 'range'; input.min = 0; input.max = c.options.length - 1; input.step = 1;
+        input.value = String(c.options.findIndex((o) => o[0] === c.value));
+        const out = document.createElement('output'); out.textContent = c.options[+input.value][1];
+        input.addEventListener('input', () => { const o = c.options[+input.value]; out.textContent = o[1]; state[c.name] = o[0]; show(); });
+        label.append(input, ' ', out);
+      } else {
+        input = document.createElement('select');
+        for (const [v, text] of c.options) { const o = document.createElement('option'); o.value = v; o.textContent = text; input.append(o); }
+        input.value = c.value;
+        input.addEventListener('change', () => { state[c.name] = input.value; show(); });
+        label.append(input);
+      }
+      input.setAttribute('aria-label', c.label); input.dataset.explore = c.name;
+      bar.append(label);
+    }
+    function show() { const f = frames[explore.map((c) => state[c.name]).join('|')]; if (f) draw(f); }
+  } else {
+    bar.style.display = 'none';
+  }
+
+  draw(model.get('frame'));
+  model.on('change:frame', () => draw(model.get('frame')));
+}
+
+export default { render };
+"""
+
+VIEW_CSS = r"""
+.nnlab-live { font: 13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #333; }
+.nnlab-grid { display: flex; flex-wrap: wrap; gap: 14px 18px; align-items: flex-start; }
+.nnlab-column { display: flex; flex-direction: column; gap: 14px; }
+.nnlab-panel { position: relative; }
+.nnlab-head { display: flex; justify-content: flex-end; min-height: 0; font-size: 12px; color: #555; }
+.nnlab-head label { position: absolute; right: 14px; top: 2px; z-index: 2; }
+.nnlab-stack { position: relative; }
+.nnlab-stack canvas:last-child { position: absolute; left: 0; top: 0; }
+.nnlab-explore { display: flex; flex-wrap: wrap; gap: 8px 18px; align-items: center; margin: 0 0 10px;
+  padding: 8px 12px; border: 1px solid #d9dde3; border-radius: 6px; background: #f7f8fa; }
+.nnlab-explore label { display: flex; align-items: center; gap: 6px; }
+.nnlab-note { flex-basis: 100%; margin: 0; color: #555; }
+"""
+
+PLAYER_ESM = r"""
+function isStatic() { return typeof window !== 'undefined' && window.__MARIMO_STATIC__ !== undefined; }
+
+function render({ model, el }) {
+  const root = document.createElement('div'); root.className = 'nnlab-player';
+  const button = (text, title) => { const b = document.createElement('button'); b.type = 'button'; b.textContent = text; b.title = title; return b; };
+  const play = button('Play', 'train (or replay) from here, chunk by chunk');
+  const step = button('Step', 'one chunk of epochs');
+  const reset = button('Reset', 'back to epoch 0');
+  const scrub = document.createElement('input'); scrub.type = 'range'; scrub.min = 0; scrub.step = 1;
+  scrub.setAttribute('aria-label', model.get('label') || 'epoch');
+  const counter = document.createElement('span'); counter.className = 'nnlab-counter';
+  root.append(play, step, reset, scrub, counter); el.append(root);
+
+  let playing = false, waiting = false, pending = null;
+  const at = () => model.get('at'), total = () => model.get('total'), chunk = () => Math.max(1, model.get('chunk'));
+
+  function refresh() {
+    scrub.max = String(total()); scrub.value = String(at());
+    counter.textContent = 'epoch ' + at() + ' of ' + total();
+    play.textContent = playing ? 'Pause' : 'Play';
+    root.dataset.playing = playing ? '1' : '0';
+  }
+  function request(target) {
+    target = Math.max(0, Math.min(total(), Math.round(target)));
+    if (waiting) { pending = target; return; }   // one request in flight; keep only the newest
+    waiting = true; pending = null;
+    model.set('target', target); model.set('serial', model.get('serial') + 1); model.save_changes();
+  }
+  function next() { if (playing) { if (at() >= total()) { playing = false; refresh(); } else request(at() + chunk()); } }
+
+  model.on('change:at', refresh);
+  model.on('change:ack', () => {
+    waiting = false; refresh();
+    if (pending !== null) { const t = pending; pending = null; request(t); } else next();
+  });
+  model.on('change:total', refresh);
+  model.on('change:run_key', () => { playing = false; waiting = false; pending = null; refresh(); });
+
+  play.addEventListener('click', () => {
+    playing = !playing; refresh();
+    if (playing) { if (at() >= total()) request(0); else if (!waiting) next(); }
+  });
+  step.addEventListener('click', () => { playing = false; refresh(); request(at() + chunk()); });
+  reset.addEventListener('click', () => { playing = false; refresh(); request(0); });
+  scrub.addEventListener('input', () => { playing = false; refresh(); request(+scrub.value); });
+
+  if (isStatic()) {
+    for (const b of [play, step, reset, scrub]) b.disabled = true;
+    counter.textContent += ' (live lesson only: needs Python)';
+  }
+  refresh();
+}
+
+export default { render };
+"""
+
+PLAYER_CSS = r"""
+.nnlab-player { display: flex; align-items: center; gap: 8px; flex-wrap: wrap;
+  font: 13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #333; }
+.nnlab-player button { font: inherit; padding: 3px 12px; border: 1px solid #b9c0ca; border-radius: 5px;
+  background: #fff; cursor: pointer; min-width: 4.5em; }
+.nnlab-player button:hover { background: #f0f3f7; }
+.nnlab-player input[type=range] { flex: 1 1 220px; min-width: 160px; }
+.nnlab-counter { font-variant-numeric: tabular-nums; color: #555; min-width: 9em; }
+"""
