@@ -21,8 +21,12 @@ def run_with(app, default, scenario_runs=None, **changes):
     """Run the notebook with some controls changed (the rest at their defaults); the
     pre-computed tabs are skipped unless given, to keep the tests quick."""
     values = {**default[1]["controls"].value, **changes}
-    return app.run(defs={"controls": Value(values), "log_scale": Value(True),
-                         "scenario_runs": scenario_runs or {}})
+    return app.run(defs={"controls": Value(values), "scenario_runs": scenario_runs or {}})
+
+
+def panels(defs) -> dict:
+    """The live view's panels as the page last received them, by name."""
+    return {panel["name"]: panel for panel in defs["view"].frame["panels"]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -47,11 +51,24 @@ def test_the_page_shows_the_table_and_the_outputs(default):
     cells = re.findall(r"<t[dh][^>]*>\s*([0-9.]+)\s*</t[dh]>", table)
     assert [float(c) for c in cells[9:18]] == TABLE
     assert [int(c) for c in cells[:9]] == list(range(0, 4001, 500))
-    answers = html[html.index("outputs after training"):]  # an HTML table under the summary
+    assert "Converged" in html and "0.0004" in html
+    # The outputs table is drawn by the live view, next to the curves and the boundary.
+    answers = panels(default[1])["outputs"]["html"]
+    assert "outputs after training" in answers
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", answers)[:20]  # 4 rows x 5 columns
     assert cells[2::5] == ["0.02", "0.977", "0.981", "0.018"]  # the output column
     assert cells[4::5] == ["correct"] * 4
-    assert "Converged" in html and "0.0004" in html
+
+
+def test_the_live_view_draws_the_run_on_screen(default):
+    shown, run = panels(default[1]), default[1]["run"]
+    assert list(shown) == ["loss", "accuracy", "boundary", "network", "outputs"]
+    loss = shown["loss"]["series"][0]
+    assert loss["x"][0] == 0 and loss["x"][-1] == run.epochs - 1
+    assert loss["y"][0] == float(f"{run.loss[0]:.5g}") and shown["loss"]["threshold"] == 0.001
+    assert shown["network"]["sizes"] == [2, 2, 1]
+    assert shown["network"]["weights"][0][0][0] == float(f"{run.params[0][0][0, 0]:.5g}")
+    assert default[1]["player"].at == default[1]["player"].total == run.epochs
 
 
 def test_accuracy_is_complete_long_before_the_loss_reaches_the_threshold(default):
@@ -109,33 +126,38 @@ def test_settings_that_cannot_run_show_an_error_and_keep_the_last_good_run(app, 
     assert "These settings cannot run" in html and "Traceback" not in html
 
 
-def test_the_scrubber_replays_stored_outputs_without_training(app, default, monkeypatch):
+def test_play_trains_again_chunk_by_chunk_and_ends_on_the_instant_run(default):
     defs = default[1]
-    run = defs["run"]
-    epoch = 400
-    assert epoch in presets.scrub_epochs(run)
-
-    def no_training(*args, **kwargs):
-        raise AssertionError("the scrubber's cell must not train")
-
-    monkeypatch.setattr("nnlab.train", no_training)
-    monkeypatch.setattr("nnlab.presets.train", no_training)
-    cells = cells_by_name(load_app(LESSON))
-    _, replayed = cells["replay_cell"].run(presets=presets, run=run, scrub=Value(epoch))
-    np.testing.assert_array_equal(replayed["replay_outputs"], run.outputs[epoch, :, 0])
-    for (W, b), (W0, b0) in zip(replayed["replay_params"], run.snapshots[epoch]):
+    run, setup, player = defs["run"], defs["setup"], defs["player"]
+    playback = presets.Playback()
+    early = playback.at(setup, X, Y, run, 400)
+    assert early.epochs == 400
+    np.testing.assert_array_equal(early.loss, run.loss[:400])
+    middle = playback.at(setup, X, Y, run, 1500)  # goes on from 400
+    np.testing.assert_array_equal(middle.loss, run.loss[:1500])
+    end = playback.at(setup, X, Y, run, run.epochs)
+    np.testing.assert_array_equal(end.loss, run.loss)  # bit for bit the instant run
+    for (W, b), (W0, b0) in zip(end.params, run.params):
         np.testing.assert_array_equal(W, W0)
         np.testing.assert_array_equal(b, b0)
-    # The stored parameters reproduce the stored outputs (full batch: one step per epoch).
-    np.testing.assert_allclose(forward(run.network, replayed["replay_params"], X)[:, 0],
-                               run.outputs[epoch, :, 0], rtol=0, atol=1e-12)
+    back = playback.at(setup, X, Y, run, 10)  # going back trains again from the start
+    np.testing.assert_array_equal(back.loss, run.loss[:10])
 
 
-def test_the_scrubber_at_an_early_epoch_shows_unsolved_outputs(app, default):
-    outputs, defs = app.run(defs={"scrub": Value(0)})
-    assert np.round(defs["replay_outputs"], 4).tolist() == np.round(
-        defs["run"].outputs[0, :, 0], 4).tolist()
-    assert "outputs at epoch 0" in page_html(outputs)
+def test_the_player_cell_shows_the_epoch_asked_for(app, default):
+    defs = default[1]
+    cells = cells_by_name(load_app(LESSON))
+    player, view = defs["player"], defs["view"]
+    run_key = defs["run_key"]
+    player.target, player.serial = 0, player.serial + 1  # what the page sends for Reset
+    cells["live_cell"].run(X=X, Y=Y, player=player, player_ui=Value({}),
+                           playback=presets.Playback(), presets=presets, run=defs["run"],
+                           run_key=run_key, setup=defs["setup"], view=view)
+    assert player.at == 0 and player.ack == player.serial
+    assert view.frame["epoch"] == 0
+    outputs = {p["name"]: p for p in view.frame["panels"]}["outputs"]["html"]
+    assert "outputs at epoch 0" in outputs
+    player.start(run_key, defs["run"].epochs)  # back to the finished run for other tests
 
 
 def test_the_retry_preset_shows_every_attempt(app):
@@ -145,8 +167,10 @@ def test_the_retry_preset_shows_every_attempt(app):
     assert [a["converged"] == "no" for a in attempts[:-1]] == [True] * (len(attempts) - 1)
     assert attempts[-1]["converged"].startswith("yes") and run.loss[-1] < 0.001
     assert run.settings["mode"] == "online" and run.loss_name == "half_mse"
-    html = page_html(outputs)
-    assert "attempt 1" in html and f"attempt {len(attempts)}" in html
+    # every attempt's loss curve is drawn, one colour each, and the player replays the last
+    names = [series["name"] for series in panels(defs)["loss"]["series"]]
+    assert names == [f"attempt {i}" for i in range(1, len(attempts) + 1)]
+    assert defs["player"].total == run.attempts[-1].epochs
 
 
 def test_precomputed_tabs_cover_learning_rates_and_losses(default):
