@@ -13,7 +13,6 @@ table of the lessons is checked digit for digit first.
 from __future__ import annotations
 
 import argparse
-import importlib
 import statistics
 import sys
 import time
@@ -31,7 +30,6 @@ import reference_tutorial  # noqa: E402
 from nnlab import Init, Network, forward, sweep, train, train_many  # noqa: E402
 from nnlab.engine import one_blas_thread, predict_grid  # noqa: E402
 
-train_module = importlib.import_module("nnlab.train")
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
@@ -108,20 +106,12 @@ def bench_xor(rounds):
     # Reported as reference/candidate like every row; the target is nnlab <= 3x the scalar time.
     row("XOR 2-2-1 table run, 4001 epochs (train)", cand, ref, "plain-Python scalar",
         "target: >= 0.33x (at most 3x slower)")
-    numpy_path = _numpy_only(ours)
+    def numpy_path():
+        train(XOR, TABLE_PARAMS, XOR_X, XOR_Y, loss="mse", learning_rate=2.0, epochs=4001,
+              engine="numpy")
+
     cand, ref = alternate(numpy_path, scalar, max(3, rounds // 2))
     row("  same, NumPy kernel forced (no tiny path)", cand, ref, "plain-Python scalar", "(info)")
-
-
-def _numpy_only(fn):
-    def wrapped():
-        saved = train_module.TINY_FULL_WORK
-        train_module.TINY_FULL_WORK = 0
-        try:
-            fn()
-        finally:
-            train_module.TINY_FULL_WORK = saved
-    return wrapped
 
 
 def bench_circles(rounds, epochs):
@@ -246,20 +236,10 @@ def crossover(rounds):
                 epochs = 400 if mode == "full" else max(20, 1600 // n)
 
                 def tiny():
-                    saved = train_module.TINY_FULL_WORK, train_module.TINY_ONLINE_PARAMS
-                    train_module.TINY_FULL_WORK = train_module.TINY_ONLINE_PARAMS = 10 ** 9
-                    try:
-                        train(net, start, X, Y, epochs=epochs, mode=mode)
-                    finally:
-                        train_module.TINY_FULL_WORK, train_module.TINY_ONLINE_PARAMS = saved
+                    train(net, start, X, Y, epochs=epochs, mode=mode, engine="tiny")
 
                 def numpy_kernel():
-                    saved = train_module.TINY_FULL_WORK, train_module.TINY_ONLINE_PARAMS
-                    train_module.TINY_FULL_WORK = train_module.TINY_ONLINE_PARAMS = 0
-                    try:
-                        train(net, start, X, Y, epochs=epochs, mode=mode)
-                    finally:
-                        train_module.TINY_FULL_WORK, train_module.TINY_ONLINE_PARAMS = saved
+                    train(net, start, X, Y, epochs=epochs, mode=mode, engine="numpy")
 
                 a, b = alternate(tiny, numpy_kernel, rounds)
                 work = net.n_params * (n if mode == "full" else 1)

@@ -1,43 +1,107 @@
-"""Optimisers as in-place updates of one flat parameter vector.
+"""Optimisers, twice: as plain ``init``/``update`` pairs the training loop reads, and fast.
 
-All parameters of a network live in one vector ``theta`` (see ``engine.FlatParams``), so an
-update is a couple of NumPy calls whatever the depth. ``make_optimizer`` returns a function
-``step(theta, grad)`` that changes ``theta`` in place (and may use ``grad`` as scratch).
+The plain form (JAX style) works on the parameters as they are everywhere else, a list of
+``(W, b)`` pairs, and keeps its running averages in a state it returns instead of mutating::
 
-    sgd       theta -= lr * g
-    momentum  v = beta * v + g;  theta -= lr * v
-    adam      m, v moving averages of g and g^2, bias-corrected; theta -= lr * m / (sqrt(v) + eps)
+    init(params) -> state
+    update(params, grads, state) -> (new_params, new_state)
+
+    sgd       theta <- theta - lr g
+    momentum  v <- beta v + g;  theta <- theta - lr v
+    adam      m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2  (moving averages of g and g^2)
+              theta <- theta - lr m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1^t), v_hat likewise
 
 L2 weight decay adds ``l2 * W`` to the gradient of every weight (biases are not decayed); the
 loss recorded in a run is the data loss alone.
+
+``make_optimizer`` is the same maths as in-place updates of one flat parameter vector (see
+``engine.FlatParams``): a couple of NumPy calls per step whatever the depth, for the fast
+engine. Tests hold the two forms equal.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
+
+from . import checks
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 
 Step = Callable[[np.ndarray, np.ndarray], None]
 
 
+class Optimizer(NamedTuple):
+    """A plain optimiser: ``init(params) -> state``, ``update(params, grads, state)``."""
+
+    init: Callable
+    update: Callable
+
+
+def each(fn, *trees):
+    """``fn`` applied to matching arrays of lists of ``(W, b)`` pairs: a new list of pairs."""
+    return [tuple(map(fn, *pairs)) for pairs in zip(*trees)]
+
+
+def with_weight_decay(grads, params, l2: float):
+    """Gradients with ``l2 * W`` added to every weight's (biases are not decayed)."""
+    if l2 == 0:
+        return grads
+    return [(dW + l2 * W, db) for (dW, db), (W, _) in zip(grads, params)]
+
+
+def sgd(learning_rate: float) -> Optimizer:
+    def init(params):
+        return None
+
+    def update(params, grads, state):
+        return each(lambda p, g: p - learning_rate * g, params, grads), state
+
+    return Optimizer(init, update)
+
+
+def sgd_momentum(learning_rate: float, beta: float = 0.9) -> Optimizer:
+    def init(params):
+        return each(np.zeros_like, params)  # the velocity
+
+    def update(params, grads, velocity):
+        velocity = each(lambda v, g: beta * v + g, velocity, grads)
+        return each(lambda p, v: p - learning_rate * v, params, velocity), velocity
+
+    return Optimizer(init, update)
+
+
+def adam(learning_rate: float, beta1: float = 0.9, beta2: float = 0.999,
+         eps: float = 1e-8) -> Optimizer:
+    def init(params):
+        return 0, each(np.zeros_like, params), each(np.zeros_like, params)  # t, m, v
+
+    def update(params, grads, state):
+        t, m, v = state
+        t += 1
+        m = each(lambda m, g: beta1 * m + (1 - beta1) * g, m, grads)
+        v = each(lambda v, g: beta2 * v + (1 - beta2) * g * g, v, grads)
+        m_hat_scale, v_hat_scale = 1 / (1 - beta1 ** t), 1 / (1 - beta2 ** t)
+        params = each(lambda p, m, v: p - learning_rate * (m * m_hat_scale)
+                      / (np.sqrt(v * v_hat_scale) + eps), params, m, v)
+        return params, (t, m, v)
+
+    return Optimizer(init, update)
+
+
+def plain_optimizer(name: str, learning_rate, *, momentum=0.9) -> Optimizer:
+    """The plain optimiser called ``name`` ("sgd", "momentum" or "adam"), its settings checked."""
+    lr, _ = check_optimizer(name, learning_rate, momentum=momentum)
+    if name == "sgd":
+        return sgd(lr)
+    if name == "momentum":
+        return sgd_momentum(lr, float(momentum))
+    return adam(lr)
+
+
 def check_learning_rate(learning_rate) -> float:
-    lr = _number(learning_rate, "learning_rate")
-    if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"learning_rate must be a positive, finite number; got {learning_rate!r}")
-    return lr
-
-
-def _number(value, field) -> float:
-    if isinstance(value, bool):
-        raise ValueError(f"{field} must be a number; got {value!r}")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{field} must be a number; got {value!r}")
+    return checks.positive(learning_rate, "learning_rate")
 
 
 def check_optimizer(name: str, learning_rate, *, l2=0.0, momentum=0.9, beta1=0.9,
@@ -47,15 +111,11 @@ def check_optimizer(name: str, learning_rate, *, l2=0.0, momentum=0.9, beta1=0.9
     Separate from ``make_optimizer`` so a trainer that never builds one (the tiny-net path
     updates its own Python floats) still rejects the same bad settings.
     """
-    if name not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}")
+    checks.one_of(name, "optimizer", OPTIMIZERS)
     lr = check_learning_rate(learning_rate)
-    l2 = _number(l2, "l2")
-    if not (math.isfinite(l2) and l2 >= 0):
-        raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
+    l2 = checks.number(l2, "l2", low=0)
     for field, value in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2)):
-        if not 0 <= _number(value, field) < 1:
-            raise ValueError(f"{field} must lie in [0, 1); got {value!r}")
+        checks.number(value, field, low=0, high=1, high_open=True)
     return lr, l2
 
 
@@ -75,6 +135,7 @@ def make_optimizer(
     """An in-place update ``step(theta, grad)`` for a flat vector of ``size`` parameters."""
     lr, l2 = check_optimizer(name, learning_rate, l2=l2, momentum=momentum, beta1=beta1,
                              beta2=beta2)
+    momentum, beta1, beta2 = float(momentum), float(beta1), float(beta2)
     scratch = np.empty(size, dtype)
     decay = None
     if l2 > 0:

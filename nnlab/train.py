@@ -8,6 +8,13 @@ the initial parameters. ``run.accuracy[e]`` is measured on the same forward pass
 Update modes: ``"full"`` (one update per epoch on all samples), ``"minibatch"`` (batches of
 ``batch_size``, reshuffled every epoch from ``shuffle_seed``), ``"online"`` (one sample at a
 time, in data order).
+
+Engines (``train(..., engine=...)``): ``"reference"`` runs the loop as the lessons teach it,
+written out in ``_ReferenceStepper.epoch`` below: for each batch, forward, loss and backward
+(``network.backprop``), then the plain optimiser's update (``optim.plain_optimizer``). The
+default ``"auto"`` runs the same formulas through tuned kernels (``nnlab.engine``): straight-line
+Python for tiny nets (``"tiny"``), a NumPy kernel on one flat parameter vector otherwise
+(``"numpy"``). Tests hold every engine to the reference's numbers (1e-12).
 """
 
 from __future__ import annotations
@@ -20,13 +27,16 @@ from typing import Sequence
 
 import numpy as np
 
+from . import checks
 from .engine import FlatParams, Kernel, copyto, dot, one_blas_thread, tiny_program, tiny_supported
 from .init import Init
 from .losses import get_loss
-from .network import Network, Params, accuracy, forward_trace, predicted_labels
-from .optim import check_optimizer, make_optimizer
+from .network import Network, Params, accuracy, backprop, forward_trace, predicted_labels
+from .optim import check_optimizer, make_optimizer, plain_optimizer, with_weight_decay
 
 MODES = ("full", "minibatch", "online")
+# "auto": the tiny program when the run fits it, else the NumPy kernel.
+ENGINES = ("auto", "reference", "numpy", "tiny")
 # Divergence: a loss this many times above the first epoch's, or parameters whose norm grew
 # this many times beyond max(1, their initial norm), counts as exploding.
 LOSS_EXPLODE_FACTOR = 1e6
@@ -64,7 +74,7 @@ class Run:
     diverged_at: int | None = None  # first epoch that blew up (it is not in loss)
     stopped: str = "epochs"  # "epochs", "threshold" or "diverged"
     attempts: tuple["Run", ...] = ()  # every attempt when retries were allowed (this one last)
-    engine: str = "numpy"  # "tiny" (plain-Python program) or "numpy": same numbers either way
+    engine: str = "numpy"  # "reference", "tiny" (plain-Python program) or "numpy": same numbers
 
     @property
     def epochs(self) -> int:
@@ -80,15 +90,6 @@ class Run:
         if not stored:
             raise ValueError(f"epoch: no snapshot at or before {epoch}; stored: {sorted(self.snapshots)}")
         return self.snapshots[max(stored)]
-
-
-def _check_int(value, name, low, high=None):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low or (
-        high is not None and value > high
-    ):
-        allowed = f">= {low}" if high is None else f"from {low} to {high}"
-        raise ValueError(f"{name} must be a whole number {allowed}; got {value!r}")
-    return int(value)
 
 
 def train(
@@ -114,6 +115,7 @@ def train(
     snapshot_epochs: Sequence[int] = (),
     track_gradients: bool = False,
     dtype=np.float64,
+    engine: str = "auto",
 ) -> Run:
     """Train ``network`` from ``params`` (a list of (W, b), or an ``Init`` to draw them).
 
@@ -122,16 +124,18 @@ def train(
     ``run.attempts``. ``dtype=np.float32`` trades ~7 digits for speed on larger nets
     (recorded numbers stay float64).
 
-    Tiny problems (a few parameters x samples, sgd, full or online) run as straight-line
-    Python (``engine.tiny_program``); everything else through the NumPy ``engine.Kernel``.
-    Both compute the same formulas; ``run.engine`` says which one ran.
+    ``engine="reference"`` trains through ``network.backprop`` and the plain optimiser, the
+    loop the lessons teach. The default ``"auto"`` computes the same numbers faster: tiny
+    problems (a few parameters x samples, sgd, full or online) as straight-line Python
+    (``engine.tiny_program``, or ``engine="tiny"``), everything else through the NumPy
+    ``engine.Kernel`` (``engine="numpy"``). ``run.engine`` says which one ran.
     """
     setup = _Setup(network, X, Y, loss=loss, learning_rate=learning_rate, epochs=epochs,
                    mode=mode, batch_size=batch_size, shuffle_seed=shuffle_seed,
                    optimizer=optimizer, momentum=momentum, l2=l2, threshold=threshold,
                    stop_at_threshold=stop_at_threshold, retries=retries, X_test=X_test,
                    Y_test=Y_test, snapshot_epochs=snapshot_epochs,
-                   track_gradients=track_gradients, dtype=dtype)
+                   track_gradients=track_gradients, dtype=dtype, engine=engine)
     retries = setup.settings["retries"]
     if retries and not isinstance(params, Init):
         raise ValueError("retries: pass an Init (not fixed params) so each retry can draw new weights")
@@ -157,30 +161,41 @@ class _Setup:
 
     def __init__(self, network, X, Y, *, loss, learning_rate, epochs, mode, batch_size,
                  shuffle_seed, optimizer, momentum, l2, threshold, stop_at_threshold, retries,
-                 X_test, Y_test, snapshot_epochs, track_gradients, dtype):
+                 X_test, Y_test, snapshot_epochs, track_gradients, dtype, engine):
+        if not isinstance(network, Network):
+            checks.fail("network", "a Network", network)
         self.network = network
         self.loss_fn = get_loss(loss, network.output)
         self.X = network.check_inputs(X)
         self.Y = network.check_targets(Y, len(self.X), loss)
         if len(self.X) == 0:
-            raise ValueError("X: training data has no rows")
+            checks.fail("X", "training data with at least one row", self.X)
         check_optimizer(optimizer, learning_rate, l2=l2, momentum=momentum)
-        if np.dtype(dtype) not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
-        epochs = _check_int(epochs, "epochs", 1)
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-        batch_size = _check_int(batch_size, "batch_size", 1)
-        retries = _check_int(retries, "retries", 0)
-        if threshold is not None and not (isinstance(threshold, (int, float)) and threshold > 0):
-            raise ValueError(f"threshold must be a positive number or None; got {threshold!r}")
+        if dtype not in (np.float32, np.float64, "float32", "float64") and not (
+                isinstance(dtype, np.dtype) and dtype in (np.float32, np.float64)):
+            checks.fail("dtype", "np.float32 or np.float64", dtype)
+        epochs = checks.whole(epochs, "epochs", 1)
+        checks.one_of(mode, "mode", MODES)
+        batch_size = checks.whole(batch_size, "batch_size", 1)
+        checks.seed(shuffle_seed, "shuffle_seed")
+        retries = checks.whole(retries, "retries", 0)
+        if threshold is not None:
+            threshold = checks.positive(threshold, "threshold")
+        checks.flag(stop_at_threshold, "stop_at_threshold")
+        checks.flag(track_gradients, "track_gradients")
+        self.engine = checks.one_of(engine, "engine", ENGINES)
+        if engine == "reference" and np.dtype(dtype) != np.float64:
+            checks.fail("dtype", "np.float64 with engine='reference' (it computes in float64)",
+                        dtype)
         if retries and threshold is None:
             raise ValueError("retries: a retry needs a threshold to know when a run has failed")
         self.test = None
-        if X_test is not None and len(X_test):
+        if X_test is not None and np.size(X_test):
             Xt = network.check_inputs(X_test, "X_test")
             self.test = (Xt, network.check_targets(Y_test, len(Xt), loss, "Y_test"))
-        self.snapshot_epochs = {_check_int(e, "snapshot_epochs", 0, epochs)
+        if isinstance(snapshot_epochs, (str, bytes)) or not np.iterable(snapshot_epochs):
+            checks.fail("snapshot_epochs", "a list of epochs", snapshot_epochs)
+        self.snapshot_epochs = {checks.whole(e, "snapshot_epochs", 0, epochs)
                                 for e in snapshot_epochs}
         self.track_gradients = track_gradients
         self.settings = dict(
@@ -223,13 +238,7 @@ class Training:
         network, settings = setup.network, setup.settings
         self.initial = network.check_params(params)
         self.log = _OutputLog(settings["epochs"], setup.Y)
-        flat = FlatParams(network, self.initial, np.dtype(settings["dtype"]))
-        if _tiny_fits(network, setup.loss_fn.name, len(setup.X), settings, setup.test,
-                      setup.track_gradients):
-            self.stepper = _TinyStepper(network, flat, setup.X, setup.Y, settings, self.log)
-        else:
-            self.stepper = _NumpyStepper(network, flat, setup.X, setup.Y, setup.loss_fn,
-                                         settings, self.log, setup.test, setup.track_gradients)
+        self.stepper = _stepper(setup, self.initial, self.log)
         # The loop's state, carried from one advance to the next.
         self.epoch = 0  # epochs trained so far
         self.losses, self.snapshots = [], {}
@@ -245,7 +254,7 @@ class Training:
 
     def advance(self, epochs: int) -> Run:
         """Train up to ``epochs`` more epochs (fewer if the run ends first); the run so far."""
-        epochs = _check_int(epochs, "epochs", 0)
+        epochs = checks.whole(epochs, "epochs", 0)
         total = self.setup.settings["epochs"]
         threshold = self.setup.settings["threshold"]
         stop_at = self.setup.settings["stop_at_threshold"]
@@ -258,7 +267,7 @@ class Training:
                     self._diverged(epoch)
                     break
                 if epoch in wanted:
-                    self.snapshots[epoch] = stepper.params()
+                    self.snapshots[epoch] = stepper.copy_params()
                 value, ok = stepper.epoch(self.loss_limit)
                 if not (ok and value <= self.loss_limit):
                     self._diverged(epoch)
@@ -284,7 +293,7 @@ class Training:
         """The record of the epochs trained so far."""
         setup, stepper, trained = self.setup, self.stepper, self.epoch
         stepper.flush()
-        final = stepper.params()
+        final = stepper.copy_params()
         snapshots = dict(self.snapshots)
         # The parameters the record ends on are a snapshot too: where the threshold stopped
         # the run, or where one was asked for (a diverged run: if the end of the run was).
@@ -310,14 +319,111 @@ _TRAIN_DEFAULTS = {name: p.default for name, p in inspect.signature(train).param
                    if p.kind is p.KEYWORD_ONLY}
 
 
-def _tiny_fits(network, loss, n, settings, test, track_gradients) -> bool:
-    """Whether this run is small and plain enough for the plain-Python tiny-net program."""
-    mode = settings["mode"]
+def _stepper(setup: _Setup, params: Params, log: "_OutputLog"):
+    """The engine that runs the epochs: the one asked for, or for "auto" the fastest that fits."""
+    network, settings, engine = setup.network, setup.settings, setup.engine
+    if engine == "reference":
+        return _ReferenceStepper(setup, params, log)
+    flat = FlatParams(network, params, np.dtype(settings["dtype"]))
+    plain = _tiny_plain(setup)
+    if engine == "tiny" and not plain:
+        checks.fail("engine", "'tiny' only for sgd without l2, full or online mode, float64, no "
+                    "test set or gradient tracking, element-wise units and mse, half_mse or bce",
+                    engine)
+    mode, n = settings["mode"], len(setup.X)
     small = (network.n_params * n <= TINY_FULL_WORK if mode == "full"
              else mode == "online" and network.n_params <= TINY_ONLINE_PARAMS)
-    return (small and settings["optimizer"] == "sgd" and settings["l2"] == 0
-            and settings["dtype"] == "float64" and test is None and not track_gradients
-            and tiny_supported(network, loss))
+    if engine == "tiny" or engine == "auto" and plain and small:
+        return _TinyStepper(network, flat, setup.X, setup.Y, settings, log)
+    return _NumpyStepper(network, flat, setup.X, setup.Y, setup.loss_fn, settings, log,
+                         setup.test, setup.track_gradients)
+
+
+def _tiny_plain(setup: _Setup) -> bool:
+    """Whether the plain-Python tiny-net program can run this setup at all (any size)."""
+    settings = setup.settings
+    return (settings["mode"] in ("full", "online") and settings["optimizer"] == "sgd"
+            and settings["l2"] == 0 and settings["dtype"] == "float64" and setup.test is None
+            and not setup.track_gradients and tiny_supported(setup.network, settings["loss"]))
+
+
+class _ReferenceStepper:
+    """The training loop as the lessons teach it: forward, loss, backward, update.
+
+    Parameters are a list of ``(W, b)`` pairs and the optimiser a plain ``init``/``update`` pair
+    over a state, so every number can be printed. ``engine="reference"`` runs this; the other
+    engines are tested to give its numbers.
+    """
+
+    engine = "reference"
+
+    def __init__(self, setup: _Setup, params: Params, log: "_OutputLog"):
+        settings = setup.settings
+        self.network, self.loss = setup.network, settings["loss"]
+        self.X, self.Y, self.test, self.log = setup.X, setup.Y, setup.test, log
+        self.mode, self.batch_size = settings["mode"], settings["batch_size"]
+        self.l2, self.track = settings["l2"], setup.track_gradients
+        self.optimizer = plain_optimizer(settings["optimizer"], settings["learning_rate"],
+                                         momentum=settings["momentum"])
+        self.params = params
+        self.state = self.optimizer.init(params)
+        self.shuffle = np.random.default_rng(settings["shuffle_seed"])
+        self.records = {"test_loss": [], "test_accuracy": [], "grad_norms": []}
+        self.pending = []  # outputs of the epochs not yet handed to the log
+
+    def epoch(self, limit):
+        """One pass over the training data; returns (mean loss before the updates, ok)."""
+        if self.test:
+            self._record_test()
+        total, outputs = 0.0, np.empty_like(self.Y)
+        for rows in _batches(self.mode, len(self.X), self.batch_size, self.shuffle):
+            rows = slice(None) if rows is None else rows
+            # Forward, loss and backward: every layer's z, a, delta and (dL/dW, dL/db).
+            result = backprop(self.network, self.params, self.X[rows], self.Y[rows], self.loss)
+            total += result.loss * len(result.activations[-1])
+            outputs[rows] = result.activations[-1]
+            if self.track:
+                norms = [np.linalg.norm(dW) for dW, _ in result.grads]
+            if not result.loss <= limit:
+                return total / len(self.X), False  # blown up: the rest of the epoch is moot
+            # Update: the optimiser's step on the gradients (plus weight decay, if any).
+            grads = with_weight_decay(result.grads, self.params, self.l2)
+            self.params, self.state = self.optimizer.update(self.params, grads, self.state)
+        if self.track:
+            self.records["grad_norms"].append(norms)
+        self.pending.append(outputs)
+        if len(self.pending) == self.log.block:
+            self.flush()
+        return total / len(self.X), True
+
+    def _record_test(self):
+        loss, acc = _evaluate(self.network, self.params, self.test, get_loss(self.loss))
+        self.records["test_loss"].append(loss)
+        self.records["test_accuracy"].append(acc)
+
+    # What the stop rules need: the size of the parameters, a copy to go back to, the record.
+
+    def norm2(self) -> float:
+        return float(sum(np.vdot(W, W) + np.vdot(b, b) for W, b in self.params))
+
+    def save(self, into):
+        return self.params  # every update makes new arrays: keeping the list is the copy
+
+    def restore(self, saved) -> None:
+        self.params = saved
+
+    def copy_params(self) -> Params:
+        return [(W.copy(), b.copy()) for W, b in self.params]
+
+    def flush(self) -> None:
+        if self.pending:
+            self.log.add(np.stack(self.pending))
+            self.pending = []
+
+    def history(self, name, trained):
+        if name.startswith("test") and self.test is None or name == "grad_norms" and not self.track:
+            return None
+        return np.array(self.records[name], dtype=np.float64)[:trained]
 
 
 class _OutputLog:
@@ -384,7 +490,7 @@ class _TinyStepper:
     def restore(self, saved) -> None:
         self.theta, self._norm2 = saved
 
-    def params(self) -> Params:
+    def copy_params(self) -> Params:
         self.flat.theta[:] = self.theta
         return self.flat.to_params()
 
@@ -489,7 +595,7 @@ class _NumpyStepper:
     def restore(self, saved) -> None:
         np.copyto(self.theta, saved)
 
-    def params(self) -> Params:
+    def copy_params(self) -> Params:
         return self.flat.to_params()
 
     def flush(self) -> None:

@@ -15,12 +15,7 @@ train_module = importlib.import_module("nnlab.train")  # the module; nnlab.train
 
 def train_numpy(*args, **kwargs):
     """``train`` with the tiny-net path switched off: the NumPy kernel does every run."""
-    saved = train_module.TINY_FULL_WORK, train_module.TINY_ONLINE_PARAMS
-    train_module.TINY_FULL_WORK = train_module.TINY_ONLINE_PARAMS = 0
-    try:
-        return train(*args, **kwargs)
-    finally:
-        train_module.TINY_FULL_WORK, train_module.TINY_ONLINE_PARAMS = saved
+    return train(*args, engine="numpy", **kwargs)
 
 
 def reference_train(network, params, X_, Y_, loss, learning_rate, epochs, mode="full"):
