@@ -32,6 +32,8 @@ MAX_CLASSES = 10
 CSV_HEADER = ("x1", "x2", "label")
 CSV_MIN_ROWS = 4
 CSV_MAX_ROWS = 10_000
+CSV_MAX_BYTES = 1_000_000  # 10,000 rows of long numbers take about 500 kB
+CSV_MAX_LINE = 200  # characters in one line
 SPIRAL_TURNS = 1.0  # how far each arm winds; more turns is a harder problem
 BLOB_RADIUS = 3.0  # distance of blob centres from the origin
 
@@ -306,29 +308,51 @@ def add_features(dataset: Dataset, names: str | Sequence[str]) -> Dataset:
 
 # ---- a user's own data ---------------------------------------------------------------
 
-def from_csv_text(text: str | bytes) -> Dataset:
+def from_csv_text(text: str | bytes, *, max_bytes: int = CSV_MAX_BYTES,
+                  max_rows: int = CSV_MAX_ROWS, max_line: int = CSV_MAX_LINE) -> Dataset:
     """A dataset from CSV lines ``x1,x2,label`` (a first line ``x1,x2,label`` is optional).
 
     Spaces around values and blank lines are fine. Labels are whole numbers numbering the
     classes 0..k-1 with none skipped, 2 to 10 classes; 4 to 10000 data rows. A bad file
     raises ValueError naming the row (lines counted from 1, header included) and the problem.
+
+    An upload may come from anyone, so its cost is bounded and the limits are checked as the
+    text is read, before any work they would cost: at most ``max_bytes`` bytes (checked
+    before decoding), ``max_rows`` data rows (the row after the last is refused as soon as it
+    is reached) and ``max_line`` characters and 3 fields per line (counted before a line is
+    split: a 50 MB line of commas is refused without building a single field).
     """
+    text = _text(text, max_bytes)
     points, labels = [], []
     first = True
-    for row, line in enumerate(_text(text).splitlines(), start=1):
+    start, row = 0, 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        row, line_start, start = row + 1, start, end + 1
+        if end - line_start > max_line:
+            raise ValueError(f"row {row}: at most {max_line} characters per line; got "
+                             f"{end - line_start:,}")
+        commas = text.count(",", line_start, end)
+        line = text[line_start:end]
         if not line.strip():
             continue
+        if commas > 2:  # x1,x2,label: never split a line into more fields than that
+            hint = " (a header row, if any, must read x1,x2,label)" if first else ""
+            raise ValueError(f"row {row}: expected 3 comma-separated values (x1,x2,label), "
+                             f"got {commas + 1:,}{hint}")
         fields = [field.strip() for field in line.split(",")]
         if first and tuple(field.lower() for field in fields) == CSV_HEADER:
             first = False
             continue
         hint = " (a header row, if any, must read x1,x2,label)" if first else ""
         first = False
+        if len(points) == max_rows:
+            raise ValueError(f"row {row}: too many rows; at most {max_rows:,} data rows are "
+                             f"allowed")
         point, label = _csv_row(row, fields, hint)
         points.append(point)
         labels.append(label)
-        if len(points) > CSV_MAX_ROWS:
-            raise ValueError(f"row {row}: too many rows; at most {CSV_MAX_ROWS} data rows are allowed")
     if len(points) < CSV_MIN_ROWS:
         raise ValueError(f"need at least {CSV_MIN_ROWS} data rows, got {len(points)}")
     labels = np.array(labels, dtype=np.int64)
@@ -336,15 +360,24 @@ def from_csv_text(text: str | bytes) -> Dataset:
     return Dataset("uploaded", np.array(points), labels, int(labels.max()) + 1)
 
 
-def _text(text: str | bytes) -> str:
+def _text(text: str | bytes, max_bytes: int = CSV_MAX_BYTES) -> str:
+    if isinstance(text, (bytearray, memoryview)):
+        text = bytes(text)
+    if not isinstance(text, (str, bytes)):
+        raise ValueError(f"text must be a string, got {type(text).__name__}")
+    # Checked before decoding; a str has at least one byte per character.
+    if len(text) > max_bytes:
+        raise ValueError(f"file: at most {max_bytes:,} bytes (about {max_bytes // 50:,} rows); "
+                         f"got {len(text):,}{' characters' if isinstance(text, str) else ''}")
     if isinstance(text, bytes):  # what an upload widget hands over
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
             raise ValueError("the file is not UTF-8 text") from None
-    if not isinstance(text, str):
-        raise ValueError(f"text must be a string, got {type(text).__name__}")
-    return text.removeprefix("\ufeff")  # the byte-order mark spreadsheets like to write
+    text = text.removeprefix("\ufeff")  # the byte-order mark spreadsheets like to write
+    if "\r" in text:  # Windows and old Mac line ends
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _csv_row(row: int, fields: list[str], hint: str) -> tuple[list[float], int]:
