@@ -141,15 +141,22 @@ def parse_hidden_layers(text: str) -> tuple[int, ...]:
         where = f"hidden layers: item {position} of {len(items)}"
         if item == "":
             raise ValueError(f"{where} is empty; allowed: {allowed}")
-        if not item.isdigit():
-            raise ValueError(f"{where} is {item!r}, not a whole number; allowed: {allowed}")
-        size = int(item)
+        if not item.isdecimal():  # (isdigit would pass "²", which int() refuses)
+            raise ValueError(f"{where} is {_clip(item)!r}, not a whole number; allowed: {allowed}")
+        if len(item.lstrip("0")) > len(str(MAX_UNITS)):  # int() of 5000 digits is refused
+            raise ValueError(f"{where} is {_clip(item)}, outside 1 to {MAX_UNITS}; "
+                             f"allowed: {allowed}")
+        size = int(item.lstrip("0") or "0")
         if not 1 <= size <= MAX_UNITS:
             raise ValueError(f"{where} is {size}, outside 1 to {MAX_UNITS}; allowed: {allowed}")
         sizes.append(size)
     if len(sizes) > MAX_HIDDEN_LAYERS:
         raise ValueError(f"hidden layers: {len(sizes)} layers is too many; allowed: {allowed}")
     return tuple(sizes)
+
+
+def _clip(text: str, most: int = 20) -> str:
+    return text if len(text) <= most else f"{text[:most]}... ({len(text):,} characters)"
 
 
 def format_hidden_layers(hidden: tuple[int, ...]) -> str:
@@ -200,9 +207,12 @@ def _whole(value, field):
         return int(value)
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isdecimal():
+        if len(value.strip()) > 18:  # int() refuses 4300+ digits with a message about Python
+            raise ValueError(f"{field} must be a whole number of at most 18 digits; "
+                             f"got {_clip(value.strip())}")
         return int(value.strip())
-    raise ValueError(f"{field} must be a whole number; got {value!r}")
+    raise ValueError(f"{field} must be a whole number; got {_clip(repr(value), 60)}")
 
 
 def _real(value, field):
@@ -343,12 +353,14 @@ def settings_from_controls(**raw) -> Settings:
     return Settings(**raw)
 
 
-def prepare(raw: Mapping, csv_text: str | bytes | None = None) -> tuple[Settings, "Data"]:
+def prepare(raw: Mapping, csv: "str | bytes | Upload | None" = None) -> tuple[Settings, "Data"]:
     """Settings and data from raw widget values, checked all the way to the network's shape
-    (an output that cannot fit the data is rejected here). Raises ValueError."""
+    (an output that cannot fit the data is rejected here) and to the compute budget (a run
+    estimated above ``BUDGET_SECONDS`` is refused before training). Raises ValueError."""
     settings = settings_from_controls(**raw)
-    data = build_data(settings, csv_text)
+    data = build_data(settings, csv)
     build_network(settings, data.classes)
+    check_budget(settings, data)
     return settings, data
 
 
@@ -398,7 +410,7 @@ def from_query(params: Mapping) -> tuple[Settings, list[str]]:
             raw = raw[-1] if raw else ""
         name = FIELDS_BY_KEY.get(key)
         if name is None:
-            warnings.append(f"unknown setting {key!r} in the link was ignored")
+            warnings.append(f"unknown setting {_clip(repr(key), 60)} in the link was ignored")
             continue
         try:
             if name == "dataset" and raw == "csv":
@@ -406,7 +418,8 @@ def from_query(params: Mapping) -> tuple[Settings, list[str]]:
             values[name] = _check_field(name, str(raw))
         except ValueError as error:
             shown = _query_text(name, getattr(defaults, name))
-            warnings.append(f"{key}={raw!r} in the link was ignored ({error}); "
+            warnings.append(f"{_clip(key, 40)}={_clip(repr(raw), 60)} in the link was ignored "
+                            f"({error}); "
                             f"using {shown or 'none'}")
     try:
         return Settings(**values), warnings
@@ -466,19 +479,39 @@ def _plane_extent(X: np.ndarray, pad: float = 0.1) -> tuple[float, float, float,
     return (cx - half, cx + half, cy - half, cy + half)
 
 
-def build_data(settings: Settings, csv_text: str | bytes | None = None) -> Data:
-    """Generate (or read from ``csv_text``) the points and split them into train and test.
+@dataclass(frozen=True, eq=False)
+class Upload:
+    """A CSV upload read once: its points, or why they cannot be used."""
 
-    ``settings.dataset == "csv"`` needs ``csv_text``; ``datasets.from_csv_text`` checks it and
-    raises ValueError naming the bad row.
+    dataset: "datasets.Dataset | None"
+    problem: str | None = None
+
+
+def read_upload(contents: str | bytes) -> Upload:
+    """Parse an uploaded CSV file once (``datasets.from_csv_text``, with its size limits).
+
+    The lesson keeps the result while the file stays uploaded, so changing a control does not
+    parse the file again.
+    """
+    try:
+        return Upload(datasets.from_csv_text(contents))
+    except ValueError as error:
+        return Upload(None, str(error))
+
+
+def build_data(settings: Settings, csv: "str | bytes | Upload | None" = None) -> Data:
+    """Generate (or take from the uploaded ``csv``) the points and split them into train and test.
+
+    ``settings.dataset == "csv"`` needs ``csv``: the file's text, or the ``Upload`` that
+    ``read_upload`` made of it; a bad file raises ValueError naming the bad row.
     """
     if settings.dataset == "csv":
-        if csv_text is None:
+        if csv is None:
             raise ValueError("your CSV file: upload a file with the columns x1,x2,label first")
-        try:
-            dataset = datasets.from_csv_text(csv_text)
-        except ValueError as error:
-            raise ValueError(f"your CSV file: {error}") from None
+        upload = csv if isinstance(csv, Upload) else read_upload(csv)
+        if upload.problem is not None:
+            raise ValueError(f"your CSV file: {upload.problem}")
+        dataset = upload.dataset
         source = f"your CSV file ({len(dataset)} rows)"
     else:
         dataset = _generate(settings)
@@ -615,6 +648,68 @@ def epoch_cost_us(settings: Settings, data: Data, network: Network | None = None
     work = network.n_params * (n + len(data.X_test) / 3) * 3
     return ((steps * _STEP_US + _TEST_US) * layers + _CELL_US * work
             + (_FEATURE_US if settings.features else 0.0))
+
+
+# A lesson page is a server a class may share: one visitor's settings must not hold the kernel
+# for half an hour. Runs estimated above this are refused before training starts.
+BUDGET_SECONDS = 30.0
+
+
+def estimate_seconds(settings: Settings, data: Data) -> float:
+    """The run's training time in seconds, estimated before training: ``epochs x epoch_cost_us``.
+
+    The epoch cost grows with points x parameters (the matrix products) and with the steps per
+    epoch (each update's fixed cost, per layer). Calibrated on this project's 2-core machine,
+    sharing it with other work (seconds for the whole run, estimate / measured on 20-200 epochs):
+
+        settings                                       estimate   measured
+        defaults (200 points, 8,8, full batch, 300)      0.03 s     0.03 s
+        1000 points, 64,64 full batch, 20000 epochs     28 s       19 s
+        1000 points, 16,16, batch 10, 20000 epochs      62 s       29 s
+        200 points, 8,8, online, 20000 epochs          119 s       59 s
+        1000 points, 6 x 64, online, 20000 epochs,     1498 s      739 s
+          3 extra inputs
+
+    So the estimate errs high, by up to 2x: a refused run would have taken at least about
+    half the budget.
+    """
+    return settings.epochs * epoch_cost_us(settings, data) / 1e6
+
+
+def check_budget(settings: Settings, data: Data, budget: float = BUDGET_SECONDS) -> float:
+    """The estimated seconds, or a ValueError naming the settings to lower above ``budget``."""
+    seconds = estimate_seconds(settings, data)
+    if seconds <= budget:
+        return seconds
+    per_epoch = seconds / settings.epochs
+    n = len(data.X)
+    steps = 1 if settings.full_batch or settings.batch_size >= n else \
+        math.ceil(n / settings.batch_size)
+    ways = []
+    if per_epoch <= budget:
+        ways.append(f"epochs to at most {max(1, int(budget / per_epoch)):,}")
+    if steps > 1:
+        full = estimate_seconds(replace(settings, batch_size=0), data)
+        ways.append(f"the updates per epoch with a larger batch size ({steps:,} updates of "
+                    f"{settings.batch_size}; full batch would take about {_duration(full)})")
+    network = build_network(settings, data.classes)
+    if network.n_params > 200:
+        ways.append(f"the layer sizes ({network.n_params:,} weights and biases)")
+    if settings.dataset != "csv" and settings.points > 200:
+        ways.append(f"the number of points ({settings.points:,})")
+    raise ValueError(
+        f"compute budget: runs estimated at up to {budget:g} s on this machine; this one would "
+        f"take about {_duration(seconds)} ({n:,} training points x {network.n_params:,} weights x "
+        f"{settings.epochs:,} epochs x {steps:,} update{'s' if steps > 1 else ''} per epoch). "
+        f"Lower " + "; or ".join(ways))
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s" if seconds >= 1 else f"{seconds:.1f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} hours"
 
 
 def chunk_plan(settings: Settings, data: Data,

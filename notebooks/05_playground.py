@@ -168,10 +168,17 @@ def _(controls, csv_file, dataset, mo):
 
 
 @app.cell
-def _(controls, csv_file, dataset, playground):
+def _(csv_file, playground):
+    # Read once per upload: this cell depends on the file alone, not on the controls.
+    csv_upload = playground.read_upload(csv_file.value[0].contents) if csv_file.value else None
+    return (csv_upload,)
+
+
+@app.cell
+def _(controls, csv_upload, dataset, playground):
     try:
         settings, data = playground.prepare({**controls.value, "dataset": dataset.value},
-                                            csv_file.value[0].contents if csv_file.value else None)
+                                            csv_upload)
         problem = None
     except ValueError as _error:
         settings = data = None
@@ -415,22 +422,31 @@ def _(mo):
 @app.cell
 def _(mo, playground, set_loaded, set_pinned):
     def load_run(files):
-        """Restore a saved run: its settings go into the controls and the run is pinned."""
+        """Restore a saved run: its settings go into the controls and the run is pinned.
+        Returns why the file cannot be loaded (then nothing changes), or None."""
         try:
             loaded = playground.read_run_file(files[0].contents)
-        except (ValueError, IndexError):
-            return  # the message below explains; nothing else changes
+        except (ValueError, IndexError) as error:
+            return str(error)
         set_loaded(loaded)
         set_pinned(playground.loaded_result(loaded))
+        return None
 
-    run_file = mo.ui.file(filetypes=[".npz"], label="load a saved run", on_change=load_run)
+    run_file = mo.ui.file(filetypes=[".npz"], label="load a saved run")
     return load_run, run_file
 
 
 @app.cell
-def _(mo, playground, result, run_file):
+def _(load_run, run_file):
+    # Read once per upload: this cell depends on the file alone.
+    run_file_problem = load_run(run_file.value) if run_file.value else None
+    return (run_file_problem,)
+
+
+@app.cell
+def _(mo, playground, result, run_file, run_file_problem):
     mo.stop(result is None)
-    _problem = playground.run_file_problem(run_file.value[0].contents) if run_file.value else None
+    _problem = run_file_problem
     mo.vstack([
         mo.md(f"[A link to exactly this state]({playground.query_string(result.settings)}) "
               "(the same as the address bar now holds)."),
