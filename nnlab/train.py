@@ -238,12 +238,18 @@ class Training:
         network, settings = setup.network, setup.settings
         self.initial = network.check_params(params)
         self.log = _OutputLog(settings["epochs"], setup.Y)
-        self.stepper = _stepper(setup, self.initial, self.log)
+        # Overflow here (a float32 learning rate above float32's range, starting weights whose
+        # squared norm is too large for a float) is not warned about: it ends as divergence.
+        with np.errstate(all="ignore"):
+            self.stepper = _stepper(setup, self.initial, self.log)
+            size = _norm(self.stepper)
         # The loop's state, carried from one advance to the next.
         self.epoch = 0  # epochs trained so far
         self.losses, self.snapshots = [], {}
         self.loss_limit = math.inf
-        self.size_limit = (PARAM_EXPLODE_FACTOR * max(1.0, math.sqrt(self.stepper.norm2()))) ** 2
+        # The size rule on the norm, and on its square (inf when that overflows: see _too_big).
+        self.size_limit = PARAM_EXPLODE_FACTOR * max(1.0, size)
+        self.size_limit2 = self.size_limit * self.size_limit
         self.converged_at = self.diverged_at = None
         self.stopped = None  # "epochs", "threshold" or "diverged" once the run is over
         self.backup = self.previous = None  # parameters at the start of this and the last epoch
@@ -263,13 +269,13 @@ class Training:
             while not self.done and epochs > 0:
                 epoch = self.epoch
                 self.previous, self.backup = self.backup, stepper.save(self.previous)
-                if not stepper.norm2() <= self.size_limit:
+                if self._too_big():
                     self._diverged(epoch)
                     break
                 if epoch in wanted:
                     self.snapshots[epoch] = stepper.copy_params()
                 value, ok = stepper.epoch(self.loss_limit)
-                if not (ok and value <= self.loss_limit):
+                if not (ok and value <= self.loss_limit and value < math.inf):
                     self._diverged(epoch)
                     break
                 self.losses.append(value)
@@ -283,6 +289,13 @@ class Training:
                 if self.epoch == total and not self.done:
                     self.stopped = "epochs"
         return self._run()
+
+    def _too_big(self) -> bool:
+        """The parameter-size rule: their norm grew PARAM_EXPLODE_FACTOR-fold (or is NaN)."""
+        norm2 = self.stepper.norm2()
+        if norm2 < math.inf:
+            return not norm2 <= self.size_limit2
+        return not _norm(self.stepper) <= self.size_limit  # the square overflowed (or NaN)
 
     def _diverged(self, epoch: int) -> None:
         # Keep the parameters of the last sane epoch, so run.loss[-1] is their loss.
@@ -312,6 +325,20 @@ class Training:
             converged_at=self.converged_at, diverged_at=self.diverged_at,
             stopped=self.stopped or "epochs", engine=stepper.engine,
         )
+
+
+def _norm(stepper) -> float:
+    """The parameters' norm, also when its square overflows (starting weights ~1e200)."""
+    norm2 = stepper.norm2()
+    if norm2 < math.inf:
+        return math.sqrt(norm2)
+    flat = np.concatenate([np.concatenate([W.ravel(), b.ravel()])
+                           for W, b in stepper.copy_params()]).astype(np.float64)
+    top = float(np.max(np.abs(flat)))
+    if not top < math.inf:
+        return math.inf  # inf or NaN parameters
+    with np.errstate(all="ignore"):
+        return top * math.sqrt(float(np.sum((flat / top) ** 2)))
 
 
 # train()'s keyword arguments and their defaults: the one place Training takes them from.
@@ -378,6 +405,8 @@ class _ReferenceStepper:
         total, outputs = 0.0, np.empty_like(self.Y)
         for rows in _batches(self.mode, len(self.X), self.batch_size, self.shuffle):
             rows = slice(None) if rows is None else rows
+            if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in self.params):
+                return total / len(self.X), False  # the last update overflowed: blown up
             # Forward, loss and backward: every layer's z, a, delta and (dL/dW, dL/db).
             result = backprop(self.network, self.params, self.X[rows], self.Y[rows], self.loss)
             total += result.loss * len(result.activations[-1])
