@@ -256,12 +256,13 @@ class Player(anywidget.AnyWidget):
             self.chunk = max(1, math.ceil(int(total) / frames_wanted))
             self.target = int(total)
             self.at = int(total)
+            self.ack = self.serial  # requests about the last run are void
 
     def wanted(self, run_key: str) -> int | None:
-        """The epoch the page asked for, if it asked about this run and not for its end."""
-        if self.run_key != str(run_key) or self.serial == 0 or self.target >= self.total:
+        """The epoch the page asked for and has not been answered, if about this run."""
+        if self.run_key != str(run_key) or self.serial <= self.ack:
             return None
-        return max(0, int(self.target))
+        return max(0, min(int(self.target), self.total))
 
     def answered(self, epoch: int) -> None:
         """Tell the page that ``epoch`` is on screen (it may then ask for the next)."""

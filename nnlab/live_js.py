@@ -383,7 +383,10 @@ function render({ model, el }) {
   const counter = document.createElement('span'); counter.className = 'nnlab-counter';
   root.append(play, step, reset, scrub, counter); el.append(root);
 
-  let playing = false, waiting = false, pending = null;
+  let playing = false, waiting = false, pending = null, sentAt = 0;
+  // Request numbers are counted here: the model's copy of `serial` can be overwritten by
+  // Python echoing an older request back.
+  let serial = Math.max(model.get('serial'), model.get('ack'));
   const at = () => model.get('at'), total = () => model.get('total'), chunk = () => Math.max(1, model.get('chunk'));
 
   function refresh() {
@@ -394,17 +397,24 @@ function render({ model, el }) {
   }
   function request(target) {
     target = Math.max(0, Math.min(total(), Math.round(target)));
-    if (waiting) { pending = target; return; }   // one request in flight; keep only the newest
-    waiting = true; pending = null;
-    model.set('target', target); model.set('serial', model.get('serial') + 1); model.save_changes();
+    // One request in flight; keep only the newest. (An answer lost for 3 s is given up.)
+    if (waiting && performance.now() - sentAt < 3000) { pending = target; return; }
+    waiting = true; pending = null; sentAt = performance.now();
+    serial += 1;
+    model.set('target', target); model.set('serial', serial); model.save_changes();
   }
   function next() { if (playing) { if (at() >= total()) { playing = false; refresh(); } else request(at() + chunk()); } }
 
   model.on('change:at', refresh);
-  model.on('change:ack', () => {
+  model.on('change:ack', () => queueMicrotask(() => {
+    // (after the whole message is applied: `at` may come after `ack` in it)
+    if (model.get('ack') < serial) return;   // an answer to an older request
     waiting = false; refresh();
-    if (pending !== null) { const t = pending; pending = null; request(t); } else next();
-  });
+    // The next request goes out with the next animation frame: one picture per frame.
+    requestAnimationFrame(() => {
+      if (pending !== null) { const t = pending; pending = null; request(t); } else next();
+    });
+  }));
   model.on('change:total', refresh);
   model.on('change:run_key', () => { playing = false; waiting = false; pending = null; refresh(); });
 
@@ -414,7 +424,7 @@ function render({ model, el }) {
   });
   step.addEventListener('click', () => { playing = false; refresh(); request(at() + chunk()); });
   reset.addEventListener('click', () => { playing = false; refresh(); request(0); });
-  scrub.addEventListener('input', () => { playing = false; refresh(); request(+scrub.value); });
+  scrub.addEventListener('input', () => { const t = +scrub.value; playing = false; request(t); refresh(); scrub.value = String(t); });
 
   if (isStatic()) {
     for (const b of [play, step, reset, scrub]) b.disabled = true;

@@ -102,6 +102,9 @@ def test_the_player_asks_answers_and_stops_on_a_new_run():
     assert player.wanted("a") == 100 and player.wanted("b") is None
     player.answered(100)
     assert player.at == 100 and player.ack == 1
+    assert player.wanted("a") is None  # answered: nothing pending
+    player.target, player.serial = 4001, 2  # the last chunk asks for the very end
+    assert player.wanted("a") == 4001
     player.start("b", 50)  # a control changed: stop, point at the new run's end
     assert player.wanted("b") is None and player.at == 50
     with pytest.raises(ValueError, match="total"):

@@ -6,15 +6,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from harness import (canvas_hashes, dropdown, open_lesson, page_errors, record, slider,
-                     stable_hashes, wait_for_canvas_change, wait_for_idle)
+from harness import (_CANVAS_JS as CANVAS_HASH_JS, canvas_hashes, dropdown, open_lesson,
+                     page_errors, record, slider, stable_hashes, wait_for_canvas_change,
+                     wait_for_idle)
 
 pytestmark = pytest.mark.browser
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "03_training_xor.py"
 FINAL_LOSS = re.compile(r"final \w+ loss \d")
 WAIT_MS = 30_000
-# loss; accuracy; network; boundary at the replayed epoch; the first pre-computed tab's loss
-CHARTS = 5
+# The live view: loss and accuracy (a chart and a hover layer each), boundary, network;
+# then the first pre-computed tab's loss chart (Altair).
+CHARTS = 7
+LIVE_CANVASES_JS = """() => [...document.querySelectorAll('*')].flatMap((el) =>
+  el.shadowRoot ? [...el.shadowRoot.querySelectorAll('.nnlab-live canvas')] : [])
+  .concat([...document.querySelectorAll('.nnlab-live canvas')])"""
 
 
 def final_loss(page):
@@ -92,4 +97,73 @@ def test_a_diverging_learning_rate_shows_the_callout(lesson):
     callout = page.get_by_text("Training diverged at epoch 2").filter(visible=True).first
     expect(callout).to_be_visible(timeout=WAIT_MS)
     assert "learning rate (20) is too large" in callout.locator("xpath=..").inner_text()
+    assert_clean(page)
+
+
+def counter(page):
+    return page.locator(".nnlab-counter").first
+
+
+def test_a_change_redraws_the_live_view_in_place(lesson):
+    page = lesson
+    # Mark the live view's canvases; after the change the same elements must be on the
+    # page (nothing re-created) and the loss picture must differ.
+    marked = page.evaluate(f"""() => {{ const cs = ({LIVE_CANVASES_JS})();
+        cs.forEach((c, i) => {{ c.__nnlabMark = i + 1; }});
+        window.__lossBefore = cs[0].toDataURL(); return cs.length; }}""")
+    assert marked == 6
+    before = canvas_hashes(page)
+    slider(page, "learning rate").press("ArrowRight")
+    wait_for_canvas_change(page, before)
+    wait_for_idle(page)
+    same = page.evaluate(f"""() => {{ const cs = ({LIVE_CANVASES_JS})();
+        return {{count: cs.length, marks: cs.map((c) => c.__nnlabMark || 0),
+                 changed: cs[0].toDataURL() !== window.__lossBefore}}; }}""")
+    assert same["marks"] == [1, 2, 3, 4, 5, 6] and same["changed"], same
+    assert_clean(page)
+
+
+def test_the_learning_rate_slider_follows_a_drag(lesson):
+    page = lesson
+    rate = slider(page, "learning rate")
+    before = canvas_hashes(page)[0]
+    for _ in range(4):  # no debounce: every step reaches the kernel as it happens
+        rate.press("ArrowLeft")
+        page.wait_for_timeout(30)
+    wait_for_canvas_change(page, [before] + canvas_hashes(page)[1:])
+    wait_for_idle(page)
+    expect(final_loss(page)).not_to_have_text(re.compile("loss 0.0004 "), timeout=WAIT_MS)
+    # the picture equals the one that value gives when chosen directly
+    settled = canvas_hashes(page)[0]
+    rate.press("ArrowRight")
+    wait_for_canvas_change(page, canvas_hashes(page))
+    wait_for_idle(page)
+    rate.press("ArrowLeft")
+    page.wait_for_function(f"(h) => ({CANVAS_HASH_JS})()[0] === h", arg=settled, timeout=WAIT_MS)
+    assert_clean(page)
+
+
+def test_play_pause_step_and_reset(lesson):
+    page = lesson
+    final_picture = canvas_hashes(page)[0]
+    expect(counter(page)).to_have_text("epoch 4001 of 4001")
+    page.get_by_role("button", name="Reset").click()
+    expect(counter(page)).to_have_text("epoch 0 of 4001", timeout=WAIT_MS)
+    page.get_by_role("button", name="Step").click()
+    expect(counter(page)).to_have_text("epoch 34 of 4001", timeout=WAIT_MS)
+    page.get_by_role("button", name="Play").click()
+    expect(counter(page)).not_to_have_text(re.compile(r"^epoch (34|[0-9]{1,2}) of"),
+                                           timeout=WAIT_MS)  # it moves on by itself
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(600)  # (a request in flight may still be answered)
+    paused = counter(page).inner_text()
+    page.wait_for_timeout(800)
+    assert counter(page).inner_text() == paused  # nothing moves while paused
+    # the scrubber's end trains the rest of the way
+    page.locator(".nnlab-player input[type=range]").first.press("End")
+    expect(counter(page)).to_have_text("epoch 4001 of 4001", timeout=WAIT_MS)
+    wait_for_idle(page)
+    # trained to the end again, the picture is the instant run's, pixel for pixel
+    page.wait_for_function(f"(h) => ({CANVAS_HASH_JS})()[0] === h", arg=final_picture,
+                           timeout=WAIT_MS)
     assert_clean(page)
