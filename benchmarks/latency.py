@@ -38,7 +38,16 @@ plus formatting its output) and the size of the outputs they sent.
 
     --quick       6 changes per control, no warm-up (about a minute)
     --changes N   changes per control (default 20)
-    --lesson 03   only lessons whose file name starts with this (repeatable)
+    --lesson 03   only lessons whose file name starts with this, with their baseline
+                  copies (repeatable)
+    --drags N     30-step drags of a lesson's drag slider, N each way (default 3)
+
+Lesson 03 is measured twice in one run: the lesson (a live view: one widget redrawn in
+place) and ``benchmarks/baseline_03_altair.py``, the same lesson as it was with Altair
+outputs; the report prints live / baseline ratios. The drag benchmark presses the slider's
+arrow key 30 times, 30 ms apart, and counts frames with a new picture during the drag,
+the time from the last step to the last repaint, and whether the final picture is the one
+the final value gives when chosen directly.
 
 Nothing is asserted: the targets are printed next to the numbers.
 """
@@ -82,6 +91,7 @@ PROBE_JS = r"""
     msgs: [],     // [t, length, op, cellId, status, kernelTs(s), hasOutput]
     frames: [],   // [t, new vs baseline, new vs previous frame]
     cellPaints: {},  // cell id -> last frame in which one of its canvases changed picture
+    cellFrames: {},  // cell id -> how many frames showed a new picture in its canvases
     cells: {},    // cellId -> last status seen
     lastMsg: 0, lastChange: 0, probeMs: 0,
   };
@@ -185,7 +195,10 @@ PROBE_JS = r"""
         const h = hashCanvas(c);
         if (timed && h !== BLANK && h !== hashes.get(c)) {
           const cell = cellOf(c);
-          if (cell) P.cellPaints[cell] = start;
+          if (cell) {
+            if (P.cellPaints[cell] !== start) P.cellFrames[cell] = (P.cellFrames[cell] || 0) + 1;
+            P.cellPaints[cell] = start;
+          }
         }
         hashes.set(c, h);
       }
@@ -212,7 +225,7 @@ PROBE_JS = r"""
   // -- the Python side's entry points -----------------------------------------
   P.arm = () => {
     Object.assign(P, {armed: true, t0: null, inputKind: null, sends: [], msgs: [], frames: [],
-                      cellPaints: {}, lastMsg: 0, lastChange: 0, probeMs: 0});
+                      cellPaints: {}, cellFrames: {}, lastMsg: 0, lastChange: 0, probeMs: 0});
     for (const [c, h] of hashes) if (!c.isConnected) hashes.delete(c);
     P.baseline = P.picture();
     previous = P.baseline;
@@ -224,10 +237,12 @@ PROBE_JS = r"""
     if (Object.values(P.cells).some((s) => s === 'running' || s === 'queued')) return false;
     return now() - Math.max(P.t0, P.lastMsg, P.lastChange) >= quietMs;
   };
+  P.pictureKey = () => [...P.picture()].sort().join(',');
   P.take = () => {
     P.armed = false;
     return {t0: P.t0, inputKind: P.inputKind, sends: P.sends, msgs: P.msgs, frames: P.frames,
-            cellPaints: P.cellPaints, probeMs: P.probeMs, timeOrigin: performance.timeOrigin};
+            cellPaints: P.cellPaints, cellFrames: P.cellFrames, probeMs: P.probeMs,
+            timeOrigin: performance.timeOrigin};
   };
 })();
 """
@@ -452,21 +467,35 @@ class LessonSpec:
     # Code that marks the cells drawing the loss and accuracy curves: "curves" is the last
     # repaint of those, the part of the picture a learner watches while moving a control.
     curves: tuple[str, ...] = ()
+    folder: str = "notebooks"
+    baseline_of: str | None = None  # the lesson this copy is the baseline of (ratios)
+    drag: str | None = None  # a slider to drag in 30 steps (the drag benchmark)
 
+    @property
+    def path(self) -> Path:
+        return REPO / self.folder / self.notebook
+
+
+LESSON_03_CONTROLS = [
+    ControlSpec("learning rate", slider_control("learning rate")),
+    ControlSpec("loss", dropdown_control("loss", "cross-entropy (bce)")),
+    ControlSpec("weight init range", slider_control("weight init range", thumb="last"),
+                setup=lambda page: select_option_with(page, "random, uniform ranges"),
+                note="start set to 'random, uniform ranges' first (the fixed start "
+                     "ignores the range); upper thumb 2 <-> 2.25"),
+]
 
 LESSONS = [
     LessonSpec(
-        "03_training_xor.py", "Lesson 03, training XOR",
-        [
-            ControlSpec("learning rate", slider_control("learning rate")),
-            ControlSpec("loss", dropdown_control("loss", "cross-entropy (bce)")),
-            ControlSpec("weight init range", slider_control("weight init range", thumb="last"),
-                        setup=lambda page: select_option_with(page, "random, uniform ranges"),
-                        note="start set to 'random, uniform ranges' first (the fixed start "
-                             "ignores the range); upper thumb 2 <-> 2.25"),
-        ],
-        {"last_median": 150, "last_p90": 300},
+        "03_training_xor.py", "Lesson 03, training XOR (live view)", LESSON_03_CONTROLS,
+        {"last_median": 100, "last_p90": 200},
+        curves=("mo.ui.anywidget(view)",), drag="learning rate",
+    ),
+    LessonSpec(
+        "baseline_03_altair.py", "Baseline: lesson 03 before live views (Altair outputs)",
+        LESSON_03_CONTROLS, {}, folder="benchmarks", baseline_of="03_training_xor.py",
         curves=("plots.loss_chart(presets.attempt_runs(run)", "plots.accuracy_chart("),
+        drag="learning rate",
     ),
     LessonSpec(
         "05_playground.py", "Lesson 05, the playground",
@@ -529,16 +558,22 @@ def cell_labels(notebook: Path) -> dict[str, str]:
 
 
 def measure_lesson(browser, lesson: LessonSpec, changes: int, warmup: int = 2,
-                   quiet_ms: int = QUIET_MS, log=print) -> list[Row]:
-    """Serve one lesson, open it in a fresh page and measure each of its controls."""
+                   quiet_ms: int = QUIET_MS, log=print, drags: int = 0,
+                   drag_rows: list | None = None) -> list[Row]:
+    """Serve one lesson, open it in a fresh page and measure each of its controls (and,
+    with ``drags``, that many 30-step drags of its drag slider into ``drag_rows``)."""
+    drag_rows = [] if drag_rows is None else drag_rows
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    harness.prepare_page(page)
+    # No request interception here: Playwright's route handler would put a round trip to
+    # this Python process in front of every request the page makes (offline is tested
+    # by the test suite, not measured here).
+    harness.prepare_page(page, intercept=False)
     install_probe(page)
     rows = []
-    curves = curve_cells(REPO / "notebooks" / lesson.notebook, lesson.curves)
+    curves = curve_cells(lesson.path, lesson.curves)
     try:
-        with harness.marimo_app(REPO / "notebooks" / lesson.notebook) as url:
+        with harness.marimo_app(lesson.path) as url:
             harness.open_lesson(page, url)
             page.wait_for_timeout(1000)  # Vega draws after marimo goes idle
             cpu = CpuMeter(int(url.rsplit(":", 1)[1]))
@@ -563,12 +598,79 @@ def measure_lesson(browser, lesson: LessonSpec, changes: int, warmup: int = 2,
                         row.changes.append(result)
                 log(f"  {lesson.notebook} {control.name}: {len(row.changes)} changes, "
                     f"last repaint median {_median([c.last for c in row.changes]):.0f} ms")
+            if lesson.drag and drags:
+                drag_rows.append(measure_drag(page, lesson, drags, quiet_ms))
+                for drag in drag_rows[-1]:
+                    log(f"  {lesson.notebook} drag: {drag.summary()}")
             errors = harness.page_errors(page)
             if errors:
                 rows[-1].failures.extend(errors)
     finally:
         context.close()
     return rows
+
+
+# --------------------------------------------------------------------------
+# A drag
+# --------------------------------------------------------------------------
+
+DRAG_STEPS, DRAG_GAP_MS = 30, 30
+
+
+@dataclass
+class Drag:
+    """One drag of a slider: ``DRAG_STEPS`` key steps ``DRAG_GAP_MS`` apart."""
+
+    redraws: int  # frames with a new picture of the curves, from the first step to the end
+    final_after_last_step: float  # ms from the last step to the last repaint
+    same_as_direct: bool  # the final picture equals the one the final value gives directly
+
+    def summary(self) -> str:
+        return (f"{self.redraws} redraws during the drag, final picture "
+                f"{self.final_after_last_step:.0f} ms after the last step, "
+                f"{'equal to' if self.same_as_direct else 'DIFFERENT from'} the direct one")
+
+
+def drag_keys(thumb, steps: int) -> list[str]:
+    """``steps`` arrow keys that each move the slider: towards its low end, then back up
+    to its high end, and so on (a slider with fewer positions than steps is dragged back
+    and forth, as a hand would)."""
+    at, top = int(float(thumb.get_attribute("aria-valuenow"))), int(float(thumb.get_attribute("aria-valuemax")))
+    low = int(float(thumb.get_attribute("aria-valuemin")))
+    keys, direction = [], -1 if at > low else 1
+    for _ in range(steps):
+        if not low <= at + direction <= top:
+            direction = -direction
+        at += direction
+        keys.append("ArrowLeft" if direction < 0 else "ArrowRight")
+    return keys
+
+
+def measure_drag(page: Page, lesson: LessonSpec, repeats: int, quiet_ms: int) -> list[Drag]:
+    """Drag ``lesson.drag`` through ``DRAG_STEPS`` steps, ``repeats`` times."""
+    thumb = harness.slider(page, lesson.drag).first
+    curves = curve_cells(lesson.path, lesson.curves)
+    out = []
+    for _ in range(repeats):
+        keys = drag_keys(thumb, DRAG_STEPS)
+        page.evaluate("window.__nnlabLatency.arm()")
+        times = []
+        for key in keys:
+            thumb.press(key)
+            times.append(page.evaluate("performance.now()"))
+            page.wait_for_timeout(DRAG_GAP_MS)
+        page.wait_for_function(f"window.__nnlabLatency.settled({quiet_ms})", timeout=CHANGE_TIMEOUT_MS)
+        raw = page.evaluate("window.__nnlabLatency.take()")
+        redraws = max((n for cell, n in raw["cellFrames"].items() if cell in curves), default=0)
+        last = max((f[0] for f in raw["frames"] if f[2] > 0), default=_nan())
+        final = page.evaluate("window.__nnlabLatency.pictureKey()")
+        # the same value reached directly: one step away and back
+        back = "ArrowRight" if keys[-1] == "ArrowLeft" else "ArrowLeft"
+        for key in (back, keys[-1]):
+            measure_change(page, lambda key=key: thumb.press(key), quiet_ms)
+        direct = page.evaluate("window.__nnlabLatency.pictureKey()")
+        out.append(Drag(redraws, last - times[-1], final == direct))
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -630,6 +732,7 @@ def report(rows: list[Row], labels: dict[str, dict[str, str]], out=print) -> Non
             for failure in row.failures:
                 out(f"      FAILED {failure}")
 
+    report_ratios(rows, out)
     out("\nWhere the time goes (medians, ms from the input event unless said):")
     out("  send = request sent; kstart = kernel starts the run; kernel = first cell queued -> "
         "last cell idle\n  (kernel clock); deliver = kernel done -> page has 'completed-run'; "
@@ -667,17 +770,58 @@ def report(rows: list[Row], labels: dict[str, dict[str, str]], out=print) -> Non
             out(f"      {ms:6.0f} ms {kb:7.1f} kB  {cell} {names.get(cell, '')}")
 
 
-def run(changes: int, warmup: int, lessons: list[LessonSpec], quiet_ms: int = QUIET_MS) -> list[Row]:
-    rows = []
+def report_ratios(rows: list[Row], out=print) -> None:
+    """Live lesson against its baseline copy, measured in the same run: median last repaint
+    and the page's main-thread CPU per change."""
+    by = {(r.lesson.notebook, r.control.name): r for r in rows}
+    pairs = [(r, by.get((r.lesson.baseline_of, r.control.name))) for r in rows
+             if r.lesson.baseline_of]
+    pairs = [(base, live) for base, live in pairs if live and base.changes and live.changes]
+    if not pairs:
+        return
+    out("\nLive view against the baseline copy (same run): live / baseline, target <= 0.33")
+    out(f"  {'control':<19} {'live last med':>13} {'baseline':>9} {'ratio':>6}   "
+        f"{'live page cpu':>13} {'baseline':>9}")
+    for base, live in pairs:
+        lm, bm = _median([c.last for c in live.changes]), _median([c.last for c in base.changes])
+        lc, bc = (_median([c.page_cpu for c in live.changes]),
+                  _median([c.page_cpu for c in base.changes]))
+        ratio = lm / bm if bm else float("nan")
+        out(f"  {live.control.name:<19} {_ms(lm):>13} {_ms(bm):>9} {ratio:>6.2f}   "
+            f"{_ms(lc):>13} {_ms(bc):>9}   {'ok' if ratio <= 1 / 3 else 'MISSED'}")
+
+
+def report_drags(drags: dict[str, list[Drag]], out=print) -> None:
+    if not drags:
+        return
+    out(f"\nA {DRAG_STEPS}-step drag, steps {DRAG_GAP_MS} ms apart (targets for the live "
+        "lesson: >= 20 redraws, final picture <= 150 ms after the last step, equal to the "
+        "direct one)")
+    for title, rows in drags.items():
+        if not rows:
+            continue
+        out(f"  {title}: redraws median {_median([d.redraws for d in rows]):.0f} "
+            f"(min {min(d.redraws for d in rows)}), final after last step median "
+            f"{_ms(_median([d.final_after_last_step for d in rows]))} ms / p90 "
+            f"{_ms(_p90([d.final_after_last_step for d in rows]))} ms, equal to direct "
+            f"{sum(d.same_as_direct for d in rows)} of {len(rows)}")
+
+
+def run(changes: int, warmup: int, lessons: list[LessonSpec], quiet_ms: int = QUIET_MS,
+        drags: int = 0) -> tuple[list[Row], dict[str, list[Drag]]]:
+    rows, drag_rows = [], {}
     with sync_playwright() as pw:
         browser = harness.launch_chromium(pw)
         try:
             for lesson in lessons:
                 print(f"{lesson.title}: serving and measuring ...", flush=True)
-                rows += measure_lesson(browser, lesson, changes, warmup, quiet_ms)
+                found: list = []
+                rows += measure_lesson(browser, lesson, changes, warmup, quiet_ms,
+                                       drags=drags, drag_rows=found)
+                drag_rows[lesson.title] = [d for batch in found for d in batch]
         finally:
             browser.close()
-    return rows
+    return rows, drag_rows
 
 
 def main(argv=None) -> int:
@@ -687,15 +831,18 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, help="unmeasured changes first (default 2)")
     parser.add_argument("--quiet", type=int, default=QUIET_MS, help="ms of quiet that ends a change")
     parser.add_argument("--lesson", action="append", help="only lessons starting with this")
+    parser.add_argument("--drags", type=int, default=3, help="30-step drags each way per lesson")
     args = parser.parse_args(argv)
     changes = args.changes or (6 if args.quick else 20)
     warmup = args.warmup if args.warmup is not None else (0 if args.quick else 2)
     lessons = [lesson for lesson in LESSONS
-               if not args.lesson or any(lesson.notebook.startswith(p) for p in args.lesson)]
+               if not args.lesson or any((lesson.baseline_of or lesson.notebook).startswith(p)
+                                         for p in args.lesson)]
     started = time.monotonic()
-    rows = run(changes, warmup, lessons, args.quiet)
-    labels = {lesson.notebook: cell_labels(REPO / "notebooks" / lesson.notebook) for lesson in lessons}
+    rows, drags = run(changes, warmup, lessons, args.quiet, drags=args.drags)
+    labels = {lesson.notebook: cell_labels(lesson.path) for lesson in lessons}
     report(rows, labels)
+    report_drags(drags)
     print(f"\n{changes} changes per control after {warmup} warm-up; {time.monotonic() - started:.0f} s")
     return 1 if any(r.failures for r in rows) else 0
 

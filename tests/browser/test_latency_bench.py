@@ -40,6 +40,35 @@ def test_every_control_gives_finite_positive_timings(browser, lesson):
     assert all(any(row.control.name in line for line in lines) for row in rows)
 
 
+def test_a_drag_is_measured_and_ends_on_the_direct_picture(browser):
+    lesson = next(spec for spec in latency.LESSONS if spec.notebook.startswith("03"))
+    drags: list = []
+    latency.measure_lesson(browser, lesson, changes=0, warmup=0, log=lambda *_: None,
+                           drags=1, drag_rows=drags)
+    (drag,) = drags[0]
+    assert drag.redraws >= 1  # the curves were redrawn while the slider moved
+    assert math.isfinite(drag.final_after_last_step)
+    assert drag.same_as_direct  # the last picture is the final value's, not a stale one
+
+
+def test_drag_keys_move_the_slider_at_every_step():
+    class Thumb:
+        def __init__(self, now, low, high):
+            self.attrs = {"aria-valuenow": str(now), "aria-valuemin": str(low),
+                          "aria-valuemax": str(high)}
+
+        def get_attribute(self, name):
+            return self.attrs[name]
+
+    keys = latency.drag_keys(Thumb(10, 0, 16), 30)
+    position, seen = 10, []
+    for key in keys:
+        position += -1 if key == "ArrowLeft" else 1
+        seen.append(position)
+    assert len(keys) == 30 and all(0 <= p <= 16 for p in seen)
+    assert seen[:10] == list(range(9, -1, -1)) and seen[10] == 1  # down to the end, back up
+
+
 def test_view_cost_times_one_chart_from_message_to_repaint(browser, tmp_path):
     import view_cost
 
