@@ -190,6 +190,32 @@ def bench_many(rounds, nets, epochs, one_by_one):
     print(f"    ({result.converged.mean():.1%} converged below 0.01)")
 
 
+def bench_many_deep(rounds, nets, epochs, one_by_one, n=500):
+    """train_many on 2-16-16-1 (once 13-17x slower per net than a loop of train)."""
+    net = Network([2, 16, 16, 1], "tanh", "sigmoid")
+    X, Y = circles(n)
+    seeds = np.arange(nets)
+
+    def many(engine="auto"):
+        return train_many(net, X, Y, seeds=seeds, loss="bce", learning_rate=0.5, epochs=epochs,
+                          record_loss=False, engine=engine)
+
+    def singles():  # a sample of the nets, one train() each, as a learner would loop
+        for s in range(one_by_one):
+            train(net, Init("uniform", s), X, Y, loss="bce", learning_rate=0.5, epochs=epochs,
+                  dtype=np.float32)
+
+    picked = many().settings["engine"]
+    cand, ref = alternate(many, singles, rounds)
+    ref *= nets / one_by_one
+    row(f"{nets} 2-16-16-1 nets, n={n}, {epochs} ep, train_many", cand, ref,
+        f"train() f32 one by one ({one_by_one} timed, scaled)",
+        f"target: >= 1x (engine {picked!r})")
+    batched = alternate(lambda: many("batched"), lambda: None, 1)[0]
+    row("  same, engine='batched' (side by side)", batched, cand, "engine='auto'",
+        "(info: < 1x means the batched kernel loses)")
+
+
 def bench_sweep(rounds, grid, seeds, epochs):
     rates = np.linspace(0.25, 5.0, grid)
     ranges = np.linspace(0.25, 5.0, grid)
@@ -263,6 +289,7 @@ def main(argv=None):
     bench_circles(rounds, 2000 if quick else 10000)
     bench_grid(rounds)
     bench_many(rounds, 1000, 4000, 3 if quick else 10)
+    bench_many_deep(rounds, 20 if quick else 50, 200 if quick else 500, 5 if quick else 10)
     if quick:
         bench_sweep(2, 10, 20, 2000)
     else:

@@ -25,6 +25,7 @@ Every net does exactly what ``train(..., mode="full", optimizer="sgd")`` would d
 
 from __future__ import annotations
 
+import gc
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
@@ -34,12 +35,27 @@ import numpy as np
 from .engine import _SLOPE_FROM_A, _backprop_call, _forward_call, one_blas_thread
 from .init import Init
 from .losses import get_loss
-from .network import Network, Params
-from .train import LOSS_EXPLODE_FACTOR, PARAM_EXPLODE_FACTOR
+from .network import Network, Params, forward
+from .train import LOSS_EXPLODE_FACTOR, PARAM_EXPLODE_FACTOR, train
 
 MANY_LOSSES = ("mse", "half_mse", "bce")
 # Epochs between the checks of convergence and of divergence (their rows are kept for a block).
 BLOCK = 64
+# No train_many or sweep call allocates more than this (scratch and results together, as
+# counted by _Memory): a call that would trains its nets in chunks, one that cannot is refused.
+MEMORY_BUDGET = 512 * 2**20
+# How the nets are trained: "batched" side by side in the kernels below, "loop" one train() per
+# net (the same rules and numbers as train), "auto" whichever is faster for the net.
+ENGINES = ("auto", "batched", "loop")
+# "auto" loops when a net's layers after the first need more than this many products per epoch,
+# sum over those layers of (fan_in + 1) x fan_out x samples: the batched kernel forms every
+# product before summing (the T scratch), which a BLAS matmul in train() does not. Measured
+# here (float32, 200 nets x 200 epochs, batched time / loop time): 2-8-1 n=500 (4,500): 0.59;
+# 2-8-8-1 n=100 (8,100): 0.54; 2-4-4-1 n=500 (12,500): 0.89; 2-16-16-1 n=100 (28,900): 2.3;
+# 2-8-8-1 n=500 (40,500): 3.6; 2-16-16-1 n=500 (144,500): 9.1. XOR-sized nets stay batched
+# (2-2-1 n=4: 0.02).
+LOOP_WORK = 15_000
+LOOP_GARBAGE = 32 * 2**20  # at most this many bytes of finished train() runs wait for the GC
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,6 +117,8 @@ def train_many(
     threshold: float | None = None,
     dtype=np.float32,
     record_loss: bool = True,
+    memory_budget: int = MEMORY_BUDGET,
+    engine: str = "auto",
 ) -> ManyRuns:
     """Train one net per seed, all at once, full batch with plain gradient descent.
 
@@ -113,6 +131,14 @@ def train_many(
     problems; in float64 every net matches ``train`` (tests hold them to 1e-9). Without
     ``record_loss`` only ``final_loss`` and ``converged_at`` are kept, so memory does not grow
     with epochs x nets.
+
+    Memory: nothing here allocates more than ``memory_budget`` bytes (512 MB by default):
+    when K nets would need more scratch, they train in chunks of as many as fit, with the
+    same verdicts and numbers (bit for bit, except that the [d, h, 1] sigmoid kernel's one
+    matrix product over all nets may round a last bit differently); a call whose results alone, or whose single net, would not fit is refused
+    with a ValueError that states the limit. ``engine="batched"`` trains the nets side by
+    side, ``"loop"`` one ``train`` per net (faster for wider, deeper nets on many samples:
+    see ``LOOP_WORK``), ``"auto"`` picks by that measured crossover.
     """
     get_loss(loss, network.output)
     if loss not in MANY_LOSSES or network.output == "softmax":
@@ -135,14 +161,43 @@ def train_many(
     w_range = _ranges(template.weight_range if weight_range is None else weight_range, K,
                       "weight_range")
     b_range = _ranges(template.bias_range if bias_range is None else bias_range, K, "bias_range")
-    theta64 = draw_many(network, template, seeds, w_range, b_range)
-
+    if engine not in ENGINES:
+        raise ValueError(f"engine: one of {', '.join(ENGINES)}; got {engine!r}")
     kernel_class = _SigmoidKernel if _SigmoidKernel.fits(network) else _ManyKernel
-    kernel = kernel_class(network, loss, X, Y, theta64.astype(dtype), lr)
-    track = _Tracker(K, epochs, threshold, record_loss, kernel.loss_scale, kernel.norm_scale,
-                     dtype)
-    # Blown-up nets are flagged, not warned about; see engine.one_blas_thread for the BLAS.
+    loop = engine == "loop" or (engine == "auto" and kernel_class is _ManyKernel
+                                and _later_layer_work(network, len(X)) > LOOP_WORK)
+    memory = _Memory(network, len(X), dtype, epochs, record_loss, kernel_class, loop)
+    chunk = memory.chunk(K, _whole(memory_budget, "memory_budget"))
+    block = _train_loop if loop else _train_batched
+    parts = [block(network, loss, X, Y, template, seeds[part], lr[part], w_range[part],
+                   b_range[part], epochs, threshold, dtype, record_loss, memory)
+             for part in (slice(start, start + chunk) for start in range(0, K, chunk))]
+    out = parts[0] if len(parts) == 1 else {
+        name: None if parts[0][name] is None else np.concatenate([p[name] for p in parts], -1)
+        for name in parts[0]}
+    if template.method != "uniform":  # the ranges played no part
+        w_range = b_range = np.full((K, 2), np.nan)
+    return ManyRuns(
+        network=network, loss_name=loss, seeds=seeds, learning_rate=lr, weight_range=w_range,
+        bias_range=b_range, loss=out["loss"], final_loss=out["final_loss"], theta=out["theta"],
+        converged_at=out["converged_at"], solved=out["solved"],
+        diverged=out["diverged_at"] >= 0, diverged_at=out["diverged_at"], threshold=threshold,
+        epochs=epochs, settings=dict(init=template.method, std=template.std, dtype=dtype.name,
+                                     engine="loop" if loop else "batched", chunks=len(parts)),
+    )
+
+
+def _train_batched(network, loss, X, Y, template, seeds, lr, w_range, b_range, epochs,
+                   threshold, dtype, record_loss, memory) -> dict:
+    """K nets side by side in one kernel: the per-net results as arrays ending in K."""
+    theta64 = draw_many(network, template, seeds, w_range, b_range)
+    # Blown-up nets are flagged, not warned about (a start beyond float32's range overflows
+    # here already); see engine.one_blas_thread for the BLAS.
     with np.errstate(all="ignore"), one_blas_thread():
+        kernel = memory.kernel_class(network, loss, X, Y, theta64.astype(dtype), lr)
+        del theta64
+        track = _Tracker(len(seeds), epochs, threshold, record_loss, kernel.loss_scale,
+                         kernel.norm_scale, dtype)
         for start in range(0, epochs, BLOCK):
             end = min(start + BLOCK, epochs)
             for loss_row, norm_row in zip(*track.rows(start, end)):
@@ -150,16 +205,104 @@ def train_many(
                 kernel.epoch(loss_row)
             track.check(end)
         solved = kernel.solved() & (track.diverged_at < 0)
-    theta = kernel.params().astype(np.float64)
-    if template.method != "uniform":  # the ranges played no part
-        w_range = b_range = np.full((K, 2), np.nan)
-    return ManyRuns(
-        network=network, loss_name=loss, seeds=seeds, learning_rate=lr, weight_range=w_range,
-        bias_range=b_range, loss=track.curve, final_loss=track.final, theta=theta,
-        converged_at=track.converged_at, solved=solved, diverged=track.diverged_at >= 0,
-        diverged_at=track.diverged_at, threshold=threshold, epochs=epochs,
-        settings=dict(init=template.method, std=template.std, dtype=dtype.name),
-    )
+    return dict(loss=track.curve, final_loss=track.final,
+                theta=kernel.params().astype(np.float64), converged_at=track.converged_at,
+                solved=solved, diverged_at=track.diverged_at)
+
+
+def _train_loop(network, loss, X, Y, template, seeds, lr, w_range, b_range, epochs,
+                threshold, dtype, record_loss, memory) -> dict:
+    """One ``train`` per net (its rules, its numbers), packed like ``_train_batched``'s."""
+    theta64 = draw_many(network, template, seeds, w_range, b_range)
+    K = len(seeds)
+    curve = np.full((epochs, K), np.nan, dtype) if record_loss else None
+    out = dict(loss=curve, final_loss=np.full(K, np.nan), theta=np.empty_like(theta64),
+               converged_at=np.full(K, -1), solved=np.zeros(K, bool),
+               diverged_at=np.full(K, -1))
+    garbage = 0
+    for k in range(K):
+        garbage += memory.per_call
+        if garbage > memory.garbage:
+            gc.collect()
+            garbage = 0
+        start = [(W[..., 0], b[:, 0]) for W, b in _as_params(theta64[:, k:k + 1], network)]
+        run = train(network, start, X, Y, loss=loss, learning_rate=float(lr[k]), epochs=epochs,
+                    threshold=threshold, dtype=dtype)
+        if curve is not None:
+            curve[:run.epochs, k] = run.loss
+        if run.epochs:
+            out["final_loss"][k] = run.loss[-1]
+        out["theta"][:, k] = np.concatenate([np.vstack([W, b]).ravel() for W, b in run.params])
+        out["converged_at"][k] = -1 if run.converged_at is None else run.converged_at
+        out["diverged_at"][k] = -1 if run.diverged_at is None else run.diverged_at
+        if run.diverged_at is None:
+            with np.errstate(all="ignore"):
+                outputs = forward(network, run.params, X)
+            out["solved"][k] = ((outputs > 0.5) == (Y > 0.5)).all()
+    return out
+
+
+def _as_params(theta, network) -> Params:
+    """Per layer ``(W (fan_in, fan_out, K), b (fan_out, K))`` views of a (P, K) array."""
+    return [(block[:-1], block[-1]) for block in _blocks(theta, network.sizes)]
+
+
+def _later_layer_work(network: Network, n: int) -> int:
+    """Products per epoch the batched kernel forms in the layers after the first, per net."""
+    sizes = network.sizes
+    return sum((m + 1) * o * n for m, o in zip(sizes[1:-1], sizes[2:]))
+
+
+class _Memory:
+    """Bytes a train_many call allocates, per net and in all, to choose its chunks.
+
+    Counted from the arrays the code makes (tests check the count against tracemalloc's peak):
+    the batched kernel's buffers, the drawn starting weights, the tracker's blocks, and the
+    results (kept once per chunk and once more when the chunks are joined).
+    """
+
+    def __init__(self, network, n, dtype, epochs, record, kernel_class, loop):
+        sizes, P, size = network.sizes, network.n_params, np.dtype(dtype).itemsize
+        k = sizes[-1]
+        self.result = 2 * (8 * P + 64 + (size * epochs if record else 0))
+        draw = 4 * 8 * P  # draw_many: the uniforms, the lows, the highs and the result
+        if loop:
+            self.per_net = draw
+            outputs = min(epochs * n * k, 2_000_000)  # train's output history (its limit)
+            self.per_call = 8 * (outputs + 65_536 + 8 * n * sum(sizes) + 4 * epochs + 4 * P)
+            self.fixed = 2 * self.per_call  # and the garbage: see chunk
+        else:
+            tracker = 2 * BLOCK * size + 4 * BLOCK * 8
+            # + 25% for NumPy's temporaries (matmul into strided views, reductions)
+            self.per_net = int(1.25 * (draw + 8 * P + tracker + size * (
+                kernel_class.elements(network, n) + 2 * P)))
+            self.fixed = 0
+        self.network, self.n, self.kernel_class, self.loop = network, n, kernel_class, loop
+
+    def chunk(self, K: int, budget: int) -> int:
+        """Nets per chunk, so that no chunk's peak goes beyond ``budget`` bytes."""
+        if self.loop:
+            # A finished train() is freed by the cycle collector only (its stepper refers to
+            # itself), so _train_loop collects after this many bytes of finished runs.
+            self.garbage = max(self.per_call, min(LOOP_GARBAGE, budget // 4))
+            self.fixed = 2 * self.per_call + self.garbage
+        results = K * self.result
+        if results > budget // 2:
+            raise ValueError(
+                f"train_many: the results of {K:,} nets take {_mb(results)}; the memory budget "
+                f"is {_mb(budget)} and allows at most {budget // 2 // self.result:,} nets "
+                f"here (record_loss=False drops the loss curves; or raise memory_budget)")
+        room = budget - results - self.fixed
+        if room < self.per_net:
+            raise ValueError(
+                f"train_many: one net of sizes {list(self.network.sizes)} on {self.n:,} "
+                f"samples needs {_mb(self.per_net + self.fixed)} of scratch; the memory budget "
+                f"is {_mb(budget)} (use fewer samples or a smaller net, or raise memory_budget)")
+        return max(1, min(K, room // self.per_net))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB" if size < 2**30 else f"{size / 2**30:,.1f} GB"
 
 
 def draw_many(network: Network, init: Init, seeds, weight_range, bias_range) -> np.ndarray:
@@ -282,6 +425,14 @@ class _ManyKernel:
 
     norm_scale = 1.0  # norm2 writes the squared norm itself
 
+    @staticmethod
+    def elements(network: Network, n: int) -> int:
+        """Numbers per net in the buffers above (theta and grad aside): A, Z, D, S and T."""
+        sizes = network.sizes
+        hidden = sum((s + 1) * n for s in sizes[1:-1])
+        per_layer = 3 * n * sum(sizes[1:])  # Z (where it is not A), D, S
+        return hidden + per_layer + 3 * sizes[-1] * n + _later_layer_work(network, n)
+
     def norm2(self, out: np.ndarray) -> None:
         np.einsum("pk,pk->k", self.theta, self.theta, out=out)
 
@@ -321,6 +472,12 @@ class _SigmoidKernel:
     """
 
     norm_scale = 4.0  # norm2 sums the halved parameters' squares
+
+    @staticmethod
+    def elements(network: Network, n: int) -> int:
+        """Numbers per net in the buffers below: t, e, P; U, T, r, s, targets; H, q, bv, G."""
+        d, h = network.sizes[0], network.sizes[1]
+        return 3 * h * n + 8 * n + (d + 4) * h + 1
 
     @staticmethod
     def fits(network: Network) -> bool:
@@ -602,6 +759,7 @@ def sweep(
     chunk_size: int = 5000,
     workers: int = 1,
     on_progress: Callable[[int, int, SweepResult], None] | None = None,
+    memory_budget: int = MEMORY_BUDGET,
 ) -> SweepResult:
     """Train every (learning rate, weight range, seed) combination and summarise each cell.
 
@@ -618,6 +776,10 @@ def sweep(
     a 20,000-net sweep took 0.7x the time with ``chunk_size=10000`` but 1.1x with 5000.
     Bigger chunks are also a little faster on one thread (fewer calls per net: ~0.95x the
     time at 10000); smaller ones give more frequent progress.
+
+    ``memory_budget`` bounds the whole sweep as it bounds ``train_many``: each of the
+    ``workers`` gets an equal share, and a chunk too big for its share trains in smaller
+    pieces (the default chunk of 2-16-16-1 nets on 500 points once took 4.4 GB).
     """
     rates = np.atleast_1d(np.asarray(learning_rates, dtype=np.float64))
     w_ranges = _grid_ranges(weight_ranges, "weight_ranges")
@@ -625,8 +787,14 @@ def sweep(
         _ranges(bias_range, 1, "bias_range"), (len(w_ranges), 1))
     seeds = _seeds(np.arange(_whole(seeds, "seeds")) if np.ndim(seeds) == 0 else seeds)
     chunk_size, workers = _whole(chunk_size, "chunk_size"), _whole(workers, "workers")
+    budget = _whole(memory_budget, "memory_budget")
     L, R, S = len(rates), len(w_ranges), len(seeds)
     shape, total = (L, R, S), L * R * S
+    per_run = 3 * 8 + 8 + 8 + 3  # run indices; converged_at, final_loss; three flags
+    if 2 * total * per_run > budget // 2:  # (partial results copy them)
+        raise ValueError(f"sweep: {total:,} runs take {_mb(2 * total * per_run)} to index and "
+                         f"summarise; the memory budget is {_mb(budget)} and allows at most "
+                         f"{budget // 4 // per_run:,} runs (or raise memory_budget)")
     # Every run as (seed, rate, range) indices, seeds outermost.
     s_idx, l_idx, r_idx = (a.ravel() for a in np.meshgrid(
         np.arange(S), np.arange(L), np.arange(R), indexing="ij"))
@@ -643,7 +811,8 @@ def sweep(
         return train_many(network, X, Y, seeds=seeds[s_idx[part]], loss=loss,
                           learning_rate=rates[l_idx[part]], epochs=epochs,
                           weight_range=w_ranges[r_idx[part]], bias_range=b_ranges[r_idx[part]],
-                          threshold=threshold, dtype=dtype, record_loss=False)
+                          threshold=threshold, dtype=dtype, record_loss=False,
+                          memory_budget=(budget // 2) // workers)
 
     starts = range(0, total, chunk_size)
     # BLAS threads are pinned once out here: the setting is global, threads must not race on it.
