@@ -1,3 +1,8 @@
+# /// script
+# dependencies = ["anywidget", "traitlets"]
+# ///
+# (marimo copies this list into the nnlab wheel it bundles with a WASM lesson, so the
+# browser installs the widget library for the live views.)
 """Live views: the pictures a control redraws, updated in place in the browser.
 
 An Altair chart that changes is a new chart: the page tears down its Vega view and builds
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+from html import escape
 from typing import Mapping, Sequence
 
 import anywidget
@@ -178,6 +184,17 @@ def explore_control(name: str, label: str, options: Sequence[tuple[str, str]], v
     if str(value) not in [v for v, _ in options]:
         raise ValueError(f"value: one of the options' values; got {value!r}")
     return {"name": name, "label": label, "kind": kind, "options": options, "value": str(value)}
+
+
+def live_only_note(text: str) -> str:
+    """HTML shown only on a static copy of a page: a ``LiveView`` that finds no kernel marks
+    the document (``data-nnlab-static``), and this note appears. Use it next to controls
+    that need Python."""
+    return ("<style>.nnlab-live-only{display:none}"
+            "html[data-nnlab-static] .nnlab-live-only{display:block}</style>"
+            '<p class="nnlab-live-only" style="margin:0;padding:6px 10px;border-radius:6px;'
+            'background:#fff4e5;border:1px solid #f0c36d;color:#5c3b00;font-size:13px">'
+            f"{escape(text)}</p>")
 
 
 class LiveView(anywidget.AnyWidget):

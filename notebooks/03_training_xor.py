@@ -73,7 +73,7 @@ def _(mo, presets):
 
 
 @app.cell
-def _(mo, preset, presets):
+def _(live, mo, preset, presets):
     _s = presets.preset(preset.value).setup
     _pick = lambda labels: {v: k for k, v in labels.items()}  # noqa: E731 (label -> name)
     controls = mo.ui.dictionary({
@@ -102,8 +102,11 @@ def _(mo, preset, presets):
                                 debounce=True),
     })
     # In the sidebar the controls stay in view next to whatever part of the page is read.
+    _frozen = live.live_only_note(
+        "Static copy: these controls need the live lesson (marimo run). The learning rate "
+        "and loss above the charts still switch between runs computed in advance.")
     mo.sidebar(mo.vstack(
-        [preset, mo.md("### Training")]
+        [mo.Html(_frozen), preset, mo.md("### Training")]
         + [controls[k] for k in ("learning_rate", "loss", "mode", "epochs")]
         + [mo.md("### Network and start")]
         + [controls[k] for k in ("hidden", "activation", "start", "seed", "weight_range",

@@ -120,6 +120,9 @@ def test_a_change_redraws_the_live_view_in_place(lesson):
         return {{count: cs.length, marks: cs.map((c) => c.__nnlabMark || 0),
                  changed: cs[0].toDataURL() !== window.__lossBefore}}; }}""")
     assert same["marks"] == [1, 2, 3, 4, 5, 6] and same["changed"], same
+    # live, nothing says "static copy", and the view offers no pre-computed controls
+    assert not page.locator(".nnlab-live-only").first.is_visible()
+    assert page.locator("input[data-explore]").count() == 0
     assert_clean(page)
 
 

@@ -252,3 +252,32 @@ def test_page_check_fails_when_the_front_end_would_come_from_the_internet(page, 
     page.route("**/cdn-page.html", lambda route: route.fulfill(body=cdn_page, content_type="text/html"))
     with pytest.raises(AssertionError, match="blocked"):
         check_static_page(page, f"{tiny_site_url}/cdn-page.html", "CDN page", chart=False)
+
+
+STATIC_PAGE_BUDGET = 3_000_000  # bytes: lesson 03's static page with its pre-computed runs
+
+
+def test_static_lesson_03_answers_its_learning_rate_and_loss_offline(page, site_url, tmp_path_factory):
+    """With no kernel, the live view switches between runs computed at export time; the
+    controls that need Python say so, and the player is disabled."""
+    site = build_site_once(tmp_path_factory, "nnlab-site")
+    size = (site / "lessons" / "03_training_xor.html").stat().st_size
+    assert size < STATIC_PAGE_BUDGET, f"static lesson 03 is {size} bytes"
+    requests = []
+    check_static_page(page, f"{site_url}/lessons/03_training_xor.html", "Training XOR", chart=True)
+    page.on("request", lambda r: requests.append(r.url))
+    rate = page.locator("input[data-explore=learning_rate]")
+    expect(rate).to_have_count(1)
+    expect(page.locator(".nnlab-live-only").first).to_be_visible()
+    expect(page.get_by_role("button", name="Play")).to_be_disabled()
+    loss_canvas = page.locator(".nnlab-live canvas").first
+    before = loss_canvas.evaluate("c => c.toDataURL()")
+    rate.press("ArrowRight")  # 2 -> 3: a run computed when the page was made
+    page.wait_for_function("([c, b]) => c.toDataURL() !== b",
+                           arg=[loss_canvas.element_handle(), before], timeout=10_000)
+    after_rate = loss_canvas.evaluate("c => c.toDataURL()")
+    page.locator("select[data-explore=loss]").select_option("bce")
+    page.wait_for_function("([c, b]) => c.toDataURL() !== b",
+                           arg=[loss_canvas.element_handle(), after_rate], timeout=10_000)
+    assert requests == []  # no kernel, no network: the page answered by itself
+    assert record(page).js_errors == []
