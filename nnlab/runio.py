@@ -52,11 +52,15 @@ MAX_TOTAL_BYTES = 40 * 2**20  # every array read, decompressed
 MAX_LAYERS = 64
 MAX_UNITS = 100_000
 MAX_ATTEMPTS = 100
+MAX_DEPTH = 32  # nesting of lists and dicts in the header
 
 
 def run_to_bytes(run: Run) -> bytes:
     """The run as the bytes of an ``.npz`` file."""
     header = dict(format=FORMAT, version=VERSION, **_header(run))
+    if _depth(header) > MAX_DEPTH:
+        _fail("settings", f"at most {MAX_DEPTH - 2} levels of nested lists and dicts", None,
+              "more")
     arrays = {"header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)}
     for prefix, part in [("", run)] + [(f"attempt{i}_", a) for i, a in enumerate(run.attempts)]:
         arrays.update({prefix + name: array for name, array in _arrays(part).items()})
@@ -236,6 +240,8 @@ def _read_header(archive: _Archive) -> dict:
         raise ValueError("header: JSON text; got something else") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ValueError("not a saved nnlab run (wrong format tag)")
+    if _depth(header) > MAX_DEPTH:  # _decode and Run's users recurse through it
+        _fail("header", f"at most {MAX_DEPTH} levels of nested lists and dicts", None, "more")
     version = header.get("version")
     if not _whole(version) or version not in READS:
         _fail("version", f"one of {', '.join(map(str, READS))} (the versions this nnlab reads)",
@@ -399,6 +405,22 @@ def _grad_norms(array, epochs, network) -> np.ndarray:
     if (array < 0).any():
         _fail("grad_norms", "norms >= 0", array, "negative numbers")
     return array
+
+
+def _depth(value) -> int:
+    """How deeply lists and dicts nest in a JSON value (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(
+            item, list) else ()
+        for child in children:
+            if isinstance(child, (list, dict)):
+                deepest = max(deepest, level + 1)
+                if deepest > MAX_DEPTH:
+                    return deepest
+                stack.append((child, level + 1))
+    return deepest
 
 
 def _whole(value) -> bool:

@@ -316,3 +316,20 @@ def test_settings_that_cannot_travel_are_refused_when_saving(run):
         run_to_bytes(replace(run, settings={"f": print}))
     with pytest.raises(ValueError, match="settings: dicts with text keys"):
         run_to_bytes(replace(run, settings={1: 2}))
+
+
+def test_deeply_nested_headers_are_refused_without_recursion(fifty):
+    for depth in (40, 900):
+        text = json.dumps(json.loads(np.load(io.BytesIO(
+            zipfile.ZipFile(io.BytesIO(fifty)).read("header.npy"))).tobytes()))
+        text = text.replace('"settings": {', '"settings": {"a": ' + "[" * depth + "]" * depth
+                            + ", ")
+        data = _rezip(fifty, lambda n, c: _npy(np.frombuffer(text.encode(), np.uint8))
+                      if n == "header.npy" else c)
+        with pytest.raises(ValueError, match="^run file: header: at most 32 levels"):
+            run_from_bytes(data)
+    nested = []
+    for _ in range(40):
+        nested = [nested]
+    with pytest.raises(ValueError, match="^settings: at most 30 levels"):
+        run_to_bytes(replace(run_from_bytes(fifty), settings={"deep": nested}))
