@@ -184,6 +184,7 @@ def test_each_bad_header_field_is_named(fifty, changes, field):
     ("loss", np.zeros((50, 1)), "loss"),
     ("outputs", np.zeros((50, 4, 1, 1)), "outputs"),
     ("outputs", np.zeros((50, 4, 2)), "outputs"),
+    ("outputs", np.full((50, 4, 1), 1.5), "outputs: sigmoid outputs from 0 to 1"),
     ("grad_norms", -np.ones((50, 2)), "grad_norms"),
     ("params_W0", np.zeros((2, 3), dtype=complex), "params_W0"),
     ("initial_b1", np.zeros(1, dtype=np.int64), "initial_b1"),
