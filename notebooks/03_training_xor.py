@@ -136,6 +136,22 @@ def train_cell(X, Y, controls, get_good, preset, presets, set_good):
 
 
 @app.cell
+def live_cell(X, Y, player, player_ui, playback, presets, run, setup, view):
+    # (Right after training in the file: among the cells a change re-runs, this one goes
+    # first, so the pictures are sent before the text below them is worked out.)
+    player_ui.value  # a request from the player (Play, Step, scrub) runs this cell
+    run_key = f"{hash(setup):x}-{id(run):x}"
+    if player.run_key != run_key:  # a new run: stop the player, point it at the run's end
+        player.start(run_key, presets.all_attempts(run)[-1].epochs)
+    wanted = player.wanted(run_key)
+    shown = run if wanted is None else playback.at(setup, X, Y, run, wanted)
+    view.frame = presets.live_frame(shown, X, Y, threshold=setup.threshold, epoch=wanted)
+    if wanted is not None:
+        player.answered(shown.epochs)
+    return
+
+
+@app.cell
 def _(X, Y, mo, presets, problem, run, setup):
     diagnosis = presets.diagnose(run, X, Y)
     final_outputs = presets.final_outputs(run, X)
@@ -185,25 +201,6 @@ def _(live, mo, presets):
     player_ui = mo.ui.anywidget(player)
     mo.vstack([player_ui, mo.ui.anywidget(view)], gap=0.5)
     return player, player_ui, playback, view
-
-
-@app.cell
-def _(player, presets, run, setup):
-    # A new run on screen stops the player and points it at the end of its last attempt.
-    run_key = f"{hash(setup):x}-{id(run):x}"
-    player.start(run_key, presets.all_attempts(run)[-1].epochs)
-    return (run_key,)
-
-
-@app.cell
-def live_cell(X, Y, player, player_ui, playback, presets, run, run_key, setup, view):
-    player_ui.value  # a request from the player (Play, Step, scrub) runs this cell
-    wanted = player.wanted(run_key)
-    shown = run if wanted is None else playback.at(setup, X, Y, run, wanted)
-    view.frame = presets.live_frame(shown, X, Y, threshold=setup.threshold, epoch=wanted)
-    if wanted is not None:
-        player.answered(shown.epochs)
-    return
 
 
 @app.cell

@@ -148,11 +148,11 @@ def test_the_player_cell_shows_the_epoch_asked_for(app, default):
     defs = default[1]
     cells = cells_by_name(load_app(LESSON))
     player, view = defs["player"], defs["view"]
-    run_key = defs["run_key"]
+    run_key = player.run_key
     player.target, player.serial = 0, player.serial + 1  # what the page sends for Reset
     cells["live_cell"].run(X=X, Y=Y, player=player, player_ui=Value({}),
                            playback=presets.Playback(), presets=presets, run=defs["run"],
-                           run_key=run_key, setup=defs["setup"], view=view)
+                           setup=defs["setup"], view=view)
     assert player.at == 0 and player.ack == player.serial
     assert view.frame["epoch"] == 0
     outputs = {p["name"]: p for p in view.frame["panels"]}["outputs"]["html"]
