@@ -135,10 +135,11 @@ def train_many(
     Memory: nothing here allocates more than ``memory_budget`` bytes (512 MB by default):
     when K nets would need more scratch, they train in chunks of as many as fit, with the
     same verdicts and numbers (bit for bit, except that the [d, h, 1] sigmoid kernel's one
-    matrix product over all nets may round a last bit differently); a call whose results alone, or whose single net, would not fit is refused
-    with a ValueError that states the limit. ``engine="batched"`` trains the nets side by
-    side, ``"loop"`` one ``train`` per net (faster for wider, deeper nets on many samples:
-    see ``LOOP_WORK``), ``"auto"`` picks by that measured crossover.
+    matrix product over all nets may round a last bit differently); a call whose results
+    alone, or whose single net, would not fit is refused with a ValueError that states the
+    limit. ``engine="batched"`` trains the nets side by side, ``"loop"`` one ``train`` per
+    net (faster for wider, deeper nets on many samples: see ``LOOP_WORK``), ``"auto"``
+    picks by that measured crossover.
     """
     get_loss(loss, network.output)
     if loss not in MANY_LOSSES or network.output == "softmax":

@@ -42,7 +42,8 @@ def _same(a, b, exact=True):
 
 
 @pytest.mark.parametrize("network,engine,budget", [
-    (DEEP, "batched", 4 * MB), (Network([2, 3, 1]), "batched", MB // 2), (DEEP, "loop", int(3.2 * MB))])
+    (DEEP, "batched", 4 * MB), (Network([2, 3, 1]), "batched", MB // 2),
+    (DEEP, "loop", int(3.2 * MB))])
 def test_a_call_over_the_budget_runs_in_chunks_with_equal_results(network, engine, budget):
     options = dict(seeds=np.arange(60), loss="bce", learning_rate=np.linspace(0.1, 3, 60),
                    epochs=150, threshold=0.3, engine=engine)
