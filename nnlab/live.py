@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 from html import escape
-from typing import Mapping, Sequence
+from typing import Callable, Hashable, Mapping, Sequence
 
 import anywidget
 import numpy as np
@@ -39,6 +39,7 @@ from . import plots
 from .live_js import PLAYER_CSS, PLAYER_ESM, VIEW_CSS, VIEW_ESM
 from .network import Network, forward
 from .tables import outputs_html
+from .train import Run, Training
 from .theme import PALETTE
 
 SIG_DIGITS = plots.SIG_DIGITS
@@ -128,16 +129,22 @@ def boundary_panel(name: str, network: Network, params, X, labels, *, extent,
             "colors": list(PALETTE), "caption": caption}
 
 
-def network_panel(name: str, network: Network, params, *, title: str) -> dict:
+def network_panel(name: str, network: Network, params, *, title: str, extent=None,
+                  resolution: int = 24) -> dict:
     """The network diagram: layer sizes, every weight and bias (orange positive, blue
-    negative, width |w| in the drawing)."""
+    negative, width |w| in the drawing). With ``extent`` (a 2-input net), every hidden and
+    output neuron also shows its activation over that part of the input plane."""
     params = network.check_params(params)
+    maps = None
+    if extent is not None:
+        maps = [[None] * network.sizes[0]] + plots.neuron_images(network, params, extent=extent,
+                                                                 resolution=resolution)
     weights = [[_finite_list(row) for row in np.asarray(W, dtype=float)] for W, _ in params]
     weights = [[[0.0 if w is None else w for w in row] for row in layer] for layer in weights]
     biases = [[0.0 if b is None else b for b in _finite_list(b)] for _, b in params]
     return {"kind": "network", "name": name, "title": title, "sizes": list(network.sizes),
             "weights": weights, "biases": biases, "names": plots.neuron_names(network.sizes),
-            "colors": list(PALETTE)}
+            "colors": list(PALETTE), "maps": maps}
 
 
 def table_panel(name: str, X, outputs, Y, *, title: str) -> dict:
@@ -286,3 +293,26 @@ class Player(anywidget.AnyWidget):
         with self.hold_sync():
             self.at = int(epoch)
             self.ack = self.serial
+
+
+class Playback:
+    """A run trained again epoch by epoch for the player (Play, Step, the scrubber).
+
+    ``at(key, start, epoch)`` is the run after ``epoch`` epochs of the ``Training`` that
+    ``start()`` makes: one Training is kept between calls for the same ``key`` and advanced
+    only by the epochs asked for (going back starts a new one). ``Training`` guarantees that
+    going forward in steps gives, bit for bit, the run trained in one go.
+    """
+
+    def __init__(self):
+        self._key = self._training = self._shown = None
+
+    def at(self, key: Hashable, start: Callable[[], Training], epoch: int) -> Run:
+        if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch < 0:
+            raise ValueError(f"epoch: a whole number >= 0; got {epoch!r}")
+        if self._key != key or epoch < self._training.epoch:
+            self._key, self._training = key, start()
+            self._shown = self._training.advance(0)
+        if epoch > self._training.epoch and not self._training.done:
+            self._shown = self._training.advance(int(epoch) - self._training.epoch)
+        return self._shown

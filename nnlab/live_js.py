@@ -54,7 +54,7 @@ function fmt(v) {
 
 // ------------------------------------------------------------------ curves
 function curvesPanel(box) {
-  const W = 380, H = 220, M = {l: 64, r: 16, t: 40, b: 38};
+  const W = 360, H = 220, M = {l: 64, r: 16, t: 40, b: 38};
   const head = document.createElement('div'); head.className = 'nnlab-head';
   const canvas = document.createElement('canvas'), overlay = document.createElement('canvas');
   const stack = document.createElement('div'); stack.className = 'nnlab-stack';
@@ -224,47 +224,63 @@ function boundaryPanel(box) {
 
 // ------------------------------------------------------------------ network
 function networkPanel(box) {
-  const W = 380, H = 250;
+  const W = 340;
   const canvas = document.createElement('canvas'); box.append(canvas);
-  return {
-    update(d) {
-      const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
-      const sizes = d.sizes, L = sizes.length, top = 34, bottom = 24, left = 40, right = 78;
-      const colX = (l) => left + (l * (W - left - right)) / Math.max(1, L - 1);
-      const rowY = (l, i) => top + ((i + 0.5) * (H - top - bottom)) / sizes[l];
-      let wmax = 1e-12;
-      for (const layer of d.weights) for (const row of layer) for (const w of row) wmax = Math.max(wmax, Math.abs(w));
-      const few = d.weights.reduce((n, layer) => n + layer.length * layer[0].length, 0) <= 16;
-      const labels = [];
-      d.weights.forEach((layer, l) => layer.forEach((row, i) => row.forEach((w, j) => {
-        const xa = colX(l), ya = rowY(l, i), xb = colX(l + 1), yb = rowY(l + 1, j);
-        ctx.strokeStyle = w >= 0 ? d.colors[1] : d.colors[0];
-        ctx.globalAlpha = 0.85; ctx.lineWidth = 0.6 + 5.4 * Math.abs(w) / wmax;
-        ctx.beginPath(); ctx.moveTo(xa, ya); ctx.lineTo(xb, yb); ctx.stroke(); ctx.globalAlpha = 1;
-        // Labels sit a third of the way along their edge, where edges into one unit part.
-        if (few) labels.push([xa + (xb - xa) * 0.3, ya + (yb - ya) * 0.3, fmt(w)]);
-      })));
-      ctx.font = FONT; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-      for (const [x, y, t] of labels) {
-        const w = ctx.measureText(t).width + 6;
-        ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(x - w / 2, y - 8, w, 16);
-        ctx.fillStyle = INK; ctx.fillText(t, x, y);
-      }
-      const R = Math.max(8, Math.min(18, (H - top - bottom) / (2.6 * Math.max(...sizes))));
-      sizes.forEach((n, l) => { for (let i = 0; i < n; i++) {
-        const x = colX(l), y = rowY(l, i);
+  let seq = 0;
+  function paint(d, images) {
+    // Taller for taller layers: every neuron (and its map) keeps room to be read.
+    const H = Math.max(250, 60 + 36 * Math.max(...d.sizes));
+    const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
+    const sizes = d.sizes, L = sizes.length, top = 34, bottom = 24, left = 40, right = 78;
+    const colX = (l) => left + (l * (W - left - right)) / Math.max(1, L - 1);
+    const rowY = (l, i) => top + ((i + 0.5) * (H - top - bottom)) / sizes[l];
+    let wmax = 1e-12;
+    for (const layer of d.weights) for (const row of layer) for (const w of row) wmax = Math.max(wmax, Math.abs(w));
+    const few = d.weights.reduce((n, layer) => n + layer.length * layer[0].length, 0) <= 16;
+    const labels = [];
+    d.weights.forEach((layer, l) => layer.forEach((row, i) => row.forEach((w, j) => {
+      const xa = colX(l), ya = rowY(l, i), xb = colX(l + 1), yb = rowY(l + 1, j);
+      ctx.strokeStyle = w >= 0 ? d.colors[1] : d.colors[0];
+      ctx.globalAlpha = 0.85; ctx.lineWidth = 0.6 + 5.4 * Math.abs(w) / wmax;
+      ctx.beginPath(); ctx.moveTo(xa, ya); ctx.lineTo(xb, yb); ctx.stroke(); ctx.globalAlpha = 1;
+      // Labels sit a third of the way along their edge, where edges into one unit part.
+      if (few) labels.push([xa + (xb - xa) * 0.3, ya + (yb - ya) * 0.3, fmt(w)]);
+    })));
+    ctx.font = FONT; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+    for (const [x, y, t] of labels) {
+      const w = ctx.measureText(t).width + 6;
+      ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(x - w / 2, y - 8, w, 16);
+      ctx.fillStyle = INK; ctx.fillText(t, x, y);
+    }
+    const R = Math.max(8, Math.min(images ? 16 : 18, (H - top - bottom) / (2.4 * Math.max(...sizes))));
+    sizes.forEach((n, l) => { for (let i = 0; i < n; i++) {
+      const x = colX(l), y = rowY(l, i), img = images && images[l] && images[l][i];
+      if (img) {  // the neuron's activation over the input plane, in a square
+        ctx.drawImage(img, x - R, y - R, 2 * R, 2 * R);
+        ctx.strokeStyle = INK; ctx.lineWidth = 1.2; ctx.strokeRect(x - R, y - R, 2 * R, 2 * R);
+      } else {
         ctx.beginPath(); ctx.arc(x, y, R, 0, 2 * Math.PI); ctx.fillStyle = '#fff'; ctx.fill();
         ctx.strokeStyle = INK; ctx.lineWidth = 1.5; ctx.stroke();
         const name = d.names && d.names[l] ? d.names[l][i] : '';
-        ctx.fillStyle = INK; ctx.font = FONT; ctx.fillText(name, x, y);
-        if (l > 0 && d.biases && sizes[l] <= 8) {
-          ctx.fillStyle = MUTED; ctx.textAlign = l === L - 1 ? 'left' : 'center';
-          ctx.fillText('b ' + fmt(d.biases[l - 1][i]), l === L - 1 ? x + R + 4 : x, l === L - 1 ? y : y + R + 9);
-          ctx.textAlign = 'center';
-        }
-      } });
-      ctx.font = TITLE_FONT; ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillStyle = INK;
-      ctx.fillText(d.title || '', 4, 4);
+        ctx.fillStyle = INK; ctx.font = FONT; if (R >= 11) ctx.fillText(name, x, y);
+      }
+      if (l > 0 && d.biases && sizes[l] <= 4 && L <= 4) {
+        ctx.fillStyle = MUTED; ctx.textAlign = l === L - 1 ? 'left' : 'center';
+        ctx.fillText('b ' + fmt(d.biases[l - 1][i]), l === L - 1 ? x + R + 4 : x, l === L - 1 ? y : y + R + 9);
+        ctx.textAlign = 'center';
+      }
+    } });
+    ctx.font = TITLE_FONT; ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillStyle = INK;
+    ctx.fillText(d.title || '', 4, 4);
+  }
+  return {
+    update(d) {
+      const mine = ++seq;
+      if (!d.maps) { paint(d, null); return; }
+      const images = d.maps.map((layer) => layer.map((url) => { if (!url) return null; const i = new Image(); i.src = url; return i; }));
+      // Decode every tile first, then draw once: no half-drawn diagram.
+      Promise.all(images.flat().filter(Boolean).map((i) => i.decode())).then(
+        () => { if (mine === seq) paint(d, images); }, () => { if (mine === seq) paint(d, null); });
     },
   };
 }

@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from . import datasets
+from . import datasets, live
 from .activations import HIDDEN_ACTIVATIONS
 from .compare import health_messages
 from .diagnostics import unit_health
@@ -741,6 +741,13 @@ def _at_least(value, field, low):
     return value
 
 
+def start_training(settings: Settings, data: Data, network: Network | None = None) -> Training:
+    """The playground's run at epoch 0, to be advanced a number of epochs at a time."""
+    network = network or build_network(settings, data.classes)
+    return Training(network, build_init(settings), data.X, data.targets(settings.output),
+                    **train_kwargs(settings, data))
+
+
 def train_in_chunks(settings: Settings, data: Data, chunk_epochs: int | None = None,
                     network: Network | None = None) -> Iterator[Run]:
     """Train in chunks of epochs; after each chunk yield the run so far (epochs 0..stop).
@@ -750,9 +757,7 @@ def train_in_chunks(settings: Settings, data: Data, chunk_epochs: int | None = N
     shuffle stream and the divergence limits carry on). A run that diverges stops at the
     chunk where it blew up.
     """
-    network = network or build_network(settings, data.classes)
-    training = Training(network, build_init(settings), data.X, data.targets(settings.output),
-                        **train_kwargs(settings, data))
+    training = start_training(settings, data, network)
     for start, stop in chunk_plan(settings, data, chunk_epochs):
         run = training.advance(stop - start)
         record = {**run.settings, "epochs": stop, "playground": to_query(settings)}
@@ -987,3 +992,51 @@ def parameter_count_formula(settings: Settings, classes: int = 2) -> str:
     terms = [f"({a}+1)×{b}" for a, b in zip(sizes[:-1], sizes[1:])]
     total = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     return " + ".join(terms) + f" = {total}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The live pictures
+# ---------------------------------------------------------------------------------------------
+
+BOUNDARY_RESOLUTION = 60  # cells per side of the live boundary (the Altair one draws 100)
+MAP_RESOLUTION = 20  # cells per side of each neuron's map in the diagram
+
+
+def live_frame(result: Result, epoch: int | None = None) -> dict:
+    """The playground's live pictures of ``result``: the decision boundary with training and
+    test points, the loss and accuracy curves (train solid, test dashed) and the network with
+    each neuron's activation map. ``epoch`` (from the player) goes into the titles."""
+    run = result.run
+    at = f" at epoch {run.epochs}" if epoch is not None else ""
+    panels = [_boundary_panel("boundary", result, f"decision boundary{at}"),
+              live.curves_panel("loss", run, "loss", title=f"{run.loss_name} loss",
+                                y_title="loss", log=True, log_toggle=True)]
+    if diagram_fits(result.network):  # (a diagram of thousands of lines tells nothing)
+        maps = dict(extent=result.data.extent, resolution=MAP_RESOLUTION) if maps_fit(
+            result.network) else {}
+        panels.append(live.network_panel("network", result.network, run.params,
+                                         title=f"the network{at}", **maps))
+    panels.append(live.curves_panel("accuracy", run, "accuracy", title="accuracy",
+                                    y_title="points right", percent=True))
+    return live.frame(*panels, epoch=run.epochs if epoch is not None else None,
+                      columns=[["boundary", "network"], ["loss", "accuracy"]])
+
+
+def _boundary_panel(name: str, result: Result, title: str) -> dict:
+    d = result.data
+    return live.boundary_panel(name, result.network, result.run.params, d.X, d.labels,
+                               X_test=d.X_test, labels_test=d.labels_test, extent=d.extent,
+                               resolution=BOUNDARY_RESOLUTION, title=title)
+
+
+def compare_frame(pinned: Result | None, current: Result) -> dict:
+    """The pinned run next to the current one: both boundaries and both loss curves (an
+    empty frame while nothing is pinned)."""
+    if pinned is None:
+        return live.frame()
+    runs = {"pinned": pinned.run, "current": current.run}
+    return live.frame(
+        _boundary_panel("pinned", pinned, "pinned run"),
+        _boundary_panel("current", current, "current run"),
+        live.curves_panel("loss", runs, "loss", title="loss, pinned and current",
+                          y_title="loss", log=True, log_toggle=True))

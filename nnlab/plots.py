@@ -842,6 +842,26 @@ def _activation_colours(values: np.ndarray, name: str) -> np.ndarray:
     return _shade_two(t, None)
 
 
+def _neuron_grids(network: Network, params, extent, resolution: int) -> list[np.ndarray]:
+    """Per hidden and output layer, each neuron's activation on the grid: (units, n, n)."""
+    xs, _, pts = _grid_points(extent, resolution)
+    trace = forward_trace(network, params, pts)
+    n = len(xs)
+    return [acts.T.reshape(-1, n, n) for acts in trace.activations[1:]]
+
+
+def _neuron_image(grid: np.ndarray, activation: str) -> str:
+    return png_data_url(np.round(_activation_colours(grid, activation)[::-1]).astype(np.uint8))
+
+
+def neuron_images(network: Network, params, *, extent, resolution: int = 24) -> list[list[str]]:
+    """Per hidden and output layer, each neuron's activation map over ``extent`` as a PNG
+    data URL (the tiles of ``neuron_maps``, for drawing anywhere)."""
+    params = _check_plane_net(network, params)
+    return [[_neuron_image(grid, act.name) for grid in maps] for maps, act in
+            zip(_neuron_grids(network, params, extent, resolution), network.activations)]
+
+
 @_built_fast
 def neuron_maps(network: Network, params, *, extent, resolution: int = 40,
                 size: int = 90) -> alt.FacetChart:
@@ -853,20 +873,17 @@ def neuron_maps(network: Network, params, *, extent, resolution: int = 40,
     """
     params = _check_plane_net(network, params)
     x0, x1, y0, y1 = _check_extent(extent)
-    xs, ys, pts = _grid_points(extent, resolution)
-    trace = forward_trace(network, params, pts)
-    n = len(xs)
     per_row = max(network.sizes[1:])
     rows, order = [], []
-    for layer, (acts, act) in enumerate(zip(trace.activations[1:], network.activations), start=1):
+    for layer, (maps, act) in enumerate(zip(_neuron_grids(network, params, extent, resolution),
+                                            network.activations), start=1):
         for j in range(per_row):
-            if j < acts.shape[1]:
-                grid = acts[:, j].reshape(n, n)
-                rgb = _activation_colours(grid, act.name)
+            if j < len(maps):
+                grid = maps[j]
                 name = f"layer {layer}, neuron {j + 1}"
                 rows.append({"cell": name, "x": _r(x0), "y": _r(y0), "low": _r(grid.min()),
                              "high": _r(grid.max()), "activation": act.name,
-                             "url": png_data_url(np.round(rgb[::-1]).astype(np.uint8))})
+                             "url": _neuron_image(grid, act.name)})
             else:  # an empty cell, so that every layer starts a new row
                 name = f"pad {layer} {j}"
                 rows.append({"cell": name})

@@ -299,30 +299,6 @@ def replay(run: Run, epoch: int):
     return run.outputs[epoch, :, 0], run.params_at(epoch)
 
 
-class Playback:
-    """The run on screen, trained again epoch by epoch for the player (Play, Step, scrub).
-
-    ``at(setup, X, Y, run, epoch)`` is the run's last attempt after ``epoch`` epochs: a
-    ``Training`` from that attempt's starting weights, kept between calls and advanced only
-    by the epochs asked for (going back starts it again). At the attempt's last epoch it is
-    that attempt, bit for bit.
-    """
-
-    def __init__(self):
-        self._key = self._training = self._shown = None
-
-    def at(self, setup: Setup, X, Y, run: Run, epoch: int) -> Run:
-        last = all_attempts(run)[-1]
-        epoch = max(0, min(int(epoch), last.epochs))
-        key = (setup, id(run))
-        if self._key != key or epoch < self._training.epoch:
-            self._key, self._training = key, setup.training(X, Y, last.initial_params)
-            self._shown = self._training.advance(0)
-        if epoch > self._training.epoch:
-            self._shown = self._training.advance(epoch - self._training.epoch)
-        return self._shown
-
-
 def live_frame(run: Run, X, Y, *, threshold: float, epoch: int | None = None,
                resolution: int = 60, points: int | None = None) -> dict:
     """Lesson 03's live pictures of ``run``: loss and accuracy curves of every attempt, the

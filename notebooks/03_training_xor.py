@@ -144,7 +144,9 @@ def live_cell(X, Y, player, player_ui, playback, presets, run, setup, view):
     if player.run_key != run_key:  # a new run: stop the player, point it at the run's end
         player.start(run_key, presets.all_attempts(run)[-1].epochs)
     wanted = player.wanted(run_key)
-    shown = run if wanted is None else playback.at(setup, X, Y, run, wanted)
+    _last = presets.all_attempts(run)[-1]  # Play trains the last attempt again
+    shown = run if wanted is None else playback.at(
+        run_key, lambda: setup.training(X, Y, _last.initial_params), wanted)
     view.frame = presets.live_frame(shown, X, Y, threshold=setup.threshold, epoch=wanted)
     if wanted is not None:
         player.answered(shown.epochs)
@@ -195,7 +197,7 @@ def _(mo):
 def _(live, mo, presets):
     # Made once: later changes send new numbers to these widgets, which redraw in place.
     view, player = live.LiveView(), live.Player(label="epoch")
-    playback = presets.Playback()
+    playback = live.Playback()
     if mo.app_meta().mode != "run":  # a page being edited or exported keeps static frames
         view.offer(*presets.explorer())
     player_ui = mo.ui.anywidget(player)

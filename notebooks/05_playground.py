@@ -34,9 +34,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import playground, plots
+    from nnlab import live, playground, plots
 
-    return mo, nnlab, np, playground, plots
+    return live, mo, nnlab, np, playground, plots
 
 
 @app.cell
@@ -187,45 +187,59 @@ def _(controls, csv_upload, dataset, playground):
 
 
 @app.cell
-def _(mo, playground, plots):
-    def boundary(result, params=None, title=None):
-        """The decision boundary of a result at ``params`` (default: its final ones)."""
-        d = result.data
-        return plots.boundary_chart(result.network, result.run.params if params is None else params,
-                                    d.X, d.labels, X_test=d.X_test, labels_test=d.labels_test,
-                                    extent=d.extent, title=title)
-
-    def live_view(result):
-        """The run's one-line summary over its decision boundary and loss curves."""
-        kind = "danger" if result.run.diverged_at is not None else "neutral"
-        return mo.vstack([mo.callout(mo.md(playground.summary(result)), kind=kind),
-                          plots.side_by_side(boundary(result), plots.loss_chart(result.run))])
-
-    return boundary, live_view
-
-
-@app.cell
-def train_cell(data, get_good, live_view, mo, playground, problem, set_good, settings):
+def train_cell(data, get_good, mo, playground, problem, set_good, settings, view):
     if problem is None:
         _chunks = len(playground.chunk_plan(settings, data))
         _runs = playground.train_in_chunks(settings, data)
-        if _chunks > 1:  # a long run: a progress bar, and the picture so far under it
+        if _chunks > 1:  # a long run: a progress bar, and the pictures grow under it
             _runs = mo.status.progress_bar(_runs, total=_chunks, remove_on_exit=True,
-                                           title=f"training {settings.epochs} epochs")
+                                           title=f"training {settings.epochs} epochs",
+                                           subtitle="chunks of epochs")
         for _run in _runs:
             result = playground.Result(settings, data, _run)
             if not result.finished:
-                mo.output.replace_at_index(live_view(result), 1)
+                view.frame = playground.live_frame(result)
         set_good(result)
-        _view = live_view(result)
     else:
         result = get_good()
-        _view = mo.vstack([mo.callout(mo.md(f"**These settings cannot run:** {problem}. The "
-                                            "pictures show the last run that could."),
-                                      kind="danger")]
-                          + ([live_view(result)] if result is not None else []))
-    _view
+    _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The pictures "
+                               "show the last run that could."), kind="danger")] if problem else []
+    if result is not None:
+        _notes.append(mo.callout(mo.md(playground.summary(result)),
+                                 kind="danger" if result.run.diverged_at is not None else "neutral"))
+    mo.vstack(_notes)
     return (result,)
+
+
+@app.cell
+def live_cell(mo, player, player_ui, playback, playground, result, view):
+    # (Right after training in the file: among the cells a change re-runs, this one goes
+    # first, so the pictures are sent before the text below them is worked out.)
+    player_ui.value  # a request from the player (Play, Step, the scrubber) runs this cell
+    mo.stop(result is None)
+    run_key = f"{id(result):x}"
+    if player.run_key != run_key:  # a new run: stop the player, point it at the run's end
+        player.start(run_key, result.run.epochs)
+    wanted = player.wanted(run_key)
+    shown = result if wanted is None else playground.Result(
+        result.settings, result.data,
+        playback.at(run_key, lambda: playground.start_training(result.settings, result.data),
+                    wanted))
+    view.frame = playground.live_frame(shown, epoch=wanted)
+    if wanted is not None:
+        player.answered(shown.run.epochs)
+    return
+
+
+@app.cell
+def _(live, mo):
+    # Made once: later changes send new numbers to these widgets, which redraw in place.
+    view, player = live.LiveView(), live.Player(label="epoch")
+    compare_view = live.LiveView()
+    playback = live.Playback()
+    player_ui = mo.ui.anywidget(player)
+    mo.vstack([player_ui, mo.ui.anywidget(view)], gap=0.5)
+    return compare_view, player, player_ui, playback, view
 
 
 @app.cell
@@ -240,14 +254,15 @@ def _(mo, playground, settings):
 
 
 @app.cell
-def _(mo, playground, plots, result):
+def _(mo, playground, result):
     mo.stop(result is None)
-    mo.hstack([plots.accuracy_chart(result.run), mo.vstack([
+    mo.vstack([
         mo.md(f"**The network:** "
               f"{playground.describe_network(result.settings, result.data.classes)}."),
         mo.md(f"**The data:** {result.data.source}, {len(result.data.X)} training points "
-              f"(filled) and {len(result.data.X_test)} test points (hollow squares)."),
-    ])], justify="start", gap=2)
+              f"(filled) and {len(result.data.X_test)} test points (hollow circles)."),
+        mo.md(playground.unit_health_line(result)),
+    ])
     return
 
 
@@ -255,9 +270,18 @@ def _(mo, playground, plots, result):
 def _(mo):
     mo.md(r"""
     The shading is the network's output over the whole plane: the stronger the colour, the
-    surer the network. Only the filled points are used for training; the hollow ones are held
-    back, so the dashed *test* curves show how well the boundary carries over to points it
-    never saw.
+    surer the network, and the dark line is where it changes its mind. Only the filled points
+    are used for training; the hollow ones are held back, so the dashed *test* curves show
+    how well the boundary carries over to points it never saw.
+
+    **Play** trains the same run again from its starting weights, a few epochs per frame,
+    and every picture follows; **Step** trains one such chunk, the scrubber jumps to any
+    epoch, **Reset** goes back to the start. At the end it is exactly the run above. In the
+    diagram every weight is a line (orange positive, blue negative, thicker for larger) and
+    every neuron is drawn as its own map: its output over the same square of the plane
+    (orange high, blue low). The first hidden layer can only draw straight edges, or curves
+    when you add extra inputs; each later layer combines the maps before it, and the last
+    map is the decision boundary itself.
     """)
     return
 
@@ -306,67 +330,6 @@ def _(mo, playground):
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
-    ## Replay the training
-
-    Training kept a copy of the weights at about forty epochs (more of them early on, where
-    most of the change happens). The slider steps through those copies; nothing is
-    retrained. The diagram shows every weight as a line (orange positive, blue negative,
-    thicker for larger) and every bias under its neuron, the output's included.
-    """)
-    return
-
-
-@app.cell
-def _(mo, result):
-    mo.stop(result is None)
-    _epochs = sorted(result.run.snapshots)
-    scrub = mo.ui.slider(steps=_epochs, value=_epochs[-1], label="replay epoch",
-                         show_value=True, full_width=True)
-    scrub
-    return (scrub,)
-
-
-@app.cell
-def _(boundary, mo, playground, plots, result, scrub):
-    _params = result.run.params_at(scrub.value)
-    mo.hstack([
-        boundary(result, _params, title=f"decision boundary at epoch {scrub.value}"),
-        plots.network_chart(result.network, _params, title=f"the network at epoch {scrub.value}")
-        if playground.diagram_fits(result.network) else
-        mo.md(f"*The diagram is drawn for up to {playground.DIAGRAM_MAX_WEIGHTS} weights; this "
-              f"network has {result.network.n_params}.*"),
-    ], justify="start", wrap=True)
-    return
-
-
-@app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
-    ## What each neuron sees
-
-    One small map per neuron, after training: its output over the same square of the plane
-    (orange high, blue low). The first hidden layer can only draw straight edges, or curves
-    when you add extra inputs; each later layer combines the maps before it, and the last map
-    is the decision boundary itself.
-    """)
-    return
-
-
-@app.cell
-def _(mo, playground, plots, result):
-    mo.stop(result is None)
-    mo.vstack([
-        plots.neuron_maps(result.network, result.run.params, extent=result.data.extent)
-        if playground.maps_fit(result.network) else
-        mo.md(f"*Neuron maps are drawn for up to {playground.MAPS_MAX_NEURONS} neurons.*"),
-        mo.md(playground.unit_health_line(result)),
-    ])
-    return
-
-
-@app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
     ## Compare two runs
 
     **Pin** the current run, then change one setting in the sidebar. Both runs start from
@@ -377,10 +340,11 @@ def _(mo):
 
 
 @app.cell
-def _(mo):
+def _(compare_view, mo):
     pin_button = mo.ui.run_button(label="pin this run")
     unpin_button = mo.ui.run_button(label="clear the pin")
-    mo.hstack([pin_button, unpin_button], justify="start")
+    mo.vstack([mo.hstack([pin_button, unpin_button], justify="start"),
+               mo.ui.anywidget(compare_view)])
     return pin_button, unpin_button
 
 
@@ -395,13 +359,11 @@ def _(get_pinned, pin_button, result, set_pinned, unpin_button):
 
 
 @app.cell
-def _(boundary, mo, pinned, playground, plots, result):
+def _(compare_view, mo, pinned, playground, result):
     mo.stop(result is None)
-    mo.md("*Nothing is pinned yet.*") if pinned is None else mo.vstack([
-        mo.callout(mo.md(playground.describe_comparison(pinned, result)), kind="info"),
-        mo.hstack([boundary(pinned, title="pinned run"), boundary(result, title="current run"),
-                   plots.loss_chart({"pinned": pinned.run, "current": result.run})],
-                  justify="start", wrap=True)])
+    compare_view.frame = playground.compare_frame(pinned, result)
+    mo.md("*Nothing is pinned yet.*") if pinned is None else mo.callout(
+        mo.md(playground.describe_comparison(pinned, result)), kind="info")
     return
 
 
@@ -510,12 +472,17 @@ def _(playground):
 
 
 @app.cell
-def _(boundary, mo, playground, plots, scenario_results):
+def _(mo, playground, plots, scenario_results):
+    # Static pictures (computed once), so Altair charts: nothing here redraws on a change.
     mo.ui.tabs({
         name: mo.vstack([
             mo.md(f"{playground.summary(r)} · [open it in the playground]"
                   f"({playground.query_string(r.settings)})"),
-            plots.side_by_side(boundary(r), plots.loss_chart(r.run))])
+            plots.side_by_side(
+                plots.boundary_chart(r.network, r.run.params, r.data.X, r.data.labels,
+                                     X_test=r.data.X_test, labels_test=r.data.labels_test,
+                                     extent=r.data.extent),
+                plots.loss_chart(r.run))])
         for name, r in scenario_results.items()})
     return
 

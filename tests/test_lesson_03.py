@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lesson_helpers import Value, cells_by_name, lesson_fixtures, load_app, page_html
-from nnlab import Init, Network, forward, presets, train
+from nnlab import Init, Network, forward, live, presets, train
 from nnlab.presets import FIXED_START, PRESETS, RANDOM_RETRIES, Setup
 from nnlab.xor9 import TABLE_START
 from xor_reference import TABLE, TABLE_OUTPUTS
@@ -129,19 +129,23 @@ def test_settings_that_cannot_run_show_an_error_and_keep_the_last_good_run(app, 
 def test_play_trains_again_chunk_by_chunk_and_ends_on_the_instant_run(default):
     defs = default[1]
     run, setup, player = defs["run"], defs["setup"], defs["player"]
-    playback = presets.Playback()
-    early = playback.at(setup, X, Y, run, 400)
+    playback = live.Playback()
+    start = lambda: setup.training(X, Y, run.initial_params)  # noqa: E731
+    early = playback.at("run", start, 400)
     assert early.epochs == 400
     np.testing.assert_array_equal(early.loss, run.loss[:400])
-    middle = playback.at(setup, X, Y, run, 1500)  # goes on from 400
+    middle = playback.at("run", start, 1500)  # goes on from 400
     np.testing.assert_array_equal(middle.loss, run.loss[:1500])
-    end = playback.at(setup, X, Y, run, run.epochs)
+    end = playback.at("run", start, run.epochs)
     np.testing.assert_array_equal(end.loss, run.loss)  # bit for bit the instant run
     for (W, b), (W0, b0) in zip(end.params, run.params):
         np.testing.assert_array_equal(W, W0)
         np.testing.assert_array_equal(b, b0)
-    back = playback.at(setup, X, Y, run, 10)  # going back trains again from the start
+    assert playback.at("run", start, run.epochs + 50).epochs == run.epochs  # no further
+    back = playback.at("run", start, 10)  # going back trains again from the start
     np.testing.assert_array_equal(back.loss, run.loss[:10])
+    with pytest.raises(ValueError, match="epoch"):
+        playback.at("run", start, -1)
 
 
 def test_the_player_cell_shows_the_epoch_asked_for(app, default):
@@ -151,7 +155,7 @@ def test_the_player_cell_shows_the_epoch_asked_for(app, default):
     run_key = player.run_key
     player.target, player.serial = 0, player.serial + 1  # what the page sends for Reset
     cells["live_cell"].run(X=X, Y=Y, player=player, player_ui=Value({}),
-                           playback=presets.Playback(), presets=presets, run=defs["run"],
+                           playback=live.Playback(), presets=presets, run=defs["run"],
                            setup=defs["setup"], view=view)
     assert player.at == 0 and player.ack == player.serial
     assert view.frame["epoch"] == 0
