@@ -470,6 +470,7 @@ class LessonSpec:
     folder: str = "notebooks"
     baseline_of: str | None = None  # the lesson this copy is the baseline of (ratios)
     drag: str | None = None  # a slider to drag in 30 steps (the drag benchmark)
+    play: bool = False  # measure the player: frames per second, and how soon Pause holds
 
     @property
     def path(self) -> Path:
@@ -503,8 +504,8 @@ LESSONS = [
             ControlSpec("learning rate", slider_control("learning rate")),
             ControlSpec("dataset", dropdown_control("dataset", "two moons")),
         ],
-        {"first_median": 300, "last_median": 1000},
-        curves=("live_view(result)", "plots.accuracy_chart("),
+        {"first_median": 150, "last_median": 1000},
+        curves=("mo.ui.anywidget(view)",), play=True,
     ),
 ]
 
@@ -559,10 +560,12 @@ def cell_labels(notebook: Path) -> dict[str, str]:
 
 def measure_lesson(browser, lesson: LessonSpec, changes: int, warmup: int = 2,
                    quiet_ms: int = QUIET_MS, log=print, drags: int = 0,
-                   drag_rows: list | None = None) -> list[Row]:
+                   drag_rows: list | None = None, plays: int = 0,
+                   play_rows: list | None = None) -> list[Row]:
     """Serve one lesson, open it in a fresh page and measure each of its controls (and,
     with ``drags``, that many 30-step drags of its drag slider into ``drag_rows``)."""
     drag_rows = [] if drag_rows is None else drag_rows
+    play_rows = [] if play_rows is None else play_rows
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     # No request interception here: Playwright's route handler would put a round trip to
@@ -598,6 +601,10 @@ def measure_lesson(browser, lesson: LessonSpec, changes: int, warmup: int = 2,
                         row.changes.append(result)
                 log(f"  {lesson.notebook} {control.name}: {len(row.changes)} changes, "
                     f"last repaint median {_median([c.last for c in row.changes]):.0f} ms")
+            if lesson.play and plays:
+                play_rows.extend(measure_play(page) for _ in range(plays))
+                for play in play_rows[-plays:]:
+                    log(f"  {lesson.notebook} play: {play.summary()}")
             if lesson.drag and drags:
                 drag_rows.append(measure_drag(page, lesson, drags, quiet_ms))
                 for drag in drag_rows[-1]:
@@ -671,6 +678,57 @@ def measure_drag(page: Page, lesson: LessonSpec, repeats: int, quiet_ms: int) ->
         direct = page.evaluate("window.__nnlabLatency.pictureKey()")
         out.append(Drag(redraws, last - times[-1], final == direct))
     return out
+
+
+# --------------------------------------------------------------------------
+# The player
+# --------------------------------------------------------------------------
+
+PLAY_MS = 2000
+
+PLAY_JS = """() => {
+  const find = (root, sel) => {
+    const hit = root.querySelector(sel);
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) { const inner = find(el.shadowRoot, sel); if (inner) return inner; }
+    }
+    return null;
+  };
+  const counter = find(document, '.nnlab-counter');
+  const buttons = [...counter.parentElement.querySelectorAll('button')];
+  const rec = window.__nnlabPlay = {changes: [], clicks: {}};
+  new MutationObserver(() => rec.changes.push(performance.now()))
+    .observe(counter, {childList: true, characterData: true, subtree: true});
+  for (const b of buttons) b.addEventListener('click', () => { rec.clicks[b.textContent] = performance.now(); }, true);
+  return true;
+}"""
+
+
+@dataclass
+class Play:
+    fps: float  # counter updates (each a new picture from Python) per second while playing
+    pause_ms: float  # from the Pause click to the last update after it
+
+    def summary(self) -> str:
+        return f"{self.fps:.1f} frames per second, Pause held after {self.pause_ms:.0f} ms"
+
+
+def measure_play(page: Page) -> Play:
+    """Reset, Play for ``PLAY_MS``, Pause: frames per second and how soon Pause holds."""
+    page.get_by_role("button", name="Reset").click()
+    page.wait_for_timeout(500)
+    page.evaluate(PLAY_JS)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(PLAY_MS)  # (keeps Playwright's connection serviced meanwhile)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(1000)
+    rec = page.evaluate("window.__nnlabPlay")
+    # (one button: it reads "Play", then "Pause" while playing; clicks are keyed by its text)
+    play, pause = rec["clicks"]["Play"], rec["clicks"]["Pause"]
+    during = [t for t in rec["changes"] if play <= t <= pause]
+    after = [t for t in rec["changes"] if t > pause]
+    return Play(len(during) / ((pause - play) / 1000), (max(after) - pause) if after else 0.0)
 
 
 # --------------------------------------------------------------------------
@@ -807,21 +865,36 @@ def report_drags(drags: dict[str, list[Drag]], out=print) -> None:
             f"{sum(d.same_as_direct for d in rows)} of {len(rows)}")
 
 
+def report_plays(plays: dict[str, list[Play]], out=print) -> None:
+    if not any(plays.values()):
+        return
+    out(f"\nThe player: Reset, Play for {PLAY_MS} ms, Pause (targets: >= 20 frames per second, "
+        "Pause holds within 200 ms)")
+    for title, rows in plays.items():
+        if rows:
+            out(f"  {title}: {_median([p.fps for p in rows]):.1f} frames per second (median of "
+                f"{len(rows)}), Pause held after {_ms(_median([p.pause_ms for p in rows]))} ms "
+                f"median / {_ms(max(p.pause_ms for p in rows))} ms worst")
+
+
 def run(changes: int, warmup: int, lessons: list[LessonSpec], quiet_ms: int = QUIET_MS,
-        drags: int = 0) -> tuple[list[Row], dict[str, list[Drag]]]:
-    rows, drag_rows = [], {}
+        drags: int = 0, plays: int = 0):
+    """Rows per control, drags and plays per lesson title."""
+    rows, drag_rows, play_rows = [], {}, {}
     with sync_playwright() as pw:
         browser = harness.launch_chromium(pw)
         try:
             for lesson in lessons:
                 print(f"{lesson.title}: serving and measuring ...", flush=True)
-                found: list = []
+                found, played = [], []
                 rows += measure_lesson(browser, lesson, changes, warmup, quiet_ms,
-                                       drags=drags, drag_rows=found)
+                                       drags=drags, drag_rows=found, plays=plays,
+                                       play_rows=played)
                 drag_rows[lesson.title] = [d for batch in found for d in batch]
+                play_rows[lesson.title] = played
         finally:
             browser.close()
-    return rows, drag_rows
+    return rows, drag_rows, play_rows
 
 
 def main(argv=None) -> int:
@@ -831,7 +904,8 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, help="unmeasured changes first (default 2)")
     parser.add_argument("--quiet", type=int, default=QUIET_MS, help="ms of quiet that ends a change")
     parser.add_argument("--lesson", action="append", help="only lessons starting with this")
-    parser.add_argument("--drags", type=int, default=3, help="30-step drags each way per lesson")
+    parser.add_argument("--drags", type=int, default=3, help="30-step drags per lesson")
+    parser.add_argument("--plays", type=int, default=3, help="play/pause rounds per lesson")
     args = parser.parse_args(argv)
     changes = args.changes or (6 if args.quick else 20)
     warmup = args.warmup if args.warmup is not None else (0 if args.quick else 2)
@@ -839,10 +913,12 @@ def main(argv=None) -> int:
                if not args.lesson or any((lesson.baseline_of or lesson.notebook).startswith(p)
                                          for p in args.lesson)]
     started = time.monotonic()
-    rows, drags = run(changes, warmup, lessons, args.quiet, drags=args.drags)
+    rows, drags, plays = run(changes, warmup, lessons, args.quiet, drags=args.drags,
+                             plays=args.plays)
     labels = {lesson.notebook: cell_labels(lesson.path) for lesson in lessons}
     report(rows, labels)
     report_drags(drags)
+    report_plays(plays)
     print(f"\n{changes} changes per control after {warmup} warm-up; {time.monotonic() - started:.0f} s")
     return 1 if any(r.failures for r in rows) else 0
 

@@ -187,7 +187,7 @@ def _(controls, csv_upload, dataset, playground):
 
 
 @app.cell
-def train_cell(data, get_good, mo, playground, problem, set_good, settings, view):
+def train_cell(data, get_good, mo, player, playground, problem, set_good, settings, view):
     if problem is None:
         _chunks = len(playground.chunk_plan(settings, data))
         _runs = playground.train_in_chunks(settings, data)
@@ -195,13 +195,16 @@ def train_cell(data, get_good, mo, playground, problem, set_good, settings, view
             _runs = mo.status.progress_bar(_runs, total=_chunks, remove_on_exit=True,
                                            title=f"training {settings.epochs} epochs",
                                            subtitle="chunks of epochs")
-        for _run in _runs:
+        for _run in _runs:  # every chunk's pictures go out at once: they grow as it trains
             result = playground.Result(settings, data, _run)
-            if not result.finished:
-                view.frame = playground.live_frame(result)
+            view.frame = playground.live_frame(result)
         set_good(result)
     else:
         result = get_good()
+        if result is not None:
+            view.frame = playground.live_frame(result)
+    if result is not None:  # a new run on screen: the player stops and points at its end
+        player.start(f"{id(result):x}", result.run.epochs)
     _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The pictures "
                                "show the last run that could."), kind="danger")] if problem else []
     if result is not None:
@@ -213,21 +216,16 @@ def train_cell(data, get_good, mo, playground, problem, set_good, settings, view
 
 @app.cell
 def live_cell(mo, player, player_ui, playback, playground, result, view):
-    # (Right after training in the file: among the cells a change re-runs, this one goes
-    # first, so the pictures are sent before the text below them is worked out.)
     player_ui.value  # a request from the player (Play, Step, the scrubber) runs this cell
-    mo.stop(result is None)
     run_key = f"{id(result):x}"
-    if player.run_key != run_key:  # a new run: stop the player, point it at the run's end
-        player.start(run_key, result.run.epochs)
     wanted = player.wanted(run_key)
-    shown = result if wanted is None else playground.Result(
+    mo.stop(wanted is None)  # nothing asked: the training cell has drawn the run
+    shown = playground.Result(
         result.settings, result.data,
         playback.at(run_key, lambda: playground.start_training(result.settings, result.data),
                     wanted))
     view.frame = playground.live_frame(shown, epoch=wanted)
-    if wanted is not None:
-        player.answered(shown.run.epochs)
+    player.answered(shown.run.epochs)
     return
 
 

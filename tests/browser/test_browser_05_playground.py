@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 NOTEBOOK = REPO / "notebooks" / "05_playground.py"
 REDRAW_TIMEOUT_MS = 30_000
-CHARTS = 6  # boundary + loss, accuracy, replayed boundary, diagram, neuron maps, first tab
+# The live view: boundary, loss (a chart and a hover layer), diagram with the neuron maps,
+# accuracy (chart and hover layer); then the first pre-computed tab (Altair).
+CHARTS = 7
 
 
 def settled_hashes(page, before):
@@ -121,3 +123,26 @@ def test_own_data_pinning_and_run_files(page, marimo_app):
 
         assert page_errors(page) == []
         assert record(page).js_errors == []
+
+
+def test_playground_plays_pauses_and_steps(page, marimo_app):
+    with marimo_app(NOTEBOOK) as url:
+        open_lesson(page, url)
+        stable_hashes(page, CHARTS)
+        counter = page.locator(".nnlab-counter").first
+        expect(counter).to_have_text("epoch 300 of 300")
+        page.get_by_role("button", name="Reset").click()
+        expect(counter).to_have_text("epoch 0 of 300", timeout=REDRAW_TIMEOUT_MS)
+        before = canvas_hashes(page)
+        page.get_by_role("button", name="Play").click()
+        wait_for_canvas_change(page, before, timeout=REDRAW_TIMEOUT_MS)  # the pictures move
+        page.get_by_role("button", name="Pause").click()
+        page.wait_for_timeout(600)
+        paused = counter.inner_text()
+        page.wait_for_timeout(800)
+        assert counter.inner_text() == paused  # nothing moves while paused
+        epoch = int(paused.split()[1])
+        page.get_by_role("button", name="Step").click()
+        expect(counter).not_to_have_text(paused, timeout=REDRAW_TIMEOUT_MS)
+        assert int(counter.inner_text().split()[1]) > epoch
+        assert page_errors(page) == [] and record(page).js_errors == []
