@@ -40,7 +40,9 @@ plus formatting its output) and the size of the outputs they sent.
     --changes N   changes per control (default 20)
     --lesson 03   only lessons whose file name starts with this, with their baseline
                   copies (repeatable)
-    --drags N     30-step drags of a lesson's drag slider, N each way (default 3)
+    --drags N     30-step drags of a lesson's drag slider, N times (default 3)
+    --plays N     rounds of Reset, Play for 2 s, Pause, on lessons with a player (default 3)
+    --static N    changes of the learning rate on lesson 03's static export (default 10)
 
 Lesson 03 is measured twice in one run: the lesson (a live view: one widget redrawn in
 place) and ``benchmarks/baseline_03_altair.py``, the same lesson as it was with Altair
@@ -897,6 +899,61 @@ def run(changes: int, warmup: int, lessons: list[LessonSpec], quiet_ms: int = QU
     return rows, drag_rows, play_rows
 
 
+# --------------------------------------------------------------------------
+# The static page
+# --------------------------------------------------------------------------
+
+STATIC_LESSON = "03_training_xor"
+
+
+def measure_static(browser, changes: int, log=print) -> list[float]:
+    """Lesson 03 exported as a static page (``scripts/build_site.py``, no kernel), served
+    locally: ms from a key press on its pre-computed learning-rate control to the last
+    canvas repaint, with the number of requests the page made meanwhile."""
+    import functools
+    import http.server
+    import subprocess
+    import tempfile
+    import threading
+
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([sys.executable, str(REPO / "scripts" / "build_site.py"), "--out", out,
+                        "--no-wasm", "--only", STATIC_LESSON], check=True, capture_output=True)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=out)
+        handler.log_message = lambda *args: None
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        install_probe(page)
+        try:
+            page.goto(f"http://127.0.0.1:{server.server_port}/lessons/{STATIC_LESSON}.html")
+            rate = page.locator("input[data-explore=learning_rate]").first
+            rate.wait_for(timeout=60_000)
+            page.wait_for_timeout(1000)
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            times = []
+            for i in range(changes):
+                page.evaluate("window.__nnlabLatency.arm()")
+                rate.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+                page.wait_for_timeout(400)  # no kernel: nothing to wait for but the drawing
+                raw = page.evaluate("window.__nnlabLatency.take()")
+                last = max((f[0] for f in raw["frames"] if f[2] > 0), default=None)
+                times.append(_nan() if last is None or raw["t0"] is None else last - raw["t0"])
+            log(f"  static {STATIC_LESSON}: {len(times)} changes, {len(requests)} requests")
+            return times, len(requests)
+        finally:
+            context.close()
+            server.shutdown()
+
+
+def report_static(times: list[float], requests: int, out=print) -> None:
+    out(f"\nStatic lesson 03 (no kernel): learning rate change -> last repaint median "
+        f"{_ms(_median(times))} ms, p90 {_ms(_p90(times))} ms over {len(times)} changes, "
+        f"{requests} network requests (targets: <= 50 ms, none)")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="6 changes per control, no warm-up")
@@ -906,6 +963,8 @@ def main(argv=None) -> int:
     parser.add_argument("--lesson", action="append", help="only lessons starting with this")
     parser.add_argument("--drags", type=int, default=3, help="30-step drags per lesson")
     parser.add_argument("--plays", type=int, default=3, help="play/pause rounds per lesson")
+    parser.add_argument("--static", type=int, default=10,
+                        help="changes on the static lesson 03 page (0: skip)")
     args = parser.parse_args(argv)
     changes = args.changes or (6 if args.quick else 20)
     warmup = args.warmup if args.warmup is not None else (0 if args.quick else 2)
@@ -919,6 +978,13 @@ def main(argv=None) -> int:
     report(rows, labels)
     report_drags(drags)
     report_plays(plays)
+    if args.static and any(lesson.notebook.startswith("03") for lesson in lessons):
+        with sync_playwright() as pw:
+            browser = harness.launch_chromium(pw)
+            try:
+                report_static(*measure_static(browser, args.static))
+            finally:
+                browser.close()
     print(f"\n{changes} changes per control after {warmup} warm-up; {time.monotonic() - started:.0f} s")
     return 1 if any(r.failures for r in rows) else 0
 

@@ -83,3 +83,9 @@ def test_view_cost_times_one_chart_from_message_to_repaint(browser, tmp_path):
     assert len(times) == 2 and all(math.isfinite(t) and t > 0 for t in times), times
     # The same repaints timed from the input event: the request and the kernel come first.
     assert len(from_input) == 2 and all(f > t for f, t in zip(from_input, times)), from_input
+
+
+def test_the_static_page_is_measured_with_no_kernel_and_no_request(browser):
+    times, requests = latency.measure_static(browser, 2, log=lambda *_: None)
+    assert len(times) == 2 and all(math.isfinite(t) and t > 0 for t in times), times
+    assert requests == 0  # the pre-computed runs are in the page
