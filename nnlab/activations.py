@@ -83,7 +83,8 @@ class Activation:
 
     name: str
     fn: Callable[[np.ndarray], np.ndarray]  # a = f(z)
-    slope: Callable[[np.ndarray, np.ndarray], np.ndarray] | None  # f'(z) from z and a; None: softmax
+    # f'(z) from z and a = f(z); None for softmax, whose derivative is a Jacobian
+    slope: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
     formula: str  # LaTeX
     derivative_formula: str
     hidden_ok: bool = True  # softmax only makes sense on the output layer

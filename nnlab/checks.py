@@ -92,14 +92,17 @@ def seed(value, field: str = "seed") -> int:
     return whole(value, field, 0)
 
 
-def float_array(value, field: str) -> np.ndarray:
-    """Numbers as a float array, refusing text, objects and NaN or infinite entries."""
+def float_array(value, field: str, *, finite: bool = True) -> np.ndarray:
+    """Numbers as a float array, refusing text and objects, and unless ``finite=False`` NaN
+    and infinities. Huge finite numbers pass: where they overflow, the result says so (inf)."""
     if isinstance(value, (str, bytes)):
         fail(field, "an array of numbers", value)
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         fail(field, "an array of numbers", value)
+    if not finite:
+        return array
     if not np.isfinite(array).all():
         fail(field, "finite numbers", array, shown="NaN or infinite values")
     return array

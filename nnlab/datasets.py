@@ -28,6 +28,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from . import checks
+
 MAX_CLASSES = 10
 CSV_HEADER = ("x1", "x2", "label")
 CSV_MIN_ROWS = 4
@@ -60,8 +62,7 @@ class Dataset:
             raise ValueError("X holds NaN or infinite values")
         if labels.shape != (len(X),) or (labels.size and labels.dtype.kind not in "iu"):
             raise ValueError(f"labels must be {len(X)} integers, one per row of X")
-        if not 2 <= self.n_classes <= MAX_CLASSES:
-            raise ValueError(f"n_classes must be from 2 to {MAX_CLASSES}, got {self.n_classes}")
+        checks.whole(self.n_classes, "n_classes", 2, MAX_CLASSES)
         if labels.size and not (0 <= labels.min() and labels.max() < self.n_classes):
             raise ValueError(f"labels must be class ids from 0 to {self.n_classes - 1}")
         features = tuple(self.features) or tuple(f"x{i + 1}" for i in range(X.shape[1]))

@@ -21,6 +21,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from . import checks
 from .losses import get_loss
 from .network import Network, Params, backprop, gradients, loss_value
 
@@ -70,6 +71,8 @@ def _nudged_losses(network: Network, params: Params, X, Y, loss: str, array: np.
 def numerical_gradients(network: Network, params: Params, X, Y, loss: str = "mse",
                         eps: float = 1e-5) -> Params:
     """Every parameter's slope by central differences (two forward passes each)."""
+    eps = checks.positive(eps, "eps")
+    loss_value(network, params, X, Y, loss)  # checks every argument once, before the loops
     params = network.check_params(params)
     result = []
     for layer, (W, b) in enumerate(params):
@@ -88,6 +91,8 @@ def check_gradients(network: Network, params: Params, X, Y, loss: str = "mse", *
                     eps: float = 1e-5, tolerance: float = 1e-6,
                     backward: Backward = gradients) -> GradCheck:
     """Compare ``backward`` (default: nnlab's backpropagation) with finite differences."""
+    eps, tolerance = checks.positive(eps, "eps"), checks.positive(tolerance, "tolerance")
+    _check_backward(backward, "backward")
     _, analytic = backward(network, params, X, Y, loss)
     numeric = numerical_gradients(network, params, X, Y, loss, eps)
     errors = [(relative_error(dW, nW), relative_error(db, nb))
@@ -144,13 +149,22 @@ def probe(network: Network, params: Params, X, Y, loss: str = "mse", *, layer: i
           kind: str = "W", index: tuple[int, ...] = (0, 0), eps: float = 1e-5,
           backward: Backward = gradients) -> Probe:
     """Nudge one parameter (``kind`` "W" or "b" of 0-based ``layer``) both ways and compare."""
+    eps = checks.positive(eps, "eps")
+    _check_backward(backward, "backward")
+    loss_value(network, params, X, Y, loss)  # checks the network, params, data and loss
     params = network.check_params(params)
-    if not 0 <= layer < network.n_layers or kind not in ("W", "b"):
-        raise ValueError(f"layer must be 0..{network.n_layers - 1} and kind 'W' or 'b'")
+    layer = checks.whole(layer, "layer", 0, network.n_layers - 1)
+    checks.one_of(kind, "kind", ("W", "b"))
     array = params[layer][0 if kind == "W" else 1]
+    if isinstance(index, (int, np.integer)):
+        index = (index,)
+    if isinstance(index, (str, bytes)) or not np.iterable(index):
+        checks.fail("index", f"a tuple of whole numbers into {kind}{layer + 1}", index)
     index = tuple(index)[: array.ndim]
-    if any(not 0 <= i < s for i, s in zip(index, array.shape)):
-        raise ValueError(f"index {index} is outside {kind}{layer + 1} of shape {array.shape}")
+    if len(index) < array.ndim or any(
+            not checks.is_number(i) or not isinstance(i, (int, np.integer)) or not 0 <= i < s
+            for i, s in zip(index, array.shape)):
+        checks.fail("index", f"a position inside {kind}{layer + 1} of shape {array.shape}", index)
     original = array[index]
     plus, minus = _nudged_losses(network, params, X, Y, loss, array, index, eps)
     analytic = backward(network, params, X, Y, loss)[1][layer][0 if kind == "W" else 1][index]
@@ -176,6 +190,13 @@ def error_vs_eps_curves(network: Network, params: Params, X, Y, loss: str = "mse
     """``error_vs_eps`` for several backward passes (name -> function) against the same
     finite differences, which are the costly part: computed once per step size, not once
     per backward pass."""
+    if isinstance(eps_values, (str, bytes)) or not np.iterable(eps_values):
+        checks.fail("eps_values", "a list of step sizes > 0", eps_values)
+    eps_values = [checks.positive(eps, "eps_values") for eps in eps_values]
+    if not isinstance(backwards, Mapping):
+        checks.fail("backwards", "a mapping from names to backward functions", backwards)
+    for name, backward in backwards.items():
+        _check_backward(backward, "backwards")
     analytic = {name: backward(network, params, X, Y, loss)[1]
                 for name, backward in backwards.items()}
     curves = {name: np.empty(len(eps_values)) for name in backwards}
@@ -185,6 +206,11 @@ def error_vs_eps_curves(network: Network, params: Params, X, Y, loss: str = "mse
             curves[name][i] = max(max(relative_error(dW, nW), relative_error(db, nb))
                                   for (dW, db), (nW, nb) in zip(grads, numeric))
     return curves
+
+
+def _check_backward(backward, field: str) -> None:
+    if not callable(backward):
+        checks.fail(field, "a function like nnlab.gradients", backward)
 
 
 def report_rows(check: GradCheck) -> list[dict]:

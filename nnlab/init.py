@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
 from .network import Network, Params
 
 METHODS = ("uniform", "normal", "xavier", "he", "zeros")
@@ -33,20 +34,20 @@ class Init:
     std: float = 1.0
 
     def __post_init__(self):
-        if self.method not in METHODS:
-            raise ValueError(f"init method must be one of {', '.join(METHODS)}; got {self.method!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
-            raise ValueError(f"seed must be a whole number >= 0; got {self.seed!r}")
+        checks.one_of(self.method, "method", METHODS)
+        object.__setattr__(self, "seed", checks.seed(self.seed, "seed"))
         for field in ("weight_range", "bias_range"):
             low, high = _pair(getattr(self, field), field)
             if low > high:
-                raise ValueError(f"{field}: low must not exceed high; got ({low}, {high})")
+                checks.fail(field, "a pair (low, high) with low <= high", (low, high))
             object.__setattr__(self, field, (low, high))
-        if not (np.isfinite(self.std) and self.std >= 0):
-            raise ValueError(f"std must be a finite number >= 0; got {self.std!r}")
+        object.__setattr__(self, "std", checks.number(self.std, "std", low=0))
 
     def draw(self, network: Network, attempt: int = 0) -> Params:
         """Parameters for ``network``; each retry ``attempt`` gets its own stream."""
+        if not isinstance(network, Network):
+            checks.fail("network", "a Network", network)
+        attempt = checks.whole(attempt, "attempt", 0)
         rng = np.random.default_rng([int(self.seed), int(attempt)] if attempt else int(self.seed))
         return [self._layer(rng, fan_in, fan_out)
                 for fan_in, fan_out in zip(network.sizes[:-1], network.sizes[1:])]
@@ -63,13 +64,9 @@ class Init:
 
 
 def _pair(value, field):
-    try:
-        low, high = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{field} must be a pair (low, high) of numbers; got {value!r}")
-    if not (np.isfinite(low) and np.isfinite(high)):
-        raise ValueError(f"{field} must hold finite numbers; got ({low}, {high})")
-    return low, high
+    if isinstance(value, (str, bytes)) or not np.iterable(value) or len(value) != 2:
+        checks.fail(field, "a pair (low, high) of finite numbers", value)
+    return tuple(checks.number(v, field) for v in value)
 
 
 def init_params(network: Network, method: str = "uniform", seed: int = 0, **options) -> Params:

@@ -19,6 +19,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
+from . import checks
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation, get_activation
 from .losses import Loss, get_loss
 
@@ -83,52 +84,50 @@ class Network:
 
     def check_params(self, params) -> Params:
         """Validate a list of (W, b) pairs against the layer sizes; return float copies."""
+        pairs = f"a list of {self.n_layers} (W, b) pairs, one per layer"
+        if isinstance(params, (str, bytes, np.ndarray)) or not np.iterable(params):
+            checks.fail("params", pairs, params)
         params = list(params)
         if len(params) != self.n_layers:
-            raise ValueError(f"params: expected {self.n_layers} (W, b) pairs, got {len(params)}")
+            checks.fail("params", pairs, params, shown=f"{len(params)} pairs")
         checked = []
-        for layer, ((W, b), fan_in, fan_out) in enumerate(
+        for layer, (pair, fan_in, fan_out) in enumerate(
             zip(params, self.sizes[:-1], self.sizes[1:]), start=1
         ):
-            W = np.array(W, dtype=float).reshape(np.shape(W))
-            b = np.array(b, dtype=float).reshape(-1)
+            shapes = f"layer {layer}: W of shape ({fan_in}, {fan_out}) and b of shape ({fan_out},)"
+            if isinstance(pair, (str, bytes)) or not np.iterable(pair) or len(pair) != 2:
+                checks.fail("params", shapes, pair)
+            W = checks.float_array(pair[0], f"params (layer {layer} W)")
+            b = checks.float_array(pair[1], f"params (layer {layer} b)").reshape(-1)
             if W.shape != (fan_in, fan_out) or b.shape != (fan_out,):
-                raise ValueError(
-                    f"params: layer {layer} needs W of shape ({fan_in}, {fan_out}) and b of "
-                    f"shape ({fan_out},); got {W.shape} and {b.shape}"
-                )
-            if not (np.isfinite(W).all() and np.isfinite(b).all()):
-                raise ValueError(f"params: layer {layer} holds a non-finite number")
-            checked.append((W, b))
+                checks.fail("params", shapes, W, shown=f"{W.shape} and {b.shape}")
+            checked.append((W.copy(), b.copy()))
         return checked
 
     def check_inputs(self, X, field: str = "X") -> np.ndarray:
         """Inputs as a float (n, d) array whose width matches the network."""
-        X = np.asarray(X, dtype=float)
+        X = checks.float_array(X, field)
         if X.ndim == 1:
             X = X.reshape(1, -1)
         if X.ndim != 2 or X.shape[1] != self.n_inputs:
-            raise ValueError(
-                f"{field}: the network takes {self.n_inputs} input columns, "
-                f"got data of shape {X.shape}"
-            )
-        if not np.isfinite(X).all():
-            raise ValueError(f"{field}: data holds NaN or infinite values")
+            checks.fail(field, f"rows of {self.n_inputs} input columns", X,
+                        shown=f"data of shape {X.shape}")
         return X
 
     def check_targets(self, Y, n: int, loss: str, field: str = "Y") -> np.ndarray:
         """Targets as a float (n, k) array that suits the output and the loss."""
-        Y = np.asarray(Y, dtype=float)
+        Y = checks.float_array(Y, field)
         if Y.ndim == 1 and self.n_outputs == 1:
             Y = Y.reshape(-1, 1)
         if Y.shape != (n, self.n_outputs):
-            raise ValueError(
-                f"{field}: expected targets of shape ({n}, {self.n_outputs}), got {Y.shape}"
-            )
-        if not np.isfinite(Y).all():
-            raise ValueError(f"{field}: targets hold NaN or infinite values")
-        if loss in ("bce", "softmax_ce") and ((Y < 0).any() or (Y > 1).any()):
-            raise ValueError(f"{field}: {loss} targets must lie in [0, 1]")
+            checks.fail(field, f"targets of shape ({n}, {self.n_outputs})", Y,
+                        shown=f"shape {Y.shape}")
+        # The fused losses' output error a - y is their gradient only for targets like these.
+        if get_loss(loss).fused_output and ((Y < 0).any() or (Y > 1).any()):
+            checks.fail(field, f"{loss} targets in [0, 1]", Y, shown="values outside [0, 1]")
+        if get_loss(loss).fused_output == "softmax" and not np.allclose(Y.sum(axis=1), 1.0):
+            checks.fail(field, f"{loss} target rows that sum to 1 (one distribution per sample)",
+                        Y, shown="a row whose sum is not 1")
         return Y
 
 
@@ -170,14 +169,24 @@ class Backprop(NamedTuple):
 
 def forward_trace(network: Network, params: Params, X) -> Trace:
     """Run the network on X, keeping every pre-activation and activation."""
+    if not isinstance(network, Network):
+        checks.fail("network", "a Network", network)
+    params = network.check_params(params)
     a = network.check_inputs(X)
     zs, acts = [], [a]
-    for (W, b), f in zip(params, network.activations):
-        z = a @ W + b
-        a = f(z)
-        zs.append(z)
-        acts.append(a)
+    with _quiet_overflow():
+        for (W, b), f in zip(params, network.activations):
+            z = a @ W + b
+            a = f(z)
+            zs.append(z)
+            acts.append(a)
     return Trace(zs, acts)
+
+
+def _quiet_overflow():
+    """Huge but finite numbers (1e200 weights) overflow to inf and NaN without a warning: the
+    numbers themselves say it, and training reports such a run as diverged."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
 
 
 def forward(network: Network, params: Params, X) -> np.ndarray:
@@ -187,21 +196,22 @@ def forward(network: Network, params: Params, X) -> np.ndarray:
 
 def backprop(network: Network, params: Params, X, Y, loss: str = "mse") -> Backprop:
     """Forward pass, loss, and every layer's delta and gradients."""
-    loss_fn = get_loss(loss, network.output)
+    loss_fn = _loss_for(network, loss)
+    params = network.check_params(params)
     trace = forward_trace(network, params, X)
-    Y = network.check_targets(Y, len(trace.output), loss)
+    Y = _targets(network, trace, Y, loss)
     zs, acts = trace
-    acts_fns = network.activations
-    delta = loss_fn.delta(zs[-1], acts[-1], Y, acts_fns[-1])
-    deltas, grads = [delta], []
-    for layer in range(network.n_layers - 1, -1, -1):
-        W = params[layer][0]
-        grads.append((acts[layer].T @ delta, delta.sum(axis=0)))
-        if layer:
-            g = delta @ W.T
-            delta = acts_fns[layer - 1].backprop(zs[layer - 1], acts[layer], g)
-            deltas.append(delta)
-    value = loss_fn.value(zs[-1], acts[-1], Y)
+    fns = network.activations
+    with _quiet_overflow():
+        delta = loss_fn.delta(zs[-1], acts[-1], Y, fns[-1])  # the output layer's dL/dz
+        deltas, grads = [delta], []
+        for layer in range(network.n_layers - 1, -1, -1):
+            W = params[layer][0]
+            grads.append((acts[layer].T @ delta, delta.sum(axis=0)))  # dL/dW, dL/db
+            if layer:  # back through the weights, then through the activation below
+                delta = fns[layer - 1].backprop(zs[layer - 1], acts[layer], delta @ W.T)
+                deltas.append(delta)
+        value = loss_fn.value(zs[-1], acts[-1], Y)
     return Backprop(value, zs, acts, deltas[::-1], grads[::-1])
 
 
@@ -213,25 +223,47 @@ def gradients(network: Network, params: Params, X, Y, loss: str = "mse"):
 
 def loss_value(network: Network, params: Params, X, Y, loss: str = "mse") -> float:
     """The mean loss of the network on (X, Y)."""
-    loss_fn = get_loss(loss, network.output)
+    loss_fn = _loss_for(network, loss)
     trace = forward_trace(network, params, X)
-    Y = network.check_targets(Y, len(trace.output), loss)
-    return loss_fn.value(trace.zs[-1], trace.output, Y)
+    Y = _targets(network, trace, Y, loss)
+    with _quiet_overflow():
+        return loss_fn.value(trace.zs[-1], trace.output, Y)
+
+
+def _loss_for(network, loss: str) -> Loss:
+    if not isinstance(network, Network):
+        checks.fail("network", "a Network", network)
+    return get_loss(loss, network.output)
+
+
+def _targets(network, trace: Trace, Y, loss: str) -> np.ndarray:
+    """Targets for the traced samples; a loss is a mean, so it needs at least one sample."""
+    if len(trace.output) == 0:
+        checks.fail("X", "at least one row (a loss is a mean over samples)", trace.activations[0],
+                    shown="no rows")
+    return network.check_targets(Y, len(trace.output), loss)
 
 
 def predicted_labels(outputs: np.ndarray) -> np.ndarray:
     """Class ids: the correct side of 0.5 for one output, the argmax for several."""
-    outputs = np.asarray(outputs)
+    # Any numbers (a diverged epoch's outputs too): NaN is never above 0.5 nor an argmax winner.
+    outputs = checks.float_array(outputs, "outputs", finite=False)
+    if outputs.ndim == 0 or outputs.shape[-1] == 0:
+        checks.fail("outputs", "an array whose last axis holds one or more outputs", outputs)
     if outputs.shape[-1] == 1:
         return (outputs[..., 0] > 0.5).astype(np.int64)
     return outputs.argmax(axis=-1)
 
 
 def accuracy(outputs: np.ndarray, Y: np.ndarray) -> float:
-    """Fraction of samples whose predicted class matches the target's class."""
-    if len(outputs) == 0:
+    """Fraction of samples whose predicted class matches the target's class (NaN for none)."""
+    predicted, wanted = predicted_labels(outputs), predicted_labels(Y)
+    if predicted.shape != wanted.shape:
+        checks.fail("Y", f"targets for {predicted.shape} samples like the outputs", Y,
+                    shown=f"targets for {wanted.shape}")
+    if predicted.size == 0:
         return float("nan")
-    return float(np.mean(predicted_labels(outputs) == predicted_labels(Y)))
+    return float(np.mean(predicted == wanted))
 
 
 def layer_shapes(sizes: Sequence[int]) -> list[tuple[int, int]]:

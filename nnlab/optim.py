@@ -9,7 +9,8 @@ The plain form (JAX style) works on the parameters as they are everywhere else, 
     sgd       theta <- theta - lr g
     momentum  v <- beta v + g;  theta <- theta - lr v
     adam      m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2  (moving averages of g and g^2)
-              theta <- theta - lr m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1^t), v_hat likewise
+              theta <- theta - lr m_hat / (sqrt(v_hat) + eps)
+              with m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t)  (t: the step count)
 
 L2 weight decay adds ``l2 * W`` to the gradient of every weight (biases are not decayed); the
 loss recorded in a run is the data loss alone.

@@ -37,6 +37,9 @@ from .optim import check_optimizer, make_optimizer, plain_optimizer, with_weight
 MODES = ("full", "minibatch", "online")
 # "auto": the tiny program when the run fits it, else the NumPy kernel.
 ENGINES = ("auto", "reference", "numpy", "tiny")
+# Upper limits that turn a slip (epochs=10**30) into a message instead of a run that never ends.
+MAX_EPOCHS = 100_000_000
+MAX_RETRIES = 1000
 # Divergence: a loss this many times above the first epoch's, or parameters whose norm grew
 # this many times beyond max(1, their initial norm), counts as exploding.
 LOSS_EXPLODE_FACTOR = 1e6
@@ -174,11 +177,11 @@ class _Setup:
         if dtype not in (np.float32, np.float64, "float32", "float64") and not (
                 isinstance(dtype, np.dtype) and dtype in (np.float32, np.float64)):
             checks.fail("dtype", "np.float32 or np.float64", dtype)
-        epochs = checks.whole(epochs, "epochs", 1)
+        epochs = checks.whole(epochs, "epochs", 1, MAX_EPOCHS)
         checks.one_of(mode, "mode", MODES)
         batch_size = checks.whole(batch_size, "batch_size", 1)
         checks.seed(shuffle_seed, "shuffle_seed")
-        retries = checks.whole(retries, "retries", 0)
+        retries = checks.whole(retries, "retries", 0, MAX_RETRIES)
         if threshold is not None:
             threshold = checks.positive(threshold, "threshold")
         checks.flag(stop_at_threshold, "stop_at_threshold")

@@ -237,7 +237,7 @@ BAD_INPUTS = [
     (lambda: train(XOR, TABLE_PARAMS, X, Y, epochs=0), "epochs"),
     (lambda: Init("uniform", weight_range=(1, -1)), "weight_range"),
     (lambda: Init("uniform", bias_range=(0.5, 0.1)), "bias_range"),
-    (lambda: Init("glorious"), "init method"),
+    (lambda: Init("glorious"), "method: one of"),
     (lambda: train(XOR, TABLE_PARAMS, X, Y * 2, loss="bce"), "Y"),
     (lambda: train(XOR, TABLE_PARAMS, X, Y, mode="stochastic"), "mode"),
     (lambda: train(XOR, TABLE_PARAMS, X, Y, optimizer="rmsprop"), "optimizer"),

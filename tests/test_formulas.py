@@ -42,7 +42,8 @@ def test_every_loss_delta_is_the_slope_of_its_value_in_z(output, loss):
     for i in np.ndindex(z.shape):
         step = np.zeros_like(z)
         step[i] = eps
-        numeric[i] = (fn.value(z + step, f(z + step), y) - fn.value(z - step, f(z - step), y)) / (2 * eps)
+        up, down = z + step, z - step
+        numeric[i] = (fn.value(up, f(up), y) - fn.value(down, f(down), y)) / (2 * eps)
     np.testing.assert_allclose(fn.delta(z, a, y, f), numeric, rtol=0, atol=1e-8)
     if fn.fused_output is None:  # the fast kernels' form: grad_factor (a - y) through f'
         np.testing.assert_allclose(fn.delta(z, a, y, f),

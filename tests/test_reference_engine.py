@@ -103,7 +103,8 @@ def test_reference_retries_and_divergence_match():
     kwargs = dict(loss="half_mse", learning_rate=0.5, epochs=3000, mode="online",
                   threshold=0.001, stop_at_threshold=True, retries=5)
     init = Init("uniform", seed=0, weight_range=(-3, 3))
-    ref, fast = train(XOR, init, X, Y, engine="reference", **kwargs), train(XOR, init, X, Y, **kwargs)
+    ref = train(XOR, init, X, Y, engine="reference", **kwargs)
+    fast = train(XOR, init, X, Y, **kwargs)
     assert len(ref.attempts) == len(fast.attempts) > 1
     for a, b in zip(ref.attempts, fast.attempts):
         assert_same_numbers(a, b, tol=1e-10)
