@@ -25,6 +25,7 @@ from typing import Mapping
 
 import numpy as np
 
+from . import live
 from .network import Network, Params
 from .xor9 import XOR_ROWS, Nine, Step9
 
@@ -483,3 +484,13 @@ def outputs_rows(before: Nine, after: Nine) -> list[dict]:
                      "y_hat after": new, "closer to the target?":
                      "yes" if abs(new - y) < abs(old - y) else "no"})
     return rows
+
+
+def live_frame(result: NeuronResult, title: str = "the neuron's line") -> dict:
+    """Lesson 01's live picture of one neuron: its line over the four corners (the shading
+    is its output) and its outputs table."""
+    return live.frame(
+        live.boundary_panel("line", NETWORK, result.params, result.X, result.labels,
+                            extent=EXTENT, resolution=60, title=title),
+        live.table_panel("outputs", result.X, result.outputs, result.Y,
+                         title=f"outputs on {result.target}"))

@@ -29,9 +29,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import neuron, plots, tables
+    from nnlab import live, neuron, plots, tables
 
-    return mo, neuron, nnlab, np, plots, tables
+    return live, mo, neuron, nnlab, np, plots, tables
 
 
 @app.cell(hide_code=True)
@@ -63,10 +63,10 @@ def _(mo):
 
 @app.cell
 def _(mo, neuron):
-    w1 = mo.ui.slider(-10, 10, step=0.5, value=4, label="w1", show_value=True, debounce=True)
-    w2 = mo.ui.slider(-10, 10, step=0.5, value=4, label="w2", show_value=True, debounce=True)
-    b = mo.ui.slider(-10, 10, step=0.5, value=-2, label="b (bias)", show_value=True,
-                     debounce=True)
+    # No debounce: the line follows the thumb while it moves (the picture is a live view).
+    w1 = mo.ui.slider(-10, 10, step=0.5, value=4, label="w1", show_value=True)
+    w2 = mo.ui.slider(-10, 10, step=0.5, value=4, label="w2", show_value=True)
+    b = mo.ui.slider(-10, 10, step=0.5, value=-2, label="b (bias)", show_value=True)
     target = mo.ui.dropdown(list(neuron.TARGETS), value="XOR", label="truth table")
     mo.vstack([target, w1, w2, b])
     return b, target, w1, w2
@@ -111,8 +111,16 @@ def _(mo, neuron, plots, tables):
 
 
 @app.cell
-def _(neuron_charts, result):
-    neuron_charts(result, "the neuron's line")
+def _(live, mo):
+    # Made once: every slider move sends it new numbers, and it redraws in place.
+    view = live.LiveView()
+    mo.ui.anywidget(view)
+    return (view,)
+
+
+@app.cell
+def _(neuron, result, view):
+    view.frame = neuron.live_frame(result)
     return
 
 

@@ -174,3 +174,13 @@ def test_the_hand_set_two_layer_net_solves_xor():
     out = forward(neuron.XOR_BY_HAND_NETWORK, neuron.XOR_BY_HAND, neuron.CORNERS)[:, 0]
     assert (out > 0.5).astype(int).tolist() == [0, 1, 1, 0]
     assert np.all(np.abs(out - [0, 1, 1, 0]) < 0.01)
+
+
+def test_the_live_view_draws_the_neurons_line_and_outputs():
+    from lesson_helpers import load_app
+    _, defs = load_app("01_one_neuron.py").run()
+    panels = {p["name"]: p for p in defs["view"].frame["panels"]}
+    assert panels["line"]["kind"] == "boundary" and panels["line"]["contour"]
+    assert "outputs on XOR" in panels["outputs"]["html"]
+    result = defs["result"]
+    assert sorted(p[2] for p in panels["line"]["points"]) == sorted(result.labels.tolist())
