@@ -89,6 +89,7 @@ class Activation:
     derivative_formula: str
     hidden_ok: bool = True  # softmax only makes sense on the output layer
     jacobian_backprop: Callable | None = None  # softmax: dL/dz from (z, a, dL/da)
+    min_units: int = 1  # softmax over one unit would always say 1
 
     def __call__(self, z) -> np.ndarray:
         return self.fn(_floats(z))
@@ -128,7 +129,8 @@ ACTIVATIONS: dict[str, Activation] = {
                    rf"1 \text{{ if }} z>0 \text{{ else }} {LEAKY_SLOPE}"),
         Activation("identity", identity, identity_slope, r"z", r"1"),
         Activation("softmax", softmax, None, r"\frac{e^{z_i}}{\sum_j e^{z_j}}",
-                   r"a_i(\delta_{ij} - a_j)", hidden_ok=False, jacobian_backprop=softmax_backprop),
+                   r"a_i(\delta_{ij} - a_j)", hidden_ok=False, jacobian_backprop=softmax_backprop,
+                   min_units=2),
     )
 }
 

@@ -264,11 +264,16 @@ def _backprop_call(f, z, a, d, s) -> Callable[[], None]:
     return lambda: copyto(d, f.backprop(z, a, d))
 
 
+def scales_gradients(loss: Loss) -> bool:
+    """Whether the Kernel can fold a learning rate into this loss's gradients (``grad_scale``)."""
+    return loss.name != "softmax_ce"  # its delta comes from losses.py, unscaled
+
+
 def _loss_calls(loss: Loss, output, z, a, y, d, s, grad_scale=1.0):
     """``value()`` (the mean loss) and ``delta()`` (d = a - y becomes dL/dz), bound to buffers."""
     n = z.shape[1]
-    if loss.name == "softmax_ce" and grad_scale != 1.0:
-        raise ValueError("grad_scale: softmax_ce keeps the plain gradient")
+    if not scales_gradients(loss) and grad_scale != 1.0:
+        raise ValueError(f"grad_scale: {loss.name} keeps the plain gradient")
     flat_z, flat_y, flat_d, flat_s = z.reshape(-1), y.reshape(-1), d.reshape(-1), s.reshape(-1)
     if loss.name in ("mse", "half_mse"):
         half = 0.5 if loss.name == "half_mse" else 1.0

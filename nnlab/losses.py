@@ -75,6 +75,8 @@ class Loss:
     # The fast kernels' form of dL/da for squared errors: grad_factor * (a - y). Tested equal
     # to ``sample_delta``.
     grad_factor: float = 1.0
+    # Whether each target row must be a distribution (its delta a - y assumes sum(y) = 1).
+    targets_sum_to_one: bool = False
 
     def value(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
         """Mean over samples of the per-sample loss."""
@@ -101,7 +103,7 @@ LOSSES: dict[str, Loss] = {
         Loss("bce", bce, bce_delta, r"-[y\log\hat y + (1-y)\log(1-\hat y)]", r"\hat y - y",
              fused_output="sigmoid"),
         Loss("softmax_ce", softmax_ce, softmax_ce_delta, r"-\sum_i y_i \log \hat y_i",
-             r"\hat y - y", fused_output="softmax"),
+             r"\hat y - y", fused_output="softmax", targets_sum_to_one=True),
     )
 }
 

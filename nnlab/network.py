@@ -53,9 +53,10 @@ class Network:
             for name in names:
                 get_activation(name, "activation", HIDDEN_ACTIVATIONS)
             object.__setattr__(self, "activation", names)
-        get_activation(self.output, "output", OUTPUT_ACTIVATIONS)
-        if self.output == "softmax" and sizes[-1] < 2:
-            raise ValueError("output: softmax needs at least 2 output units; use sigmoid for one")
+        output = get_activation(self.output, "output", OUTPUT_ACTIVATIONS)
+        if sizes[-1] < output.min_units:
+            checks.fail("output", f"{self.output} with at least {output.min_units} output units "
+                        "(sigmoid for one)", self.output, shown=f"{sizes[-1]} unit(s)")
 
     @property
     def n_inputs(self) -> int:
@@ -125,7 +126,7 @@ class Network:
         # The fused losses' output error a - y is their gradient only for targets like these.
         if get_loss(loss).fused_output and ((Y < 0).any() or (Y > 1).any()):
             checks.fail(field, f"{loss} targets in [0, 1]", Y, shown="values outside [0, 1]")
-        if get_loss(loss).fused_output == "softmax" and not np.allclose(Y.sum(axis=1), 1.0):
+        if get_loss(loss).targets_sum_to_one and not np.allclose(Y.sum(axis=1), 1.0):
             checks.fail(field, f"{loss} target rows that sum to 1 (one distribution per sample)",
                         Y, shown="a row whose sum is not 1")
         return Y

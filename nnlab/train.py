@@ -28,7 +28,8 @@ from typing import Sequence
 import numpy as np
 
 from . import checks
-from .engine import FlatParams, Kernel, copyto, dot, one_blas_thread, tiny_program, tiny_supported
+from .engine import (FlatParams, Kernel, copyto, dot, one_blas_thread, scales_gradients,
+                     tiny_program, tiny_supported)
 from .init import Init
 from .losses import get_loss
 from .network import Network, Params, accuracy, backprop, forward_trace, predicted_labels
@@ -561,7 +562,7 @@ class _NumpyStepper:
             # The hot loop: one batch, no per-epoch branching. Plain gradient descent has the
             # kernel scale its gradients by the learning rate, so the update is one call.
             plain = settings["optimizer"] == "sgd" and settings["l2"] == 0
-            if plain and loss_fn.name != "softmax_ce":
+            if plain and scales_gradients(loss_fn):
                 self.kernels[len(X)] = Kernel(network, loss_fn, flat, len(X), dtype,
                                               grad_scale=settings["learning_rate"])
                 self.update = functools.partial(np.subtract, self.theta, self.grad, self.theta)
