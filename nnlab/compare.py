@@ -13,11 +13,13 @@ rows and sentences a lesson shows: accuracy per activation, gradient size per la
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from . import live
 from .activations import HIDDEN_ACTIVATIONS, get_activation
 from .diagnostics import LayerHealth, unit_health
 from .init import METHODS, Init
@@ -366,3 +368,19 @@ def summary_rows(studies: Mapping[str, Mapping[str, Run]]) -> list[dict]:
             row[f"{name}: final accuracy"] = f"{100 * _final(run.accuracy):.0f} %"
         rows.append(row)
     return rows
+
+
+def activation_frame(names: Sequence[str], zrange: float, points: int = 81) -> dict:
+    """Lesson 06's live picture of activation functions: f(z) and, beside it, f'(z) for
+    each of ``names``, over z from -zrange to zrange."""
+    names = _check_names(names)
+    if isinstance(zrange, bool) or not isinstance(zrange, (int, float, np.integer, np.floating)) \
+            or not (math.isfinite(zrange) and zrange > 0):
+        raise ValueError(f"zrange: a finite number > 0; got {zrange!r}")
+    z = np.linspace(-float(zrange), float(zrange), points)
+    acts = [get_activation(n) for n in names]
+    return live.frame(
+        live.lines_panel("f", z, {a.name: a(z) for a in acts}, title="f(z)", x_title="z",
+                         y_title="value"),
+        live.lines_panel("slope", z, {a.name: a.derivative(z) for a in acts}, title="f'(z)",
+                         x_title="z", y_title="slope"))

@@ -94,9 +94,40 @@ def curves_panel(name: str, runs, metric: str = "loss", *, title: str, y_title: 
             series.append({"name": name_shown, "color": colour, "dash": bool(suffix),
                            "x": epochs.tolist(), "y": _finite_list(values[epochs])})
     return {"kind": "curves", "name": name, "title": title, "y_title": y_title,
-            "x_title": "epoch", "x_max": int(x_max), "log": bool(log),
-            "log_toggle": bool(log_toggle), "threshold": threshold, "percent": bool(percent),
-            "y_domain": [0, 1] if percent else None, "series": series, "notes": notes}
+            "x_title": "epoch", "x_min": 0, "x_max": int(x_max), "x_log": False,
+            "log": bool(log), "log_toggle": bool(log_toggle), "threshold": threshold,
+            "percent": bool(percent), "y_domain": [0, 1] if percent else None,
+            "series": series, "notes": notes, "dots": False}
+
+
+def lines_panel(name: str, x, lines: Mapping[str, Sequence[float]], *, title: str,
+                x_title: str, y_title: str, x_log: bool = False, y_log: bool = False,
+                dots: bool = False) -> dict:
+    """Curves of any quantity over ``x`` (one y per x for every line): an activation over z,
+    a gradient check's error over its step size. Points that cannot be drawn (not finite, or
+    not > 0 on a log axis) are left out, and the panel's notes say how many."""
+    x = np.asarray(x, dtype=float).ravel()
+    if len(x) < 2 or not np.isfinite(x).all() or (x_log and (x <= 0).any()):
+        raise ValueError(f"x: at least 2 finite values{' > 0' if x_log else ''}; got {x!r}")
+    if not lines:
+        raise ValueError("lines: give at least one {label: values}")
+    series, notes = [], []
+    for i, (label, values) in enumerate(lines.items()):
+        y = np.asarray(values, dtype=float).ravel()
+        if y.shape != x.shape:
+            raise ValueError(f"lines[{label!r}]: one value per x ({len(x)}); got {len(y)}")
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(y) | ((y <= 0) if y_log else False)
+        if bad.any():
+            notes.append(f"{label}: {int(bad.sum())} point{'s' if bad.sum() > 1 else ''} "
+                         "left out")
+        series.append({"name": str(label), "color": PALETTE[i % len(PALETTE)], "dash": False,
+                       "x": _finite_list(x), "y": _finite_list(np.where(bad, np.nan, y))})
+    return {"kind": "curves", "name": name, "title": title, "y_title": y_title,
+            "x_title": x_title, "x_min": float(x.min()), "x_max": float(x.max()),
+            "x_log": bool(x_log), "log": bool(y_log), "log_toggle": False, "threshold": None,
+            "percent": False, "y_domain": None, "series": series, "notes": notes,
+            "dots": bool(dots)}
 
 
 def boundary_panel(name: str, network: Network, params, X, labels, *, extent,

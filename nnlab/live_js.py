@@ -68,17 +68,21 @@ function curvesPanel(box) {
     if (data.y_domain) return data.y_domain;
     if (!isFinite(lo)) return log ? [0.001, 1] : [0, 1];
     if (log) return [Math.pow(10, Math.floor(Math.log10(lo))), Math.pow(10, Math.ceil(Math.log10(hi)))];
-    return [Math.min(0, lo), hi > lo ? hi * 1.05 : lo + 1];
+    lo = Math.min(0, lo); hi = hi > lo ? hi : lo + 1;
+    const step = niceStep(hi - lo, 5);  // a nice domain: the axis ends on labelled ticks
+    return [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
   }
 
   function draw() {
     const ctx = sizeCanvas(canvas, W, H); sizeCanvas(overlay, W, H).clearRect(0, 0, W, H);
     ctx.clearRect(0, 0, W, H);
     const series = data.series, pw = W - M.l - M.r, ph = H - M.t - M.b;
-    const xmax = Math.max(1, data.x_max);
+    const xmin = data.x_min || 0, xmax = data.x_log ? data.x_max : Math.max(xmin + 1e-9, data.x_max);
     const [y0, y1] = yDomain(series);
     const ly0 = Math.log10(y0), ly1 = Math.log10(y1);
-    scaleX = (x) => M.l + (x / xmax) * pw;
+    const lx0 = Math.log10(xmin || 1), lx1 = Math.log10(xmax || 10);
+    scaleX = data.x_log ? (x) => M.l + ((Math.log10(x) - lx0) / (lx1 - lx0)) * pw
+                        : (x) => M.l + ((x - xmin) / (xmax - xmin)) * pw;
     scaleY = log ? (v) => M.t + ph - ((Math.log10(v) - ly0) / (ly1 - ly0)) * ph
                  : (v) => M.t + ph - ((v - y0) / (y1 - y0)) * ph;
     ctx.font = FONT; ctx.fillStyle = MUTED; ctx.strokeStyle = GRID; ctx.lineWidth = 1;
@@ -92,7 +96,9 @@ function curvesPanel(box) {
       ctx.fillText(data.percent ? Math.round(v * 100) + '%' : fmt(v), M.l - 6, y);
     }
     ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-    for (const v of linearTicks(0, xmax, 6)) {
+    const xt = data.x_log ? (() => { const t = []; for (let p = Math.ceil(lx0 - 1e-9); p <= lx1 + 1e-9; p++) t.push(Math.pow(10, p)); return t; })()
+                          : linearTicks(xmin, xmax, 6);
+    for (const v of xt) {
       const x = scaleX(v); ctx.beginPath(); ctx.moveTo(x, M.t + ph); ctx.lineTo(x, M.t + ph + 4); ctx.strokeStyle = MUTED; ctx.stroke();
       ctx.fillText(fmt(v), x, M.t + ph + 6);
     }
@@ -118,6 +124,13 @@ function curvesPanel(box) {
         if (pen) ctx.lineTo(x, y); else { ctx.moveTo(x, y); pen = true; }
       }
       ctx.stroke();
+      if (data.dots) {
+        ctx.fillStyle = s.color;
+        for (let i = 0; i < s.y.length; i++) {
+          const v = s.y[i]; if (v === null || (log && v <= 0)) continue;
+          ctx.beginPath(); ctx.arc(scaleX(s.x[i]), scaleY(v), 3.5, 0, 2 * Math.PI); ctx.fill();
+        }
+      }
     }
     ctx.restore(); ctx.setLineDash([]);
     // title, notes and legend
@@ -141,19 +154,19 @@ function curvesPanel(box) {
     if (!data || !scaleX) return;
     const rect = overlay.getBoundingClientRect(), px = ev.clientX - rect.left;
     const ctx = sizeCanvas(overlay, W, H); ctx.clearRect(0, 0, W, H);
-    const xmax = Math.max(1, data.x_max), pw = W - M.l - M.r;
+    const pw = W - M.l - M.r;
     if (px < M.l || px > M.l + pw) return;
-    const epoch = ((px - M.l) / pw) * xmax, lines = [];
-    for (const s of data.series) {
+    const lines = [];
+    for (const s of data.series) {  // the nearest point of each line, in pixels
       let best = -1, dist = Infinity;
-      for (let i = 0; i < s.x.length; i++) { const d = Math.abs(s.x[i] - epoch); if (d < dist) { dist = d; best = i; } }
+      for (let i = 0; i < s.x.length; i++) { const d = Math.abs(scaleX(s.x[i]) - px); if (d < dist) { dist = d; best = i; } }
       if (best >= 0 && s.y[best] !== null) lines.push([s, s.x[best], s.y[best]]);
     }
     if (!lines.length) return;
     const x = scaleX(lines[0][1]);
     ctx.strokeStyle = '#888'; ctx.beginPath(); ctx.moveTo(x, M.t); ctx.lineTo(x, H - M.b); ctx.stroke();
     ctx.font = FONT;
-    const text = ['epoch ' + lines[0][1], ...lines.map(([s, , v]) => s.name + ': ' + (data.percent ? (v * 100).toFixed(0) + '%' : fmt(v)))];
+    const text = [(data.x_title || 'epoch') + ' ' + fmt(lines[0][1]), ...lines.map(([s, , v]) => s.name + ': ' + (data.percent ? (v * 100).toFixed(0) + '%' : fmt(v)))];
     const tw = Math.max(...text.map((t) => ctx.measureText(t).width)) + 12, th = text.length * 15 + 8;
     const bx = x + tw + 12 > W ? x - tw - 8 : x + 8;
     ctx.fillStyle = 'rgba(255,255,255,0.93)'; ctx.strokeStyle = '#bbb'; ctx.fillRect(bx, M.t, tw, th); ctx.strokeRect(bx, M.t, tw, th);

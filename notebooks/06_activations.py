@@ -29,9 +29,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import compare, plots
+    from nnlab import compare, live, plots
 
-    return compare, mo, nnlab, np, plots
+    return compare, live, mo, nnlab, np, plots
 
 
 @app.cell(hide_code=True)
@@ -57,15 +57,22 @@ def _(mo, nnlab):
         options=[n for n in nnlab.HIDDEN_ACTIVATIONS if n != "identity"],
         value=["sigmoid", "tanh", "relu", "leaky_relu"], label="activations to draw")
     z_range = mo.ui.slider(steps=[2, 3, 5, 8, 12], value=5, label="z from −r to r, r =",
-                           show_value=True, debounce=True)
+                           show_value=True)
     mo.hstack([drawn, z_range], justify="start", gap=2)
     return drawn, z_range
 
 
 @app.cell
-def _(drawn, plots, z_range):
-    plots.activation_chart(drawn.value or ["sigmoid"], zrange=(-z_range.value, z_range.value),
-                           points=81)
+def _(live, mo):
+    # Made once: the controls above send it new curves, which it redraws in place.
+    functions_view = live.LiveView()
+    mo.ui.anywidget(functions_view)
+    return (functions_view,)
+
+
+@app.cell
+def _(compare, drawn, functions_view, z_range):
+    functions_view.frame = compare.activation_frame(drawn.value or ["sigmoid"], z_range.value)
     return
 
 

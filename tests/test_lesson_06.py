@@ -256,3 +256,16 @@ def test_formulas_table_uses_each_activations_own_latex():
         a = nnlab.ACTIVATIONS[name]
         assert f"${a.formula}$" in text and f"${a.derivative_formula}$" in text
     assert "| sigmoid |" in text and "| 0.25 |" in text
+
+
+def test_the_activation_curves_are_a_live_view():
+    from nnlab import activations, compare
+    from lesson_helpers import Value, load_app
+    _, defs = load_app("06_activations.py").run(defs={"z_range": Value(8)})
+    f, slope = defs["functions_view"].frame["panels"]
+    assert (f["x_min"], f["x_max"]) == (-8.0, 8.0)
+    assert [s["name"] for s in f["series"]] == ["sigmoid", "tanh", "relu", "leaky_relu"]
+    sigmoid = activations.get_activation("sigmoid")
+    assert slope["series"][0]["y"][40] == float(f"{sigmoid.derivative(0.0):.5g}")  # z = 0
+    with pytest.raises(ValueError, match="zrange"):
+        compare.activation_frame(["sigmoid"], -1)
