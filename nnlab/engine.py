@@ -35,7 +35,8 @@ import numpy as np
 
 from .activations import LEAKY_SLOPE
 from .losses import Loss
-from .network import Network, Params
+from .network import Network, Params, loss_and_accuracy
+from .optim import batches, make_optimizer
 
 
 # np.dot and np.copyto first ask their arguments whether they override NumPy
@@ -485,6 +486,168 @@ def _wrap(items: list[str], sep: str = ", ", per_line: int = 8) -> str:
     """Join generated names in brackets, breaking long lists over lines."""
     rows = [sep.join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
     return "(" + (sep.rstrip() + "\n        ").join(rows) + ")"
+
+
+# ---------------------------------------------------------------------------------------
+# Steppers: epochs of a kernel, as nnlab.train's loop asks for them
+#
+# Each has the interface of train._ReferenceStepper (epoch, norm2, save, restore, copy_params,
+# flush, history); train.Training chooses one and runs the stop rules around it.
+
+
+class TinyStepper:
+    """Epochs of the compiled plain-Python program, on a tuple of Python floats."""
+
+    engine = "tiny"
+
+    def __init__(self, network, flat, X, Y, settings, log):
+        mode, loss = settings["mode"], settings["loss"]
+        program = tiny_program(network, loss, mode)
+        self.run_epoch = program.epoch
+        self.flat, self.log, self.n, self.shape = flat, log, len(X), Y.shape
+        self.theta = tuple(flat.theta.tolist())
+        self._norm2 = float(np.vdot(flat.theta, flat.theta))
+        self.data = tuple(map(tuple, np.hstack([X, Y]).tolist()))
+        # The program takes one step size: learning rate x dL/da factor, / n for a full batch.
+        per = self.n if mode == "full" else 1
+        self.scale = settings["learning_rate"] * (program.loss_factor / per)
+        self.pending, self.cap = [], log.block * Y.size
+
+    def epoch(self, limit):
+        total, ok, outputs, self.theta, self._norm2 = self.run_epoch(
+            self.theta, self.data, self.scale, limit)
+        self.pending += outputs
+        if len(self.pending) >= self.cap:
+            self.flush()
+        return total / self.n, ok
+
+    def norm2(self) -> float:
+        return self._norm2
+
+    def save(self, into):
+        return self.theta, self._norm2  # a tuple is immutable: keeping it is the copy
+
+    def restore(self, saved) -> None:
+        self.theta, self._norm2 = saved
+
+    def copy_params(self) -> Params:
+        self.flat.theta[:] = self.theta
+        return self.flat.to_params()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.log.add(np.array(self.pending).reshape((-1,) + self.shape))
+            self.pending = []
+
+    def history(self, name, trained):
+        return None
+
+
+class NumpyStepper:
+    """Epochs of the NumPy kernel on the flat parameter vector, any mode and optimiser."""
+
+    engine = "numpy"
+
+    def __init__(self, network, flat, X, Y, loss_fn, settings, log, test, track_gradients):
+        dtype = flat.theta.dtype
+        self.network, self.flat, self.loss_fn, self.log = network, flat, loss_fn, log
+        self.X, self.Y, self.settings = X, Y, settings
+        self.theta = flat.theta
+        self.grad = np.empty_like(self.theta)
+        self.grad_blocks = flat.views(self.grad)
+        step = make_optimizer(settings["optimizer"], settings["learning_rate"], self.theta.size,
+                              l2=settings["l2"], weight_mask=flat.weight_mask(),
+                              momentum=settings["momentum"], dtype=dtype)
+        self.update = functools.partial(step, self.theta, self.grad)
+        self.rng = np.random.default_rng(settings["shuffle_seed"])
+        self.kernels: dict[int, Kernel] = {}
+        self.buffer = np.empty((log.block,) + Y.shape)
+        self.rows, self.row = list(self.buffer), 0
+        self.test, self.track = test, track_gradients
+        self.records = {"test_loss": [], "test_accuracy": [], "grad_norms": []}
+        if settings["mode"] == "full" and test is None and not track_gradients:
+            # The hot loop: one batch, no per-epoch branching. Plain gradient descent has the
+            # kernel scale its gradients by the learning rate, so the update is one call.
+            plain = settings["optimizer"] == "sgd" and settings["l2"] == 0
+            if plain and scales_gradients(loss_fn):
+                self.kernels[len(X)] = Kernel(network, loss_fn, flat, len(X), dtype,
+                                              grad_scale=settings["learning_rate"])
+                self.update = functools.partial(np.subtract, self.theta, self.grad, self.theta)
+            self.kern = self._kernel(len(X))
+            self.kern.load(X, Y)
+            self.out = self.kern.output
+            self.epoch = self._full_epoch
+
+    def _kernel(self, size) -> Kernel:
+        if size not in self.kernels:
+            self.kernels[size] = Kernel(self.network, self.loss_fn, self.flat, size,
+                                        self.theta.dtype)
+        return self.kernels[size]
+
+    def _full_epoch(self, limit):
+        value = self.kern.step(self.grad_blocks)
+        copyto(self.rows[self.row], self.out)
+        self.row += 1
+        if self.row == len(self.rows):
+            self.flush()
+        self.update()
+        return value, True
+
+    def epoch(self, limit):
+        if self.test:
+            loss, acc = loss_and_accuracy(self.network, self.flat.to_params(), *self.test,
+                                          self.loss_fn.name)
+            self.records["test_loss"].append(loss)
+            self.records["test_accuracy"].append(acc)
+        n = len(self.X)
+        row, total, ok = self.rows[self.row], 0.0, True
+        for rows in batches(self.settings["mode"], n, self.settings["batch_size"], self.rng):
+            kern = self._kernel(n if rows is None else len(rows))
+            if rows is None:
+                kern.load(self.X, self.Y)
+                rows = slice(None)
+            else:
+                kern.load(self.X[rows], self.Y[rows])
+            value = kern.step(self.grad_blocks)
+            total += value * kern.n
+            row[rows] = kern.output
+            if self.track:
+                norms = [np.linalg.norm(g[:-1]) for g in self.grad_blocks]
+            if not value <= limit:
+                ok = False  # the epoch diverged: its remaining batches do not matter
+                break
+            self.update()
+        if self.track:
+            self.records["grad_norms"].append(norms)
+        self.row += 1
+        if self.row == len(self.rows):
+            self.flush()
+        return total / n, ok
+
+    def norm2(self) -> float:
+        return float(dot(self.theta, self.theta))
+
+    def save(self, into):
+        if into is None:
+            into = np.empty_like(self.theta)
+        copyto(into, self.theta)
+        return into
+
+    def restore(self, saved) -> None:
+        np.copyto(self.theta, saved)
+
+    def copy_params(self) -> Params:
+        return self.flat.to_params()
+
+    def flush(self) -> None:
+        if self.row:
+            self.log.add(self.buffer[:self.row])
+            self.row = 0
+
+    def history(self, name, trained):
+        if name.startswith("test") and self.test is None or name == "grad_norms" and not self.track:
+            return None
+        return np.array(self.records[name], dtype=np.float64)[:trained]
 
 
 # ---------------------------------------------------------------------------------------

@@ -245,6 +245,15 @@ def _targets(network, trace: Trace, Y, loss: str) -> np.ndarray:
     return network.check_targets(Y, len(trace.output), loss)
 
 
+def loss_and_accuracy(network: Network, params: Params, X, Y, loss: str = "mse"):
+    """``(mean loss, accuracy)`` of the network on (X, Y), from one forward pass."""
+    loss_fn = _loss_for(network, loss)
+    trace = forward_trace(network, params, X)
+    Y = _targets(network, trace, Y, loss)
+    with _quiet_overflow():
+        return loss_fn.value(trace.zs[-1], trace.output, Y), accuracy(trace.output, Y)
+
+
 def predicted_labels(outputs: np.ndarray) -> np.ndarray:
     """Class ids: the correct side of 0.5 for one output, the argmax for several."""
     # Any numbers (a diverged epoch's outputs too): NaN is never above 0.5 nor an argmax winner.

@@ -29,6 +29,7 @@ import numpy as np
 from . import checks
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
+MODES = ("full", "minibatch", "online")  # how an epoch's samples are grouped into updates
 
 Step = Callable[[np.ndarray, np.ndarray], None]
 
@@ -99,6 +100,20 @@ def plain_optimizer(name: str, learning_rate, *, momentum=0.9) -> Optimizer:
     if name == "momentum":
         return sgd_momentum(lr, float(momentum))
     return adam(lr)
+
+
+def batches(mode: str, n: int, batch_size: int, rng: np.random.Generator):
+    """Index arrays (or None for all rows) of one epoch's batches, in update order.
+
+    "full": one batch of every sample; "online": one sample at a time, in data order;
+    "minibatch": batches of ``batch_size`` from a fresh permutation drawn from ``rng``.
+    """
+    if mode == "full":
+        return [None]
+    if mode == "online":
+        return [np.array([i]) for i in range(n)]
+    order = rng.permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
 
 
 def check_learning_rate(learning_rate) -> float:

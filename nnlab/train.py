@@ -19,7 +19,6 @@ Python for tiny nets (``"tiny"``), a NumPy kernel on one flat parameter vector o
 
 from __future__ import annotations
 
-import functools
 import inspect
 import math
 from dataclasses import dataclass, field
@@ -28,14 +27,12 @@ from typing import Sequence
 import numpy as np
 
 from . import checks
-from .engine import (FlatParams, Kernel, copyto, dot, one_blas_thread, scales_gradients,
-                     tiny_program, tiny_supported)
+from .engine import FlatParams, NumpyStepper, TinyStepper, one_blas_thread, tiny_supported
 from .init import Init
 from .losses import get_loss
-from .network import Network, Params, accuracy, backprop, forward_trace, predicted_labels
-from .optim import check_optimizer, make_optimizer, plain_optimizer, with_weight_decay
+from .network import Network, Params, backprop, loss_and_accuracy, predicted_labels
+from .optim import MODES, batches, check_optimizer, plain_optimizer, with_weight_decay
 
-MODES = ("full", "minibatch", "online")
 # "auto": the tiny program when the run fits it, else the NumPy kernel.
 ENGINES = ("auto", "reference", "numpy", "tiny")
 # Upper limits that turn a slip (epochs=10**30) into a message instead of a run that never ends.
@@ -365,9 +362,9 @@ def _stepper(setup: _Setup, params: Params, log: "_OutputLog"):
     small = (network.n_params * n <= TINY_FULL_WORK if mode == "full"
              else mode == "online" and network.n_params <= TINY_ONLINE_PARAMS)
     if engine == "tiny" or engine == "auto" and plain and small:
-        return _TinyStepper(network, flat, setup.X, setup.Y, settings, log)
-    return _NumpyStepper(network, flat, setup.X, setup.Y, setup.loss_fn, settings, log,
-                         setup.test, setup.track_gradients)
+        return TinyStepper(network, flat, setup.X, setup.Y, settings, log)
+    return NumpyStepper(network, flat, setup.X, setup.Y, setup.loss_fn, settings, log,
+                        setup.test, setup.track_gradients)
 
 
 def _tiny_plain(setup: _Setup) -> bool:
@@ -407,7 +404,7 @@ class _ReferenceStepper:
         if self.test:
             self._record_test()
         total, outputs = 0.0, np.empty_like(self.Y)
-        for rows in _batches(self.mode, len(self.X), self.batch_size, self.shuffle):
+        for rows in batches(self.mode, len(self.X), self.batch_size, self.shuffle):
             rows = slice(None) if rows is None else rows
             if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in self.params):
                 return total / len(self.X), False  # the last update overflowed: blown up
@@ -430,7 +427,7 @@ class _ReferenceStepper:
         return total / len(self.X), True
 
     def _record_test(self):
-        loss, acc = _evaluate(self.network, self.params, self.test, get_loss(self.loss))
+        loss, acc = loss_and_accuracy(self.network, self.params, *self.test, self.loss)
         self.records["test_loss"].append(loss)
         self.records["test_accuracy"].append(acc)
 
@@ -486,173 +483,3 @@ class _OutputLog:
             return None, accuracy
         outputs = np.concatenate(self.blocks) if self.blocks else np.empty((0,) + self.shape)
         return outputs[:trained], accuracy
-
-
-class _TinyStepper:
-    """Epochs of the compiled plain-Python program, on a tuple of Python floats."""
-
-    engine = "tiny"
-
-    def __init__(self, network, flat, X, Y, settings, log):
-        mode, loss = settings["mode"], settings["loss"]
-        program = tiny_program(network, loss, mode)
-        self.run_epoch = program.epoch
-        self.flat, self.log, self.n, self.shape = flat, log, len(X), Y.shape
-        self.theta = tuple(flat.theta.tolist())
-        self._norm2 = float(np.vdot(flat.theta, flat.theta))
-        self.data = tuple(map(tuple, np.hstack([X, Y]).tolist()))
-        # The program takes one step size: learning rate x dL/da factor, / n for a full batch.
-        per = self.n if mode == "full" else 1
-        self.scale = settings["learning_rate"] * (program.loss_factor / per)
-        self.pending, self.cap = [], log.block * Y.size
-
-    def epoch(self, limit):
-        total, ok, outputs, self.theta, self._norm2 = self.run_epoch(
-            self.theta, self.data, self.scale, limit)
-        self.pending += outputs
-        if len(self.pending) >= self.cap:
-            self.flush()
-        return total / self.n, ok
-
-    def norm2(self) -> float:
-        return self._norm2
-
-    def save(self, into):
-        return self.theta, self._norm2  # a tuple is immutable: keeping it is the copy
-
-    def restore(self, saved) -> None:
-        self.theta, self._norm2 = saved
-
-    def copy_params(self) -> Params:
-        self.flat.theta[:] = self.theta
-        return self.flat.to_params()
-
-    def flush(self) -> None:
-        if self.pending:
-            self.log.add(np.array(self.pending).reshape((-1,) + self.shape))
-            self.pending = []
-
-    def history(self, name, trained):
-        return None
-
-
-class _NumpyStepper:
-    """Epochs of the NumPy kernel on the flat parameter vector, any mode and optimiser."""
-
-    engine = "numpy"
-
-    def __init__(self, network, flat, X, Y, loss_fn, settings, log, test, track_gradients):
-        dtype = flat.theta.dtype
-        self.network, self.flat, self.loss_fn, self.log = network, flat, loss_fn, log
-        self.X, self.Y, self.settings = X, Y, settings
-        self.theta = flat.theta
-        self.grad = np.empty_like(self.theta)
-        self.grad_blocks = flat.views(self.grad)
-        step = make_optimizer(settings["optimizer"], settings["learning_rate"], self.theta.size,
-                              l2=settings["l2"], weight_mask=flat.weight_mask(),
-                              momentum=settings["momentum"], dtype=dtype)
-        self.update = functools.partial(step, self.theta, self.grad)
-        self.rng = np.random.default_rng(settings["shuffle_seed"])
-        self.kernels: dict[int, Kernel] = {}
-        self.buffer = np.empty((log.block,) + Y.shape)
-        self.rows, self.row = list(self.buffer), 0
-        self.test, self.track = test, track_gradients
-        self.records = {"test_loss": [], "test_accuracy": [], "grad_norms": []}
-        if settings["mode"] == "full" and test is None and not track_gradients:
-            # The hot loop: one batch, no per-epoch branching. Plain gradient descent has the
-            # kernel scale its gradients by the learning rate, so the update is one call.
-            plain = settings["optimizer"] == "sgd" and settings["l2"] == 0
-            if plain and scales_gradients(loss_fn):
-                self.kernels[len(X)] = Kernel(network, loss_fn, flat, len(X), dtype,
-                                              grad_scale=settings["learning_rate"])
-                self.update = functools.partial(np.subtract, self.theta, self.grad, self.theta)
-            self.kern = self._kernel(len(X))
-            self.kern.load(X, Y)
-            self.out = self.kern.output
-            self.epoch = self._full_epoch
-
-    def _kernel(self, size) -> Kernel:
-        if size not in self.kernels:
-            self.kernels[size] = Kernel(self.network, self.loss_fn, self.flat, size,
-                                        self.theta.dtype)
-        return self.kernels[size]
-
-    def _full_epoch(self, limit):
-        value = self.kern.step(self.grad_blocks)
-        copyto(self.rows[self.row], self.out)
-        self.row += 1
-        if self.row == len(self.rows):
-            self.flush()
-        self.update()
-        return value, True
-
-    def epoch(self, limit):
-        if self.test:
-            loss, acc = _evaluate(self.network, self.flat.to_params(), self.test, self.loss_fn)
-            self.records["test_loss"].append(loss)
-            self.records["test_accuracy"].append(acc)
-        n = len(self.X)
-        row, total, ok = self.rows[self.row], 0.0, True
-        for rows in _batches(self.settings["mode"], n, self.settings["batch_size"], self.rng):
-            kern = self._kernel(n if rows is None else len(rows))
-            if rows is None:
-                kern.load(self.X, self.Y)
-                rows = slice(None)
-            else:
-                kern.load(self.X[rows], self.Y[rows])
-            value = kern.step(self.grad_blocks)
-            total += value * kern.n
-            row[rows] = kern.output
-            if self.track:
-                norms = [np.linalg.norm(g[:-1]) for g in self.grad_blocks]
-            if not value <= limit:
-                ok = False  # the epoch diverged: its remaining batches do not matter
-                break
-            self.update()
-        if self.track:
-            self.records["grad_norms"].append(norms)
-        self.row += 1
-        if self.row == len(self.rows):
-            self.flush()
-        return total / n, ok
-
-    def norm2(self) -> float:
-        return float(dot(self.theta, self.theta))
-
-    def save(self, into):
-        if into is None:
-            into = np.empty_like(self.theta)
-        copyto(into, self.theta)
-        return into
-
-    def restore(self, saved) -> None:
-        np.copyto(self.theta, saved)
-
-    def copy_params(self) -> Params:
-        return self.flat.to_params()
-
-    def flush(self) -> None:
-        if self.row:
-            self.log.add(self.buffer[:self.row])
-            self.row = 0
-
-    def history(self, name, trained):
-        if name.startswith("test") and self.test is None or name == "grad_norms" and not self.track:
-            return None
-        return np.array(self.records[name], dtype=np.float64)[:trained]
-
-
-def _batches(mode, n, batch_size, rng):
-    """Index arrays (or None for all rows) of one epoch's batches, in update order."""
-    if mode == "full":
-        return [None]
-    if mode == "online":
-        return [np.array([i]) for i in range(n)]
-    order = rng.permutation(n)
-    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
-
-
-def _evaluate(network, params, data, loss_fn):
-    X, Y = data
-    trace = forward_trace(network, params, X)
-    return loss_fn.value(trace.zs[-1], trace.output, Y), accuracy(trace.output, Y)
