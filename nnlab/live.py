@@ -102,7 +102,7 @@ def curves_panel(name: str, runs, metric: str = "loss", *, title: str, y_title: 
 
 def lines_panel(name: str, x, lines: Mapping[str, Sequence[float]], *, title: str,
                 x_title: str, y_title: str, x_log: bool = False, y_log: bool = False,
-                dots: bool = False) -> dict:
+                dots: bool = False, width: int | None = None) -> dict:
     """Curves of any quantity over ``x`` (one y per x for every line): an activation over z,
     a gradient check's error over its step size. Points that cannot be drawn (not finite, or
     not > 0 on a log axis) are left out, and the panel's notes say how many."""
@@ -127,7 +127,17 @@ def lines_panel(name: str, x, lines: Mapping[str, Sequence[float]], *, title: st
             "x_title": x_title, "x_min": float(x.min()), "x_max": float(x.max()),
             "x_log": bool(x_log), "log": bool(y_log), "log_toggle": False, "threshold": None,
             "percent": False, "y_domain": None, "series": series, "notes": notes,
-            "dots": bool(dots)}
+            "dots": bool(dots), "width": _width(width)}
+
+
+def _width(width) -> int | None:
+    if width is None:
+        return None
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or not (
+            200 <= width <= 1200):
+        raise ValueError(f"width: a whole number of pixels from 200 to 1200, or None; "
+                         f"got {width!r}")
+    return int(width)
 
 
 def boundary_panel(name: str, network: Network, params, X, labels, *, extent,

@@ -53,8 +53,15 @@ function fmt(v) {
 }
 
 // ------------------------------------------------------------------ curves
+function logTicks(l0, l1) {  // powers of ten, every k-th when there are many decades
+  const k = Math.max(1, Math.ceil((l1 - l0) / 6)), t = [];
+  for (let p = Math.ceil(l0 - 1e-9); p <= l1 + 1e-9; p++) if (p % k === 0) t.push(Math.pow(10, p));
+  return t;
+}
+
 function curvesPanel(box) {
-  const W = 360, H = 220, M = {l: 64, r: 16, t: 40, b: 38};
+  let W = 360, H = 220;
+  const M = {l: 64, r: 16, t: 40, b: 38};
   const head = document.createElement('div'); head.className = 'nnlab-head';
   const canvas = document.createElement('canvas'), overlay = document.createElement('canvas');
   const stack = document.createElement('div'); stack.className = 'nnlab-stack';
@@ -73,8 +80,31 @@ function curvesPanel(box) {
     return [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
   }
 
+  // The head: the title, then the legend (wrapping onto as many rows as it needs), then
+  // notes; the plot starts below them.
+  function headLayout(ctx) {
+    ctx.font = FONT;
+    const rows = [];
+    if (data.series.length > 1) {
+      let x = M.l, row = [];
+      for (const s of data.series) {
+        const w = ctx.measureText(s.name).width + 34;
+        if (row.length && x + w > W) { rows.push(row); row = []; x = M.l; }
+        row.push([s, x]); x += w;
+      }
+      rows.push(row);
+    }
+    const notes = data.notes && data.notes.length ? 1 : 0;
+    return {rows, notes, top: Math.max(40, 24 + 16 * (rows.length + notes) + 6)};
+  }
+
   function draw() {
-    const ctx = sizeCanvas(canvas, W, H); sizeCanvas(overlay, W, H).clearRect(0, 0, W, H);
+    W = data.width || 360;
+    let ctx = sizeCanvas(canvas, W, 10);
+    const head = headLayout(ctx);
+    M.t = head.top;
+    H = (data.height || 220) + M.t - 40;
+    ctx = sizeCanvas(canvas, W, H); sizeCanvas(overlay, W, H).clearRect(0, 0, W, H);
     ctx.clearRect(0, 0, W, H);
     const series = data.series, pw = W - M.l - M.r, ph = H - M.t - M.b;
     const xmin = data.x_min || 0, xmax = data.x_log ? data.x_max : Math.max(xmin + 1e-9, data.x_max);
@@ -87,8 +117,7 @@ function curvesPanel(box) {
                  : (v) => M.t + ph - ((v - y0) / (y1 - y0)) * ph;
     ctx.font = FONT; ctx.fillStyle = MUTED; ctx.strokeStyle = GRID; ctx.lineWidth = 1;
     // y grid and labels
-    const yt = log ? (() => { const t = []; for (let p = Math.round(ly0); p <= Math.round(ly1); p++) t.push(Math.pow(10, p)); return t; })()
-                   : linearTicks(y0, y1, 5);
+    const yt = log ? logTicks(Math.round(ly0), Math.round(ly1)) : linearTicks(y0, y1, 5);
     ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
     for (const v of yt) {
       const y = scaleY(v); if (y < M.t - 1 || y > M.t + ph + 1) continue;
@@ -96,8 +125,7 @@ function curvesPanel(box) {
       ctx.fillText(data.percent ? Math.round(v * 100) + '%' : fmt(v), M.l - 6, y);
     }
     ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-    const xt = data.x_log ? (() => { const t = []; for (let p = Math.ceil(lx0 - 1e-9); p <= lx1 + 1e-9; p++) t.push(Math.pow(10, p)); return t; })()
-                          : linearTicks(xmin, xmax, 6);
+    const xt = data.x_log ? logTicks(lx0, lx1) : linearTicks(xmin, xmax, 6);
     for (const v of xt) {
       const x = scaleX(v); ctx.beginPath(); ctx.moveTo(x, M.t + ph); ctx.lineTo(x, M.t + ph + 4); ctx.strokeStyle = MUTED; ctx.stroke();
       ctx.fillText(fmt(v), x, M.t + ph + 6);
@@ -137,17 +165,15 @@ function curvesPanel(box) {
     ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.font = TITLE_FONT; ctx.fillStyle = INK;
     ctx.fillText(data.title || '', 4, 2);
     ctx.font = FONT;
-    if (data.notes && data.notes.length) { ctx.fillStyle = WARN; ctx.fillText(data.notes.join('; '), 4, 20); }
-    else if (series.length > 1) {
-      let x = M.l;
-      for (const s of series) {
-        const label = s.name, w = ctx.measureText(label).width;
-        if (x + w + 24 > W) break;
+    head.rows.forEach((row, r) => {
+      const y = 21 + 16 * r;
+      for (const [s, x] of row) {
         ctx.strokeStyle = s.color; ctx.lineWidth = 2; ctx.setLineDash(s.dash ? [6, 4] : []);
-        ctx.beginPath(); ctx.moveTo(x, 27); ctx.lineTo(x + 16, 27); ctx.stroke(); ctx.setLineDash([]);
-        ctx.fillStyle = INK; ctx.fillText(label, x + 20, 21); x += w + 34;
+        ctx.beginPath(); ctx.moveTo(x, y + 6); ctx.lineTo(x + 16, y + 6); ctx.stroke(); ctx.setLineDash([]);
+        ctx.fillStyle = INK; ctx.fillText(s.name, x + 20, y);
       }
-    }
+    });
+    if (head.notes) { ctx.fillStyle = WARN; ctx.fillText(data.notes.join('; '), 4, 21 + 16 * head.rows.length); }
   }
 
   function hover(ev) {

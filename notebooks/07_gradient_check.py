@@ -27,9 +27,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import gradcheck, plots
+    from nnlab import gradcheck, live
 
-    return gradcheck, mo, nnlab, np, plots
+    return gradcheck, live, mo, nnlab, np
 
 
 @app.cell(hide_code=True)
@@ -146,12 +146,23 @@ def _(mo):
 
 
 @app.cell
-def _(data, gradcheck, loss, net, params, plots):
+def _(live, mo):
+    # Made once: a change of network, loss or seed sends it new curves, redrawn in place.
+    eps_view = live.LiveView()
+    mo.ui.anywidget(eps_view)
+    return (eps_view,)
+
+
+@app.cell
+def _(data, eps_view, gradcheck, live, loss, net, params):
     curves = gradcheck.error_vs_eps_curves(net, params, data.X, data.Y, loss.value, backwards={
         "nnlab's backpropagation": gradcheck.gradients,
         "bug: slope at the activation": gradcheck.gradients_with_derivative_bug})
-    plots.error_vs_eps_chart(gradcheck.EPS_VALUES, curves)
-    return
+    eps_view.frame = live.frame(live.lines_panel(
+        "error", gradcheck.EPS_VALUES, curves, title="gradient check error against the step size",
+        x_title="step ε", y_title="relative error", x_log=True, y_log=True, dots=True,
+        width=560))
+    return (curves,)
 
 
 @app.cell(hide_code=True)

@@ -51,3 +51,14 @@ def test_precomputed_tabs_show_both_verdicts(default):
     text = page_html(default[0])
     tabs = text.split("The bug, caught")[1]
     assert "agrees" in tabs and "WRONG" in tabs
+
+
+def test_the_error_curves_are_a_live_view_on_log_axes():
+    from lesson_helpers import load_app
+    _, defs = load_app("07_gradient_check.py").run()
+    (panel,) = defs["eps_view"].frame["panels"]
+    assert panel["x_log"] and panel["log"] and panel["dots"]
+    right, bug = panel["series"]
+    assert right["name"] == "nnlab's backpropagation" and bug["name"].startswith("bug")
+    assert len(right["x"]) == len(defs["curves"]["nnlab's backpropagation"])
+    assert min(v for v in right["y"] if v) < 1e-7 < min(v for v in bug["y"] if v)
