@@ -37,7 +37,7 @@ import traitlets
 
 from . import plots
 from .live_js import PLAYER_CSS, PLAYER_ESM, VIEW_CSS, VIEW_ESM
-from .network import Network, forward
+from .network import Network, forward, forward_trace
 from .tables import outputs_html
 from .train import Run, Training
 from .theme import PALETTE
@@ -171,11 +171,16 @@ def boundary_panel(name: str, network: Network, params, X, labels, *, extent,
 
 
 def network_panel(name: str, network: Network, params, *, title: str, extent=None,
-                  resolution: int = 24) -> dict:
+                  resolution: int = 24, x=None) -> dict:
     """The network diagram: layer sizes, every weight and bias (orange positive, blue
     negative, width |w| in the drawing). With ``extent`` (a 2-input net), every hidden and
-    output neuron also shows its activation over that part of the input plane."""
+    output neuron also shows its activation over that part of the input plane; with ``x``
+    (one input row), every neuron shows its activation for that input."""
     params = network.check_params(params)
+    values = None
+    if x is not None:
+        trace = forward_trace(network, params, np.asarray(x, dtype=float).reshape(1, -1))
+        values = [_finite_list(a[0]) for a in trace.activations]
     maps = None
     if extent is not None:
         maps = [[None] * network.sizes[0]] + plots.neuron_images(network, params, extent=extent,
@@ -185,7 +190,7 @@ def network_panel(name: str, network: Network, params, *, title: str, extent=Non
     biases = [[0.0 if b is None else b for b in _finite_list(b)] for _, b in params]
     return {"kind": "network", "name": name, "title": title, "sizes": list(network.sizes),
             "weights": weights, "biases": biases, "names": plots.neuron_names(network.sizes),
-            "colors": list(PALETTE), "maps": maps}
+            "colors": list(PALETTE), "maps": maps, "values": values}
 
 
 def table_panel(name: str, X, outputs, Y, *, title: str) -> dict:

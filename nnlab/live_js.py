@@ -301,7 +301,12 @@ function networkPanel(box) {
         ctx.beginPath(); ctx.arc(x, y, R, 0, 2 * Math.PI); ctx.fillStyle = '#fff'; ctx.fill();
         ctx.strokeStyle = INK; ctx.lineWidth = 1.5; ctx.stroke();
         const name = d.names && d.names[l] ? d.names[l][i] : '';
-        ctx.fillStyle = INK; ctx.font = FONT; if (R >= 11) ctx.fillText(name, x, y);
+        const value = d.values && d.values[l] ? d.values[l][i] : null;
+        ctx.fillStyle = INK; ctx.font = FONT;
+        if (value !== null && value !== undefined) {  // the activation inside, the name above
+          ctx.fillText(fmt(+value.toFixed(3)), x, y);
+          ctx.fillStyle = MUTED; ctx.fillText(name, x, y - R - 8);
+        } else if (R >= 11) ctx.fillText(name, x, y);
       }
       if (l > 0 && d.biases && sizes[l] <= 4 && L <= 4) {
         ctx.fillStyle = MUTED; ctx.textAlign = l === L - 1 ? 'left' : 'center';

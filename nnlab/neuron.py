@@ -494,3 +494,14 @@ def live_frame(result: NeuronResult, title: str = "the neuron's line") -> dict:
                             extent=EXTENT, resolution=60, title=title),
         live.table_panel("outputs", result.X, result.outputs, result.Y,
                          title=f"outputs on {result.target}"))
+
+
+def step_frame(network: Network, step: Step9, x1: float, x2: float) -> dict:
+    """Lesson 02's live picture of one step: the network before and after it, side by side,
+    each neuron showing its activation for the input (x1, x2)."""
+    x = (x1, x2)
+    return live.frame(
+        live.network_panel("before", network, step.before.to_params(), x=x,
+                           title="the network before the step"),
+        live.network_panel("after", network, step.after.to_params(), x=x,
+                           title="the network after the step"))

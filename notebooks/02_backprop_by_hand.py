@@ -31,9 +31,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import gradcheck, neuron, plots, tables, xor9
+    from nnlab import gradcheck, live, neuron, tables, xor9
 
-    return gradcheck, mo, neuron, nnlab, np, plots, tables, xor9
+    return gradcheck, live, mo, neuron, nnlab, np, tables, xor9
 
 
 @app.cell
@@ -178,8 +178,16 @@ def _(mo, problem, shown):
 
 
 @app.cell
-def _(mo, net, plots, shown):
-    mo.ui.tabs({"before this step": plots.network_chart(net, shown.step.before.to_params(), x=(shown.x1, shown.x2), title="the network before the step"), "after this step": plots.network_chart(net, shown.step.after.to_params(), x=(shown.x1, shown.x2), title="the network after the step")})
+def _(live, mo):
+    # Made once: each change of numbers, input or step sends it the two networks anew.
+    step_view = live.LiveView()
+    mo.ui.anywidget(step_view)
+    return (step_view,)
+
+
+@app.cell
+def _(net, neuron, shown, step_view):
+    step_view.frame = neuron.step_frame(net, shown.step, shown.x1, shown.x2)
     return
 
 

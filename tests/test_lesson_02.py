@@ -213,3 +213,16 @@ def test_step_sections_name_every_loss():
     assert "the sigmoid's slope cancels" in sections["output error"]
     assert step.loss == pytest.approx(-math.log(step.forward.y_hat))
     assert f"= {step.loss:.4f}" in sections["forward"]
+
+
+def test_the_step_is_drawn_before_and_after_as_a_live_view():
+    from lesson_helpers import load_app
+    _, defs = load_app("02_backprop_by_hand.py").run()
+    before, after = defs["step_view"].frame["panels"]
+    shown = defs["shown"]
+    assert (before["name"], after["name"]) == ("before", "after")
+    assert before["values"][0] == [shown.x1, shown.x2]  # the chosen input, in the inputs
+    from nnlab import forward
+    y_hat = forward(defs["net"], shown.step.before.to_params(), [[shown.x1, shown.x2]])[0, 0]
+    assert before["values"][-1][0] == float(f"{y_hat:.5g}")  # the output for that input
+    assert before["weights"] != after["weights"]  # the step moved the weights
