@@ -130,6 +130,36 @@ def lines_panel(name: str, x, lines: Mapping[str, Sequence[float]], *, title: st
             "dots": bool(dots), "width": _width(width)}
 
 
+def band_panel(name: str, curves, *, title: str, metric: str = "loss",
+               log: bool = True) -> dict:
+    """Many runs' curves as one: the median line with the 25-75 % band (dark) and the
+    10-90 % band (light), from ``plots.band_quantiles``."""
+    bands = plots.band_quantiles(curves, log=log, max_points=MAX_POINTS)
+    x = bands.epochs.tolist()
+    return {"kind": "curves", "name": name, "title": title, "y_title": metric,
+            "x_title": "epoch", "x_min": 0, "x_max": max(1, int(np.shape(curves)[0]) - 1),
+            "x_log": False, "log": bool(log), "log_toggle": False, "threshold": None,
+            "percent": False, "y_domain": None, "notes": bands.notes, "dots": False,
+            "series": [{"name": "median", "color": PALETTE[0], "dash": False, "x": x,
+                        "y": _finite_list(bands.median)}],
+            "bands": [{"name": "10-90 %", "lo": _finite_list(bands.q10),
+                       "hi": _finite_list(bands.q90), "color": PALETTE[0], "alpha": 0.18},
+                      {"name": "25-75 %", "lo": _finite_list(bands.q25),
+                       "hi": _finite_list(bands.q75), "color": PALETTE[0], "alpha": 0.35}],
+            "width": None}
+
+
+def bars_panel(name: str, epochs_to_converge, *, title: str, max_epochs: int | None = None,
+               bins: int = 30) -> dict:
+    """How many runs converged at which epoch (``plots.epochs_bins``): one bar per range of
+    epochs; the runs that never did are counted in the subtitle."""
+    edges, counts, summary = plots.epochs_bins(epochs_to_converge, max_epochs=max_epochs,
+                                               bins=bins)
+    return {"kind": "bars", "name": name, "title": title, "subtitle": summary,
+            "x_title": "epochs to converge", "y_title": "runs",
+            "edges": _finite_list(edges), "counts": [int(n) for n in counts]}
+
+
 def _width(width) -> int | None:
     if width is None:
         return None

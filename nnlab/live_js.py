@@ -70,7 +70,8 @@ function curvesPanel(box) {
 
   function yDomain(series) {
     let lo = Infinity, hi = -Infinity;
-    for (const s of series) for (const v of s.y) if (v !== null && (!log || v > 0)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const all = series.map((s) => s.y).concat((data.bands || []).flatMap((b) => [b.lo, b.hi]));
+    for (const ys of all) for (const v of ys) if (v !== null && (!log || v > 0)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     if (data.threshold != null && (!log || data.threshold > 0)) { lo = Math.min(lo, data.threshold); hi = Math.max(hi, data.threshold); }
     if (data.y_domain) return data.y_domain;
     if (!isFinite(lo)) return log ? [0.001, 1] : [0, 1];
@@ -85,9 +86,10 @@ function curvesPanel(box) {
   function headLayout(ctx) {
     ctx.font = FONT;
     const rows = [];
-    if (data.series.length > 1) {
+    const entries = data.series.concat((data.bands || []).map((b) => ({...b, band: true})));
+    if (entries.length > 1) {
       let x = M.l, row = [];
-      for (const s of data.series) {
+      for (const s of entries) {
         const w = ctx.measureText(s.name).width + 34;
         if (row.length && x + w > W) { rows.push(row); row = []; x = M.l; }
         row.push([s, x]); x += w;
@@ -141,8 +143,17 @@ function curvesPanel(box) {
       ctx.textAlign = 'left'; ctx.textBaseline = 'bottom'; ctx.fillStyle = MUTED;
       ctx.fillText('threshold ' + fmt(data.threshold), M.l + 4, y - 2);
     }
-    // lines
+    // bands (many runs' spread), then lines
     ctx.save(); ctx.beginPath(); ctx.rect(M.l, M.t - 2, pw + 2, ph + 4); ctx.clip();
+    const xs = series.length ? series[0].x : [];
+    for (const b of data.bands || []) {
+      ctx.globalAlpha = b.alpha; ctx.fillStyle = b.color; ctx.beginPath();
+      const ok = (i) => b.lo[i] !== null && b.hi[i] !== null && (!log || (b.lo[i] > 0 && b.hi[i] > 0));
+      const idx = xs.map((_, i) => i).filter(ok);
+      idx.forEach((i, k) => { const x = scaleX(xs[i]), y = scaleY(b.hi[i]); if (k) ctx.lineTo(x, y); else ctx.moveTo(x, y); });
+      for (const i of idx.slice().reverse()) ctx.lineTo(scaleX(xs[i]), scaleY(b.lo[i]));
+      ctx.closePath(); ctx.fill(); ctx.globalAlpha = 1;
+    }
     for (const s of series) {
       ctx.strokeStyle = s.color; ctx.lineWidth = s.width || 2; ctx.setLineDash(s.dash ? [6, 4] : []);
       ctx.beginPath(); let pen = false;
@@ -168,8 +179,12 @@ function curvesPanel(box) {
     head.rows.forEach((row, r) => {
       const y = 21 + 16 * r;
       for (const [s, x] of row) {
-        ctx.strokeStyle = s.color; ctx.lineWidth = 2; ctx.setLineDash(s.dash ? [6, 4] : []);
-        ctx.beginPath(); ctx.moveTo(x, y + 6); ctx.lineTo(x + 16, y + 6); ctx.stroke(); ctx.setLineDash([]);
+        if (s.band) {  // a band: a filled swatch
+          ctx.globalAlpha = s.alpha; ctx.fillStyle = s.color; ctx.fillRect(x, y + 1, 16, 10); ctx.globalAlpha = 1;
+        } else {
+          ctx.strokeStyle = s.color; ctx.lineWidth = 2; ctx.setLineDash(s.dash ? [6, 4] : []);
+          ctx.beginPath(); ctx.moveTo(x, y + 6); ctx.lineTo(x + 16, y + 6); ctx.stroke(); ctx.setLineDash([]);
+        }
         ctx.fillStyle = INK; ctx.fillText(s.name, x + 20, y);
       }
     });
@@ -329,6 +344,34 @@ function networkPanel(box) {
   };
 }
 
+// ------------------------------------------------------------------ bars
+function barsPanel(box) {
+  const W = 360, H = 240, M = {l: 52, r: 14, t: 40, b: 38};
+  const canvas = document.createElement('canvas'); box.append(canvas);
+  return {
+    update(d) {
+      const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
+      const pw = W - M.l - M.r, ph = H - M.t - M.b, e = d.edges;
+      const x0 = e[0], x1 = e[e.length - 1], top = Math.max(1, ...d.counts);
+      const step = niceStep(top, 4), y1 = Math.ceil(top / step) * step;
+      const sx = (x) => M.l + ((x - x0) / (x1 - x0)) * pw, sy = (v) => M.t + ph - (v / y1) * ph;
+      ctx.font = FONT; ctx.strokeStyle = GRID; ctx.fillStyle = MUTED; ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+      for (let v = 0; v <= y1 + 1e-9; v += Math.max(1, step)) {
+        ctx.beginPath(); ctx.moveTo(M.l, sy(v)); ctx.lineTo(M.l + pw, sy(v)); ctx.stroke(); ctx.fillText(fmt(v), M.l - 6, sy(v));
+      }
+      ctx.fillStyle = '#4E79A7';
+      d.counts.forEach((n, i) => { if (n) ctx.fillRect(sx(e[i]) + 0.5, sy(n), Math.max(1, sx(e[i + 1]) - sx(e[i]) - 1), sy(0) - sy(n)); });
+      ctx.strokeStyle = MUTED; ctx.beginPath(); ctx.moveTo(M.l, M.t); ctx.lineTo(M.l, M.t + ph); ctx.lineTo(M.l + pw, M.t + ph); ctx.stroke();
+      ctx.fillStyle = MUTED; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+      for (const v of linearTicks(x0, x1, 6)) ctx.fillText(fmt(v), sx(v), M.t + ph + 6);
+      ctx.fillStyle = INK; ctx.fillText(d.x_title, M.l + pw / 2, H - 16);
+      ctx.save(); ctx.translate(12, M.t + ph / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = 'middle'; ctx.fillText(d.y_title, 0, 0); ctx.restore();
+      ctx.textAlign = 'left'; ctx.font = TITLE_FONT; ctx.fillText(d.title || '', 4, 2);
+      ctx.font = FONT; ctx.fillStyle = MUTED; ctx.fillText(d.subtitle || '', 4, 21);
+    },
+  };
+}
+
 // ------------------------------------------------------------------ table
 function tablePanel(box) {
   const holder = document.createElement('div'); box.append(holder);
@@ -337,7 +380,7 @@ function tablePanel(box) {
   return { update(d) { if (d.html !== last) { holder.innerHTML = d.html; last = d.html; } } };
 }
 
-const MAKERS = {curves: curvesPanel, boundary: boundaryPanel, network: networkPanel, table: tablePanel};
+const MAKERS = {curves: curvesPanel, boundary: boundaryPanel, network: networkPanel, bars: barsPanel, table: tablePanel};
 
 function render({ model, el }) {
   const root = document.createElement('div'); root.className = 'nnlab-live';

@@ -407,14 +407,25 @@ def _row_quantiles(values: np.ndarray, qs: Sequence[float]):
     return out, count
 
 
-@_built_fast
-def band_chart(curves, *, log: bool = True, title: str | None = None,
-               metric: str = "loss") -> alt.LayerChart:
-    """Median of many runs' curves with the 25-75 % band (dark) and 10-90 % band (light).
+class Bands(NamedTuple):
+    """Quantiles of many runs' curves at sampled epochs (NaN-free), and notes on what was
+    left out."""
 
-    ``curves`` is an (epochs, K) array, one column per run. At every epoch, runs whose value
-    is missing or non-finite (stopped, diverged) are left out of the statistics.
-    """
+    epochs: np.ndarray
+    q10: np.ndarray
+    q25: np.ndarray
+    median: np.ndarray
+    q75: np.ndarray
+    q90: np.ndarray
+    count: np.ndarray  # runs counted at each epoch
+    runs: int
+    notes: list
+
+
+def band_quantiles(curves, *, log: bool = True, max_points: int = MAX_POINTS) -> Bands:
+    """The numbers behind ``band_chart`` (and the live view's band): ``curves`` is an
+    (epochs, K) array, one column per run; at every epoch, runs whose value is missing or
+    non-finite (or not > 0 on a log scale) are left out of the statistics."""
     c = np.array(curves, dtype=float)
     if c.ndim == 1:
         c = c[:, None]
@@ -426,20 +437,34 @@ def band_chart(curves, *, log: bool = True, title: str | None = None,
     if log:
         with np.errstate(invalid="ignore"):
             c[c <= 0] = np.nan
-    epochs = sample_indices(n_epochs)
+    epochs = sample_indices(n_epochs, max_points)
     sub = c[epochs]
     have = ~np.isnan(sub).all(axis=1)
     epochs, sub = epochs[have], sub[have]
-    (q10, q25, q50, q75, q90), count = _row_quantiles(sub, (0.1, 0.25, 0.5, 0.75, 0.9))
-    cols = [_rlist(a) for a in (q10, q25, q50, q75, q90)]
-    rows = [dict(epoch=e, q10=a, q25=b, median=m, q75=d, q90=f, n=n)
-            for e, a, b, m, d, f, n in zip(epochs.tolist(), *cols, count.tolist())]
+    quantiles, count = _row_quantiles(sub, (0.1, 0.25, 0.5, 0.75, 0.9))
     notes = []
     if bad_runs:
         notes.append(f"{bad_runs} of {k} runs have missing or non-finite values "
                      "(left out where they are)")
-    if not rows:
+    if not len(epochs):
         notes.append("no finite values to show")
+    return Bands(epochs, *quantiles, count, k, notes)
+
+
+@_built_fast
+def band_chart(curves, *, log: bool = True, title: str | None = None,
+               metric: str = "loss") -> alt.LayerChart:
+    """Median of many runs' curves with the 25-75 % band (dark) and 10-90 % band (light).
+
+    ``curves`` is an (epochs, K) array, one column per run. At every epoch, runs whose value
+    is missing or non-finite (stopped, diverged) are left out of the statistics.
+    """
+    bands = band_quantiles(curves, log=log)
+    k = bands.runs
+    cols = [_rlist(a) for a in (bands.q10, bands.q25, bands.median, bands.q75, bands.q90)]
+    rows = [dict(epoch=e, q10=a, q25=b, median=m, q75=d, q90=f, n=n)
+            for e, a, b, m, d, f, n in zip(bands.epochs.tolist(), *cols, bands.count.tolist())]
+    notes = list(bands.notes)
     base = alt.Chart()
     scale = alt.Scale(type="log") if log else alt.Undefined
     x = alt.X("epoch:Q", axis=_axis("epoch"))
@@ -526,13 +551,9 @@ def convergence_map(row_values, col_values, cells, *, row_title: str = "learning
         title=_title(title or f"{value_title} by {row_title} and {col_title}", notes))
 
 
-@_built_fast
-def epochs_histogram(epochs_to_converge, *, max_epochs: int | None = None,
-                     bins: int = 30, title: str | None = None) -> alt.Chart:
-    """Histogram of the epoch at which each run converged; -1 (or NaN) means never.
-
-    The subtitle says how many runs converged and how many never did.
-    """
+def epochs_bins(epochs_to_converge, *, max_epochs: int | None = None, bins: int = 30):
+    """(edges, counts, summary) of ``epochs_histogram``: bars of whole epochs; -1 (or NaN)
+    means never converged, counted in the summary only."""
     e = np.asarray(epochs_to_converge, dtype=float).ravel()
     ok = np.isfinite(e) & (e >= 0)
     done, never = e[ok], int(np.sum(~ok))
@@ -540,10 +561,21 @@ def epochs_histogram(epochs_to_converge, *, max_epochs: int | None = None,
     width = max(1, int(np.ceil(top / bins)))  # whole epochs per bar
     edges = np.arange(0, top + width, width, dtype=float)
     counts, edges = np.histogram(done, bins=edges)
+    return edges, counts, f"{len(done)} of {len(e)} runs converged; {never} never did"
+
+
+@_built_fast
+def epochs_histogram(epochs_to_converge, *, max_epochs: int | None = None,
+                     bins: int = 30, title: str | None = None) -> alt.Chart:
+    """Histogram of the epoch at which each run converged; -1 (or NaN) means never.
+
+    The subtitle says how many runs converged and how many never did.
+    """
+    edges, counts, summary = epochs_bins(epochs_to_converge, max_epochs=max_epochs, bins=bins)
+    width = int(edges[1] - edges[0])
     rows = [{"start": int(a), "end": int(b), "count": int(n),
              "epochs": f"{int(a)}" if width == 1 else f"{int(a)}-{int(b) - 1}"}
             for a, b, n in zip(edges[:-1], edges[1:], counts.tolist()) if n]
-    summary = f"{len(done)} of {len(e)} runs converged; {never} never did"
     return alt.Chart(_data(rows), width=WIDTH, height=HEIGHT,
                      title=_title(title or "epochs to converge", [summary], GREY)).mark_bar(
         color=BLUE, stroke="white", strokeWidth=0.5).encode(

@@ -39,9 +39,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import plots, presets, tables
+    from nnlab import live, plots, presets, tables
 
-    return mo, nnlab, np, plots, presets, tables
+    return live, mo, nnlab, np, plots, presets, tables
 
 
 @app.cell(hide_code=True)
@@ -90,16 +90,20 @@ def _(mo, presets, runs, starts):
 
 
 @app.cell
-def _(plots, runs, starts):
-    plots.band_chart(runs.loss, log=True, metric=f"{starts.loss} loss",
-                     title=f"loss of {starts.starts} starts: median, 25-75 % and 10-90 %")
-    return
+def _(live, mo):
+    # Made once: every change of the controls above sends them new numbers.
+    starts_view, losses_view = live.LiveView(), live.LiveView()
+    mo.ui.anywidget(starts_view)
+    return losses_view, starts_view
 
 
 @app.cell
-def _(plots, runs, starts):
-    plots.epochs_histogram(runs.converged_at, max_epochs=starts.epochs,
-                           title=f"epochs to reach {starts.threshold:g}")
+def _(live, runs, starts, starts_view):
+    starts_view.frame = live.frame(
+        live.band_panel("loss", runs.loss, metric=f"{starts.loss} loss",
+                        title=f"loss of {starts.starts} starts"),
+        live.bars_panel("epochs", runs.converged_at, max_epochs=starts.epochs,
+                        title=f"epochs to reach {starts.threshold:g}"))
     return
 
 
@@ -161,16 +165,18 @@ def _(bce_runs, mo, mse_runs, presets, tables):
 
 
 @app.cell
-def _(mse_runs, plots, starts):
-    plots.band_chart(mse_runs.loss, log=True, metric="mse loss",
-                     title=f"squared error, {starts.starts} starts")
+def _(losses_view, mo):
+    mo.ui.anywidget(losses_view)
     return
 
 
 @app.cell
-def _(bce_runs, plots, starts):
-    plots.band_chart(bce_runs.loss, log=True, metric="bce loss",
-                     title=f"cross-entropy, the same {starts.starts} starts")
+def _(bce_runs, live, losses_view, mse_runs, starts):
+    losses_view.frame = live.frame(
+        live.band_panel("mse", mse_runs.loss, metric="mse loss",
+                        title=f"squared error, {starts.starts} starts"),
+        live.band_panel("bce", bce_runs.loss, metric="bce loss",
+                        title=f"cross-entropy, the same {starts.starts} starts"))
     return
 
 

@@ -76,7 +76,10 @@ def test_mse_and_bce_panels_train_the_same_starts(default):
     np.testing.assert_array_equal(mse.seeds, bce.seeds)
     assert mse.loss.shape == bce.loss.shape == (1000, 100)
     html = page_html(outputs)
-    assert "squared error, 100 starts" in html and "cross-entropy, the same 100 starts" in html
+    mse_band, bce_band = defs["losses_view"].frame["panels"]
+    assert mse_band["title"] == "squared error, 100 starts"
+    assert bce_band["title"] == "cross-entropy, the same 100 starts"
+    assert mse_band["kind"] == "curves" and len(mse_band["bands"]) == 2
     assert "| squared error (mse) | 65 of 100 (65%) |" not in html  # rendered, not raw markdown
     assert "65 of 100 (65%)" in html and "60 of 100 (60%)" in html
 
@@ -168,3 +171,13 @@ def test_stats_rows_and_sentence():
     assert row["converged"].startswith(f"{stats['converged']} of 20")
     assert stats["converged"] + stats["stuck"] + stats["diverged"] == 20
     assert presets.starts_sentence(runs, starts).startswith(f"**{stats['converged']} of 20")
+
+
+def test_the_starts_are_drawn_as_a_band_and_a_histogram(default):
+    runs, starts = default[1]["runs"], default[1]["starts"]
+    band, bars = default[1]["starts_view"].frame["panels"]
+    median = np.nanmedian(runs.loss[0])
+    assert band["series"][0]["y"][0] == float(f"{median:.5g}")  # the median at epoch 0
+    converged = int(np.sum(np.asarray(runs.converged_at) >= 0))
+    assert sum(bars["counts"]) == converged
+    assert bars["subtitle"].startswith(f"{converged} of {starts.starts} runs converged")
