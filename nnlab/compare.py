@@ -384,3 +384,21 @@ def activation_frame(names: Sequence[str], zrange: float, points: int = 81) -> d
                          y_title="value"),
         live.lines_panel("slope", z, {a.name: a.derivative(z) for a in acts}, title="f'(z)",
                          x_title="z", y_title="slope"))
+
+
+HEALTH_EXTENT = (-1.6, 1.6, -1.6, 1.6)  # the circles data with a margin
+
+
+def health_frame(health: HealthStudy, X, labels) -> dict:
+    """Lesson 06's live picture of a health study: the network at its start with every
+    unit drawn as its output map, the loss over training and the boundary it ends on."""
+    return live.frame(
+        live.network_panel("start", health.network, health.start_params,
+                           extent=HEALTH_EXTENT, resolution=24,
+                           title="each unit's output at the start"),
+        live.curves_panel("loss", health.run, title=f"loss over the {health.run.epochs} epochs",
+                          y_title="loss", log=True, log_toggle=True),
+        live.boundary_panel("boundary", health.network, health.run.params, X, labels,
+                            extent=HEALTH_EXTENT, resolution=60,
+                            title=f"boundary after {health.run.epochs} epochs"),
+        columns=[["start"], ["loss", "boundary"]])

@@ -283,7 +283,7 @@ function networkPanel(box) {
   let seq = 0;
   function paint(d, images) {
     // Taller for taller layers: every neuron (and its map) keeps room to be read.
-    const H = Math.max(250, 60 + 36 * Math.max(...d.sizes));
+    const H = Math.max(250, 60 + (Math.max(...d.sizes) > 8 ? 30 : 36) * Math.max(...d.sizes));
     const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
     const sizes = d.sizes, L = sizes.length, top = 34, bottom = 24, left = 40, right = 78;
     const colX = (l) => left + (l * (W - left - right)) / Math.max(1, L - 1);

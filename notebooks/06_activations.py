@@ -379,7 +379,7 @@ def _(mo):
     health_activation = mo.ui.dropdown(["sigmoid", "tanh", "relu", "leaky_relu"], value="relu",
                                        label="hidden activation")
     weight_scale = mo.ui.slider(steps=[0.25, 0.5, 1, 2, 4, 8, 16], value=1, show_value=True,
-                                label="weights drawn from ±w, w =", debounce=True)
+                                label="weights drawn from ±w, w =")
     bias_range = mo.ui.range_slider(-4, 4, step=0.5, value=[-0.5, 0.5], show_value=True,
                                     label="biases drawn from", debounce=True)
     mo.hstack([health_activation, weight_scale, bias_range], justify="start", gap=2)
@@ -419,43 +419,41 @@ def _(circles, compare, health, mo):
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
-    Each unit's output at the start, one tile per unit: row 1 is hidden layer 1 (16 units,
-    left to right), row 2 hidden layer 2, row 3 the output; orange is high, blue low. An
-    all-white ReLU tile is a unit that is 0 everywhere (dead); a sigmoid or tanh tile split
-    into two flat colours is a saturated unit. Hover over a tile for its name and range.
+    In the diagram below every unit is drawn as its output at the start over the plane of
+    the data: the first column of squares is hidden layer 1 (16 units, top to bottom), the
+    second hidden layer 2 (8 units), the last square the output; orange is high, blue low.
+    An all-white ReLU square is a unit that is 0 everywhere (dead); a sigmoid or tanh square
+    split into two flat colours is a saturated unit. Beside it, the loss over the 300 epochs
+    and the boundary the network ends on.
     """)
     return
 
 
 @app.cell
-def _(health, plots):
-    _maps = plots.neuron_maps(health.network, health.start_params,
-                              extent=(-1.6, 1.6, -1.6, 1.6), resolution=32, size=46)
-    # 16 labelled columns are wider than the page: blank labels; hover names each tile.
-    _maps.properties(facet=_maps.facet.header(title=None, labelExpr="''"))
-    return
+def _(live, mo):
+    # Made once: each change of the controls above sends it the new study.
+    health_view = live.LiveView()
+    mo.ui.anywidget(health_view)
+    return (health_view,)
 
 
 @app.cell
-def _(circles, health, plots):
-    (plots.loss_chart(health.run, title="loss over the 300 epochs")
-     | plots.boundary_chart(health.network, health.run.params, circles.X, circles.labels,
-                            resolution=60, title="boundary after 300 epochs")
-     ).resolve_scale(color="independent")
+def _(circles, compare, health, health_view):
+    health_view.frame = compare.health_frame(health, circles.X, circles.labels)
     return
 
 
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
-    **Try it.** The tiles above show every unit's output over the input plane at the start.
-    With ReLU, drag the bias range to −3 … −1: almost every tile turns flat (the unit is 0
+    **Try it.** The squares in the diagram show every unit's output over the input plane at
+    the start. With ReLU, drag the bias range to −3 … −1: almost every square turns flat (the unit is 0
     everywhere), the table counts the dead units, after 300 epochs the count has not changed
     and the loss is stuck at $\ln 2$. Switch to leaky ReLU with the same biases: no unit is
     dead any more, since the slope 0.01 still lets gradient through, but that gradient is
     100 times weaker and the net barely moves either. The cure is the start, not the
     function: biases near 0. For saturation, pick tanh or sigmoid and raise $w$ to 8 or 16:
-    the tiles turn into sharp two-colour steps, units get flagged as saturated, and training
+    the squares turn into sharp two-colour steps, units get flagged as saturated, and training
     becomes slow.
     """)
     return

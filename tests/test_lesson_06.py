@@ -270,3 +270,13 @@ def test_the_activation_curves_are_a_live_view():
     assert slope["series"][0]["y"][40] == float(f"{sigmoid.derivative(0.0):.5g}")  # z = 0
     with pytest.raises(ValueError, match="zrange"):
         compare.activation_frame(["sigmoid"], -1)
+
+
+def test_the_health_study_is_a_live_view_with_every_units_map():
+    from lesson_helpers import load_app
+    _, defs = load_app("06_activations.py").run()
+    start, loss, boundary = defs["health_view"].frame["panels"]
+    assert start["sizes"] == [2, 16, 8, 1]
+    assert [len(layer) for layer in start["maps"]] == [2, 16, 8, 1]  # inputs have none
+    assert all(url.startswith("data:image/png") for layer in start["maps"][1:] for url in layer)
+    assert loss["kind"] == "curves" and boundary["kind"] == "boundary"
