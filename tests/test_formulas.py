@@ -62,3 +62,47 @@ def test_lookups_name_the_field_and_list_what_is_allowed():
         get_activation("swish")
     with pytest.raises(ValueError, match="loss: bce needs a sigmoid output"):
         LOSSES["bce"].delta(Z, Z, Z, ACTIVATIONS["identity"])
+
+
+# The fast kernels keep tuned copies of a few formulas; each copy is held to the registry here,
+# formula by formula (the kernels as a whole are held to network.backprop in test_engine.py).
+
+ZS = np.array([[-40.0, -3.0, -0.7, -1e-9, 0.0], [1e-9, 0.4, 2.5, 40.0, 800.0]])
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax"])
+def test_the_numpy_kernels_in_place_forms_are_the_registry(name):
+    from nnlab.engine import _backprop_call, _forward_call
+    f = ACTIVATIONS[name]
+    z = ZS.T.copy()  # the kernels hold samples as columns; softmax runs down them
+    a, d, s = np.empty_like(z), np.linspace(-1, 1, z.size).reshape(z.shape), np.empty_like(z)
+    _forward_call(f, z, a)()
+    expected_a = f(z.T).T if name == "softmax" else f(z)
+    np.testing.assert_allclose(a, expected_a, rtol=0, atol=1e-15)
+    expected_d = (f.backprop(z.T, a.T, d.T).T if name == "softmax" else f.backprop(z, a, d))
+    _backprop_call(f, z, a, d, s)()
+    np.testing.assert_allclose(d, expected_d, rtol=0, atol=1e-15)
+
+
+def test_the_tiny_programs_python_formulas_are_the_registry():
+    import math
+
+    from nnlab.engine import _PY_ACTIVATION, _PY_LOSS
+    scope = {"tanh": math.tanh, "exp": math.exp, "log1p": math.log1p}
+    for name, (value, slope) in _PY_ACTIVATION.items():
+        f = ACTIVATIONS[name]
+        for z in map(float, ZS.ravel()):
+            a = eval(value.format(z=repr(z)), scope)
+            assert a == pytest.approx(float(f(np.array(z))), abs=1e-15), name
+            if slope is not None:
+                s = float(eval(slope.format(z=repr(z), a=repr(a)), scope))
+                assert s == pytest.approx(float(f.derivative(np.array(z))), abs=1e-15), name
+    for name, (value, factor) in _PY_LOSS.items():
+        loss = LOSSES[name]
+        assert factor == loss.grad_factor, name
+        for z in map(float, ZS.ravel()[:-1]):  # 800 would overflow the squared errors: not a formula test
+            y = 1.0
+            a = float(ACTIVATIONS["sigmoid"](np.array(z)))
+            got = eval(value.format(e=repr(a - y), z=repr(z), y=repr(y)), scope)
+            want = loss.fn(np.array([[z]]), np.array([[a]]), np.array([[y]]))[0]
+            assert got == pytest.approx(want, rel=1e-12, abs=1e-15), name
