@@ -8,6 +8,9 @@ This is the network as the first lessons teach it: no arrays, every number has a
 
 Some texts name the weights the other way round ("w12 = into hidden neuron 1 from input 2");
 ``Nine.from_rows`` takes numbers in that per-neuron order.
+
+The formulas themselves (the sigmoid, each loss and its output error) are the registry's in
+``activations.py`` and ``losses.py``, applied to one number at a time.
 """
 
 from __future__ import annotations
@@ -17,27 +20,26 @@ from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
+from .activations import ACTIVATIONS
+from .losses import get_loss
 from .network import Params
 
 XOR_ROWS = ((0, 0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 0))
-# What each loss contributes to the output error term: dL/dy_hat per sample.
-LOSS_GRADIENT = {
-    "mse": lambda y_hat, y: 2.0 * (y_hat - y),
-    "half_mse": lambda y_hat, y: y_hat - y,
-}
-LOSS_VALUE = {
-    "mse": lambda y_hat, y: (y_hat - y) ** 2,
-    "half_mse": lambda y_hat, y: 0.5 * (y_hat - y) ** 2,
-    "bce": lambda y_hat, y: -(y * math.log(y_hat) + (1 - y) * math.log(1 - y_hat)),
-}
+SIGMOID = ACTIVATIONS["sigmoid"]
 
 
 def sigmoid(z: float) -> float:
-    # exp() of a large positive number overflows; take it of -|z| only.
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
+    """The registry's sigmoid on one number (it never overflows)."""
+    return float(SIGMOID(z))
+
+
+def loss_value(z_out: float, y_hat: float, y: float, loss: str) -> float:
+    """One sample's loss, by the registry's formula (bce from z_out: never log(0))."""
+    return float(get_loss(loss, "sigmoid").fn(*_one(z_out, y_hat, y))[0])
+
+
+def _one(*numbers):
+    return [np.array([[float(x)]]) for x in numbers]
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ class Nine:
         delta_h1 = delta_out * self.v1 * f.h1 * (1 - f.h1)
         delta_h2 = delta_out * self.v2 * f.h2 * (1 - f.h2)
         return Step9(
-            forward=f, loss=LOSS_VALUE[loss](f.y_hat, y), delta_out=delta_out,
+            forward=f, loss=loss_value(f.z_out, f.y_hat, y, loss), delta_out=delta_out,
             dv1=delta_out * f.h1, dv2=delta_out * f.h2, dc=delta_out,
             delta_h1=delta_h1, delta_h2=delta_h2,
             dw11=delta_h1 * x1, dw21=delta_h1 * x2, db1=delta_h1,
@@ -175,13 +177,11 @@ class Nine:
 def output_delta(y_hat: float, y: float, loss: str) -> float:
     """dL/dz_out for a sigmoid output: the loss's slope times the sigmoid's slope.
 
-    Cross-entropy's slope cancels the sigmoid's, leaving y_hat - y.
+    Cross-entropy's slope cancels the sigmoid's, leaving y_hat - y. (The registry's delta gets
+    no z: a sigmoid's slope y_hat (1 - y_hat) reads only its output.)
     """
-    if loss == "bce":
-        return y_hat - y
-    if loss not in LOSS_GRADIENT:
-        raise ValueError(f"loss must be one of mse, half_mse, bce; got {loss!r}")
-    return LOSS_GRADIENT[loss](y_hat, y) * y_hat * (1 - y_hat)
+    _, a, target = _one(0.0, y_hat, y)
+    return float(get_loss(loss, "sigmoid").sample_delta(None, a, target, SIGMOID)[0, 0])
 
 
 # The hand-picked start of the nine-number XOR walkthrough (outputs all near 0.49).
