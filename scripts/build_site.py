@@ -460,14 +460,18 @@ UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 def normalise(page: str, machine_paths: list[tuple[str, str]]) -> str:
     """Remove what differs between two builds of the same lesson.
 
-    - marimo gives every UI element a fresh random `random-id` (a UUID) on each run;
-      they are renumbered in order of appearance (the same element keeps one id).
+    - marimo gives every UI element a fresh random `random-id` (a UUID), and every widget
+      a random model id, on each run; they are renumbered in order of appearance (the
+      same element keeps one id).
     - absolute paths of the build machine (project folder, build folder, Python
       installation) are replaced by neutral names.
     """
     random_ids: dict[str, str] = {}
     for found in re.finditer(rf"random-id=.{{0,24}}?({UUID_RE})", page):
         random_ids.setdefault(found.group(1), str(uuid.UUID(int=len(random_ids) + 1)))
+    # Widgets (the live views) get a random 32-hex model id per run, like a UUID's hex.
+    for found in re.finditer(r'model_id"?\s*[:=]\s*\\?"([0-9a-f]{32})', page):
+        random_ids.setdefault(found.group(1), uuid.UUID(int=len(random_ids) + 1).hex)
     for old, new in random_ids.items():
         page = page.replace(old, new)
     for path, replacement in machine_paths:
