@@ -297,16 +297,20 @@ function networkPanel(box) {
       ctx.strokeStyle = w >= 0 ? d.colors[1] : d.colors[0];
       ctx.globalAlpha = 0.85; ctx.lineWidth = 0.6 + 5.4 * Math.abs(w) / wmax;
       ctx.beginPath(); ctx.moveTo(xa, ya); ctx.lineTo(xb, yb); ctx.stroke(); ctx.globalAlpha = 1;
-      // Labels sit a third of the way along their edge, where edges into one unit part.
-      if (few) labels.push([xa + (xb - xa) * 0.3, ya + (yb - ya) * 0.3, fmt(w)]);
+      if (few) labels.push([xa, ya, xb, yb, fmt(w)]);
     })));
     ctx.font = FONT; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-    for (const [x, y, t] of labels) {
-      const w = ctx.measureText(t).width + 6;
+    const R = Math.max(8, Math.min(images ? 16 : 18, (H - top - bottom) / (2.4 * Math.max(...sizes))));
+    for (const [xa, ya, xb, yb, t] of labels) {
+      // Each label sits on its edge just clear of the edge's source neuron, where the edges
+      // leaving one neuron are still apart.
+      const w = ctx.measureText(t).width + 6, len = Math.hypot(xb - xa, yb - ya) || 1;
+      const ux = (xb - xa) / len, uy = (yb - ya) / len;
+      const away = R + 4 + (w / 2) * Math.abs(ux) + 8 * Math.abs(uy);
+      const x = xa + ux * away, y = ya + uy * away;
       ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(x - w / 2, y - 8, w, 16);
       ctx.fillStyle = INK; ctx.fillText(t, x, y);
     }
-    const R = Math.max(8, Math.min(images ? 16 : 18, (H - top - bottom) / (2.4 * Math.max(...sizes))));
     sizes.forEach((n, l) => { for (let i = 0; i < n; i++) {
       const x = colX(l), y = rowY(l, i), img = images && images[l] && images[l][i];
       if (img) {  // the neuron's activation over the input plane, in a square
