@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
 from .network import Network, Params, forward_trace
 
 BOUNDS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
@@ -36,9 +37,12 @@ class LayerHealth:
 def unit_health(network: Network, params: Params, X, *, margin: float = 0.02,
                 share: float = 0.9) -> list[LayerHealth]:
     """Saturated and dead units of every hidden layer on the samples X."""
-    if not (0 < margin < 0.5 and 0 < share <= 1):
-        raise ValueError("margin must lie in (0, 0.5) and share in (0, 1]")
+    checks.number(margin, "margin", low=0, high=0.5, low_open=True, high_open=True)
+    checks.number(share, "share", low=0, high=1, low_open=True)
     trace = forward_trace(network, params, X)
+    if len(trace.output) == 0:
+        checks.fail("X", "at least one sample (a share of samples is measured)", X,
+                    shown="no rows")
     report = []
     for layer, (z, a, f) in enumerate(zip(trace.zs[:-1], trace.activations[1:-1],
                                            network.activations[:-1]), start=1):

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from nnlab import (Init, Network, Training, accuracy, backprop, datasets, forward, get_activation,
                    get_loss, gradients, loss_value, predicted_labels, train)
-from nnlab.gradcheck import check_gradients, numerical_gradients, probe
+from nnlab.diagnostics import unit_health
+from nnlab.gradcheck import check_gradients, error_vs_eps, numerical_gradients, probe
 from xor_reference import TABLE_PARAMS, XOR, X, Y
 
 SCALARS = st.one_of(
@@ -61,6 +62,9 @@ CALLS = {  # name -> (function, positional args, keyword args) of a call that wo
                             {"loss": "mse", "eps": 1e-5}),
     "probe": (probe, [SMALL_NET, SMALL_PARAMS, X, Y],
               {"loss": "mse", "layer": 0, "kind": "W", "index": (0, 1), "eps": 1e-5}),
+    "error_vs_eps": (error_vs_eps, [SMALL_NET, SMALL_PARAMS, X, Y],
+                     {"loss": "mse", "eps_values": (1e-6, 1e-3)}),
+    "unit_health": (unit_health, [XOR, TABLE_PARAMS, X], {"margin": 0.02, "share": 0.9}),
     "Network": (Network, [[2, 2, 1]], {"activation": "sigmoid", "output": "sigmoid"}),
     "Init": (Init, ["uniform"], {"seed": 0, "weight_range": (-1, 1), "bias_range": (-0.5, 0.5),
                                  "std": 1.0}),
@@ -121,6 +125,7 @@ ISSUE_CASES = [  # the bad inputs issue 20 listed, each with the field its messa
     (lambda: datasets.Dataset("d", X, np.array([0, 1, 1, 0]), 2.5), "n_classes"),
     (lambda: check_gradients(XOR, TABLE_PARAMS, X, Y, eps=-1), "eps"),
     (lambda: get_loss("mse", "relu"), "output"),
+    (lambda: unit_health(XOR, TABLE_PARAMS, X[:0]), "X"),
 ]
 
 
