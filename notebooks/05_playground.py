@@ -30,13 +30,15 @@ def _(mo):
 
 @app.cell
 def _():
+    import itertools
+
     import marimo as mo
     import numpy as np
 
     import nnlab
     from nnlab import live, playground, plots
 
-    return live, mo, nnlab, np, playground, plots
+    return itertools, live, mo, nnlab, np, playground, plots
 
 
 @app.cell
@@ -187,7 +189,8 @@ def _(controls, csv_upload, dataset, playground):
 
 
 @app.cell
-def train_cell(data, get_good, mo, player, playground, problem, set_good, settings, view):
+def train_cell(data, get_good, mo, player, playground, problem, run_keys, set_good, settings,
+               view):
     if problem is None:
         _chunks = len(playground.chunk_plan(settings, data))
         _runs = playground.train_in_chunks(settings, data)
@@ -203,21 +206,21 @@ def train_cell(data, get_good, mo, player, playground, problem, set_good, settin
         result = get_good()
         if result is not None:
             view.frame = playground.live_frame(result)
-    if result is not None:  # a new run on screen: the player stops and points at its end
-        player.start(f"{id(result):x}", result.run.epochs)
+    run_key = f"run {next(run_keys)}"  # a new run on screen: the player stops, points at its end
+    if result is not None:
+        player.start(run_key, result.run.epochs)
     _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The pictures "
                                "show the last run that could."), kind="danger")] if problem else []
     if result is not None:
         _notes.append(mo.callout(mo.md(playground.summary(result)),
                                  kind="danger" if result.run.diverged_at is not None else "neutral"))
     mo.vstack(_notes)
-    return (result,)
+    return result, run_key
 
 
 @app.cell
-def live_cell(mo, player, player_ui, playback, playground, result, view):
+def live_cell(mo, player, player_ui, playback, playground, result, run_key, view):
     player_ui.value  # a request from the player (Play, Step, the scrubber) runs this cell
-    run_key = f"{id(result):x}"
     wanted = player.wanted(run_key)
     mo.stop(wanted is None)  # nothing asked: the training cell has drawn the run
     shown = playground.Result(
@@ -230,14 +233,15 @@ def live_cell(mo, player, player_ui, playback, playground, result, view):
 
 
 @app.cell
-def _(live, mo):
+def _(itertools, live, mo):
     # Made once: later changes send new numbers to these widgets, which redraw in place.
     view, player = live.LiveView(), live.Player(label="epoch")
     compare_view = live.LiveView()
     playback = live.Playback()
+    run_keys = itertools.count(1)  # names each run the player is about
     player_ui = mo.ui.anywidget(player)
     mo.vstack([player_ui, mo.ui.anywidget(view)], gap=0.5)
-    return compare_view, player, player_ui, playback, view
+    return compare_view, player, player_ui, playback, run_keys, view
 
 
 @app.cell
