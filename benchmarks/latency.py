@@ -906,7 +906,12 @@ def run(changes: int, warmup: int, lessons: list[LessonSpec], quiet_ms: int = QU
 STATIC_LESSON = "03_training_xor"
 
 
-def measure_static(browser, changes: int, log=print) -> list[float]:
+class _Quiet:
+    def log_message(self, format, *args):  # one line per file served would bury the report
+        pass
+
+
+def measure_static(browser, changes: int, log=print) -> tuple[list[float], int]:
     """Lesson 03 exported as a static page (``scripts/build_site.py``, no kernel), served
     locally: ms from a key press on its pre-computed learning-rate control to the last
     canvas repaint, with the number of requests the page made meanwhile."""
@@ -916,11 +921,12 @@ def measure_static(browser, changes: int, log=print) -> list[float]:
     import tempfile
     import threading
 
+    QuietHandler = type("QuietHandler", (_Quiet, http.server.SimpleHTTPRequestHandler), {})
+
     with tempfile.TemporaryDirectory() as out:
         subprocess.run([sys.executable, str(REPO / "scripts" / "build_site.py"), "--out", out,
                         "--no-wasm", "--only", STATIC_LESSON], check=True, capture_output=True)
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=out)
-        handler.log_message = lambda *args: None
+        handler = functools.partial(QuietHandler, directory=out)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -26,6 +26,7 @@ infinity through (a run that blew up is cut where it did, and the panel says so)
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from html import escape
@@ -47,6 +48,16 @@ MAX_POINTS = 300  # per curve: about one point per 1.3 px of a 400 px chart
 MAX_FRAME_BYTES = 400_000  # one frame as JSON: a change must stay a small message
 MAX_FRAMES_BYTES = 2_500_000  # all pre-computed frames: a static page stays under 3 MB
 MAX_RESOLUTION = 120  # boundary image: cells per side
+
+
+def _pixels(rgb: np.ndarray) -> dict:
+    """An RGB image for the page: its size and its bytes in base64. The page paints them
+    as they come (no image to decode, so the picture lands in the same frame as the rest)."""
+    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+    if rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise ValueError(f"rgb: an array (rows, columns, 3); got shape {rgb.shape}")
+    return {"w": int(rgb.shape[1]), "h": int(rgb.shape[0]),
+            "rgb": base64.b64encode(rgb.tobytes()).decode("ascii")}
 
 
 def _finite_list(values) -> list:
@@ -195,7 +206,7 @@ def boundary_panel(name: str, network: Network, params, X, labels, *, extent,
     if probe is not None and not np.isfinite(probe).all():
         caption = "the network's outputs are not finite: nothing to shade"
     return {"kind": "boundary", "name": name, "title": title,
-            "extent": _finite_list(plots._check_extent(extent)), "image": picture.url,
+            "extent": _finite_list(plots._check_extent(extent)), "image": _pixels(picture.rgb),
             "contour": [list(s) for s in picture.segments], "points": points,
             "colors": list(PALETTE), "caption": caption}
 
@@ -213,8 +224,9 @@ def network_panel(name: str, network: Network, params, *, title: str, extent=Non
         values = [_finite_list(a[0]) for a in trace.activations]
     maps = None
     if extent is not None:
-        maps = [[None] * network.sizes[0]] + plots.neuron_images(network, params, extent=extent,
-                                                                 resolution=resolution)
+        maps = [[None] * network.sizes[0]] + [
+            [_pixels(rgb) for rgb in layer]
+            for layer in plots.neuron_images(network, params, extent=extent, resolution=resolution)]
     weights = [[_finite_list(row) for row in np.asarray(W, dtype=float)] for W, _ in params]
     weights = [[[0.0 if w is None else w for w in row] for row in layer] for layer in weights]
     biases = [[0.0 if b is None else b for b in _finite_list(b)] for _, b in params]

@@ -34,6 +34,21 @@ function sizeCanvas(canvas, w, h) {
   return ctx;
 }
 
+// An image sent as {w, h, rgb: base64 bytes} onto a small canvas of its own, painted at once
+// (a PNG would have to be decoded first, which lands the picture a frame or more later).
+function pixelsCanvas(image, reuse) {
+  const bytes = atob(image.rgb), n = image.w * image.h;
+  const canvas = reuse && reuse.width === image.w && reuse.height === image.h ? reuse : document.createElement('canvas');
+  canvas.width = image.w; canvas.height = image.h;
+  const ctx = canvas.getContext('2d'), data = ctx.createImageData(image.w, image.h), px = data.data;
+  for (let i = 0; i < n; i++) {
+    px[4 * i] = bytes.charCodeAt(3 * i); px[4 * i + 1] = bytes.charCodeAt(3 * i + 1);
+    px[4 * i + 2] = bytes.charCodeAt(3 * i + 2); px[4 * i + 3] = 255;
+  }
+  ctx.putImageData(data, 0, 0);
+  return canvas;
+}
+
 function niceStep(span, count) {
   const raw = span / Math.max(1, count), mag = Math.pow(10, Math.floor(Math.log10(raw)));
   const f = raw / mag;
@@ -236,7 +251,7 @@ function curvesPanel(box) {
 function boundaryPanel(box) {
   const S = 260, M = {l: 46, r: 12, t: 30, b: 40}, W = S + M.l + M.r, H = S + M.t + M.b;
   const canvas = document.createElement('canvas'); box.append(canvas);
-  let seq = 0;
+  let pixels = null;
   function paint(d, img) {
     const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
     const [x0, x1, y0, y1] = d.extent;
@@ -266,12 +281,8 @@ function boundaryPanel(box) {
   }
   return {
     update(d) {
-      const mine = ++seq;
-      if (!d.image) { paint(d, null); return; }
-      const img = new Image();
-      img.src = d.image;
-      // Decode first, then draw everything in one go: no half-drawn frame, no flicker.
-      img.decode().then(() => { if (mine === seq) paint(d, img); }, () => { if (mine === seq) paint(d, null); });
+      pixels = d.image ? pixelsCanvas(d.image, pixels) : null;
+      paint(d, pixels);
     },
   };
 }
@@ -280,7 +291,6 @@ function boundaryPanel(box) {
 function networkPanel(box) {
   const W = 340;
   const canvas = document.createElement('canvas'); box.append(canvas);
-  let seq = 0;
   function paint(d, images) {
     // Taller for taller layers: every neuron (and its map) keeps room to be read.
     const H = Math.max(250, 60 + (Math.max(...d.sizes) > 8 ? 30 : 36) * Math.max(...d.sizes));
@@ -338,12 +348,7 @@ function networkPanel(box) {
   }
   return {
     update(d) {
-      const mine = ++seq;
-      if (!d.maps) { paint(d, null); return; }
-      const images = d.maps.map((layer) => layer.map((url) => { if (!url) return null; const i = new Image(); i.src = url; return i; }));
-      // Decode every tile first, then draw once: no half-drawn diagram.
-      Promise.all(images.flat().filter(Boolean).map((i) => i.decode())).then(
-        () => { if (mine === seq) paint(d, images); }, () => { if (mine === seq) paint(d, null); });
+      paint(d, d.maps ? d.maps.map((layer) => layer.map((m) => m ? pixelsCanvas(m) : null)) : null);
     },
   };
 }

@@ -750,10 +750,15 @@ def _point_rows(network, params, X, labels, split, name):
 class BoundaryPicture(NamedTuple):
     """The pixels and the line of a decision-boundary picture, ready to draw anywhere."""
 
-    url: str  # PNG data URL, rows top to bottom, filling ``extent``
+    rgb: np.ndarray  # (rows, columns, 3) uint8, rows top to bottom, filling ``extent``
     segments: list  # [(xa, ya, xb, yb)] of the boundary line, rounded
     two: bool  # one probability (two classes) rather than k outputs
     k: int  # number of classes the outputs tell apart
+
+    @property
+    def url(self) -> str:
+        """The pixels as a PNG data URL."""
+        return png_data_url(self.rgb)
 
 
 def boundary_picture(network: Network, params, extent, resolution: int = 100, *,
@@ -773,7 +778,7 @@ def boundary_picture(network: Network, params, extent, resolution: int = 100, *,
         rgb = _shade_two(shade, strength)
     else:
         rgb = _shade_classes(probs, strength)
-    url = png_data_url(np.round(rgb[::-1]).astype(np.uint8))  # PNG rows run top to bottom
+    rgb = np.round(rgb[::-1]).astype(np.uint8)  # image rows run top to bottom
     k = 2 if two else probs.shape[-1]
     segments = []
     if contour:
@@ -786,7 +791,7 @@ def boundary_picture(network: Network, params, extent, resolution: int = 100, *,
                                                            top2[..., 0], top2[..., 1]), xs, ys)
                 for c in range(k - 1)])
         segments = list(zip(*(_rlist(lines[:, i]) for i in range(4))))
-    return BoundaryPicture(url, segments, two, k)
+    return BoundaryPicture(rgb, segments, two, k)
 
 
 @_built_fast
@@ -882,15 +887,20 @@ def _neuron_grids(network: Network, params, extent, resolution: int) -> list[np.
     return [acts.T.reshape(-1, n, n) for acts in trace.activations[1:]]
 
 
+def _neuron_rgb(grid: np.ndarray, activation: str) -> np.ndarray:
+    return np.round(_activation_colours(grid, activation)[::-1]).astype(np.uint8)
+
+
 def _neuron_image(grid: np.ndarray, activation: str) -> str:
-    return png_data_url(np.round(_activation_colours(grid, activation)[::-1]).astype(np.uint8))
+    return png_data_url(_neuron_rgb(grid, activation))
 
 
-def neuron_images(network: Network, params, *, extent, resolution: int = 24) -> list[list[str]]:
-    """Per hidden and output layer, each neuron's activation map over ``extent`` as a PNG
-    data URL (the tiles of ``neuron_maps``, for drawing anywhere)."""
+def neuron_images(network: Network, params, *, extent, resolution: int = 24) -> list[list]:
+    """Per hidden and output layer, each neuron's activation map over ``extent`` as an RGB
+    image, (rows, columns, 3) uint8 with rows top to bottom (the tiles of ``neuron_maps``,
+    for drawing anywhere)."""
     params = _check_plane_net(network, params)
-    return [[_neuron_image(grid, act.name) for grid in maps] for maps, act in
+    return [[_neuron_rgb(grid, act.name) for grid in maps] for maps, act in
             zip(_neuron_grids(network, params, extent, resolution), network.activations)]
 
 

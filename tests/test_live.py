@@ -1,5 +1,6 @@
 """nnlab.live: what the live view's Python side sends to the page."""
 
+import base64
 import json
 import math
 import re
@@ -35,7 +36,9 @@ def test_a_frame_carries_every_panel_as_plain_json():
     loss = frame["panels"][0]["series"][0]
     assert len(loss["x"]) == len(loss["y"]) <= live.MAX_POINTS
     assert loss["x"][0] == 0 and loss["x"][-1] == RUN.epochs - 1
-    assert frame["panels"][2]["image"].startswith("data:image/png;base64,")
+    image = frame["panels"][2]["image"]  # the shaded plane: 60 x 60 RGB pixels in base64
+    assert (image["w"], image["h"]) == (60, 60)
+    assert len(base64.b64decode(image["rgb"])) == 60 * 60 * 3
     assert frame["panels"][2]["contour"]  # the 0.5 line of a solved XOR net
     assert sorted(p[2] for p in frame["panels"][2]["points"]) == [0, 0, 1, 1]
 
