@@ -37,9 +37,11 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import datasets, plots, presets, tables
+    from nnlab import datasets
+    from nnlab.view import plots, tables
+    from nnlab.lessons import training_xor
 
-    return datasets, mo, nnlab, np, plots, presets, tables
+    return datasets, mo, nnlab, np, plots, training_xor, tables
 
 
 @app.cell
@@ -65,30 +67,30 @@ def _(mo):
 
 
 @app.cell
-def _(mo, presets):
-    preset = mo.ui.dropdown(list(presets.PRESETS), value=presets.FIXED_START, label="preset")
+def _(mo, training_xor):
+    preset = mo.ui.dropdown(list(training_xor.PRESETS), value=training_xor.FIXED_START, label="preset")
     return (preset,)
 
 
 @app.cell
-def _(mo, preset, presets):
-    _s = presets.preset(preset.value).setup
+def _(mo, preset, training_xor):
+    _s = training_xor.preset(preset.value).setup
     _pick = lambda labels: {v: k for k, v in labels.items()}  # noqa: E731 (label -> name)
     controls = mo.ui.dictionary({
-        "learning_rate": mo.ui.slider(steps=presets.LEARNING_RATES, value=_s.learning_rate,
+        "learning_rate": mo.ui.slider(steps=training_xor.LEARNING_RATES, value=_s.learning_rate,
                                       label="learning rate", show_value=True, debounce=True),
-        "loss": mo.ui.dropdown(_pick(presets.LOSS_LABELS), value=presets.LOSS_LABELS[_s.loss],
+        "loss": mo.ui.dropdown(_pick(training_xor.LOSS_LABELS), value=training_xor.LOSS_LABELS[_s.loss],
                                label="loss"),
-        "mode": mo.ui.dropdown(_pick(presets.MODE_LABELS), value=presets.MODE_LABELS[_s.mode],
+        "mode": mo.ui.dropdown(_pick(training_xor.MODE_LABELS), value=training_xor.MODE_LABELS[_s.mode],
                                label="update mode"),
-        "epochs": mo.ui.slider(steps=presets.EPOCH_CHOICES, value=_s.epochs, label="epochs",
+        "epochs": mo.ui.slider(steps=training_xor.EPOCH_CHOICES, value=_s.epochs, label="epochs",
                                show_value=True, debounce=True),
         "hidden": mo.ui.slider(2, 8, value=_s.hidden, label="hidden units", show_value=True,
                                debounce=True),
         "activation": mo.ui.dropdown(["sigmoid", "tanh", "relu", "leaky_relu"],
                                      value=_s.activation, label="hidden activation"),
-        "start": mo.ui.dropdown(_pick(presets.START_LABELS),
-                                value=presets.START_LABELS[_s.start], label="start"),
+        "start": mo.ui.dropdown(_pick(training_xor.START_LABELS),
+                                value=training_xor.START_LABELS[_s.start], label="start"),
         "seed": mo.ui.number(0, 9999, value=_s.seed, label="weight seed", debounce=True),
         "weight_range": mo.ui.range_slider(-5, 5, step=0.25, value=list(_s.weight_range),
                                            label="weight init range", show_value=True,
@@ -116,8 +118,8 @@ def _(mo):
 
 
 @app.cell
-def train_cell(X, Y, controls, get_good, preset, presets, set_good):
-    _chosen = presets.preset(preset.value).setup
+def train_cell(X, Y, controls, get_good, preset, training_xor, set_good):
+    _chosen = training_xor.preset(preset.value).setup
     try:
         setup = _chosen.replace(**controls.value)
         run = setup.train(X, Y)
@@ -131,15 +133,15 @@ def train_cell(X, Y, controls, get_good, preset, presets, set_good):
 
 
 @app.cell
-def _(X, Y, mo, presets, problem, run, setup, tables):
-    diagnosis = presets.diagnose(run, X, Y)
-    final_outputs = presets.final_outputs(run, X)
+def _(X, Y, mo, training_xor, problem, run, setup, tables):
+    diagnosis = training_xor.diagnose(run, X, Y)
+    final_outputs = training_xor.final_outputs(run, X)
     _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The page shows the "
                                "last run that could."), kind="danger")] if problem else []
     _notes += [mo.callout(mo.md(setup.start_note), kind="info")] if setup.start_note else []
     # Tables go out as HTML, not charts: nothing for the browser to compile and paint.
     mo.vstack(_notes + [mo.callout(mo.md(diagnosis.message), kind=diagnosis.kind),
-                        mo.md(presets.summary(run)),
+                        mo.md(training_xor.summary(run)),
                         mo.Html(tables.outputs_html(X, final_outputs, Y,
                                                     title="outputs after training"))])
     return diagnosis, final_outputs
@@ -173,26 +175,26 @@ def _(mo):
 
 
 @app.cell
-def _(log_scale, plots, presets, run, setup):
+def _(log_scale, plots, training_xor, run, setup):
     # Each chart cell shows its chart alone: the cheapest output for marimo to send (compact
     # JSON, not escaped into HTML) and for the browser to redraw on every change.
-    plots.loss_chart(presets.attempt_runs(run), log=log_scale.value, threshold=setup.threshold)
+    plots.loss_chart(training_xor.attempt_runs(run), log=log_scale.value, threshold=setup.threshold)
     return
 
 
 @app.cell
-def _(plots, presets, run):
-    plots.accuracy_chart(presets.attempt_runs(run))
+def _(plots, training_xor, run):
+    plots.accuracy_chart(training_xor.attempt_runs(run))
     return
 
 
 @app.cell
-def _(mo, presets, run, tables):
-    attempts = presets.attempts_table(run)
-    loss_rows = presets.loss_table(run)
+def _(mo, training_xor, run, tables):
+    attempts = training_xor.attempts_table(run)
+    loss_rows = training_xor.loss_table(run)
     mo.md(f"**attempts**\n\n{tables.markdown_table(attempts)}\n\n"
-          f"**The loss every {presets.table_every(run.epochs)} epochs** "
-          f"(4 decimals, the last attempt):\n\n{presets.loss_table_markdown(loss_rows)}")
+          f"**The loss every {training_xor.table_every(run.epochs)} epochs** "
+          f"(4 decimals, the last attempt):\n\n{training_xor.loss_table_markdown(loss_rows)}")
     return attempts, loss_rows
 
 
@@ -251,8 +253,8 @@ def _(mo):
 
 
 @app.cell
-def _(mo, presets, run):
-    _epochs = presets.scrub_epochs(run)
+def _(mo, training_xor, run):
+    _epochs = training_xor.scrub_epochs(run)
     scrub = mo.ui.slider(steps=_epochs, value=_epochs[-1], label="replay epoch",
                          show_value=True, debounce=True, full_width=True)
     scrub
@@ -260,14 +262,14 @@ def _(mo, presets, run):
 
 
 @app.cell
-def replay_cell(presets, run, scrub):
-    replay_outputs, replay_params = presets.replay(run, scrub.value)
+def replay_cell(training_xor, run, scrub):
+    replay_outputs, replay_params = training_xor.replay(run, scrub.value)
     return replay_outputs, replay_params
 
 
 @app.cell
-def _(X, Y, plots, presets, replay_params, run, scrub):
-    plots.boundary_chart(run.network, replay_params, X, Y, extent=presets.UNIT_SQUARE,
+def _(X, Y, plots, training_xor, replay_params, run, scrub):
+    plots.boundary_chart(run.network, replay_params, X, Y, extent=training_xor.UNIT_SQUARE,
                          resolution=60, title=f"decision boundary at epoch {scrub.value}")
     return
 
@@ -292,16 +294,16 @@ def _(mo):
 
 
 @app.cell
-def _(X, Y, presets):
-    scenario_runs = presets.scenarios(X, Y)
+def _(X, Y, training_xor):
+    scenario_runs = training_xor.scenarios(X, Y)
     return (scenario_runs,)
 
 
 @app.cell
-def _(mo, plots, presets, scenario_runs):
+def _(mo, plots, training_xor, scenario_runs):
     mo.ui.tabs({
         name: mo.vstack([
-            mo.md("  \n".join(f"*{k}*: {presets.summary(r)}" for k, r in runs.items())),
+            mo.md("  \n".join(f"*{k}*: {training_xor.summary(r)}" for k, r in runs.items())),
             plots.loss_chart(runs, log=True, threshold=0.001)])
         for name, runs in scenario_runs.items()})
     return

@@ -497,7 +497,7 @@ LESSONS = [
     LessonSpec(
         "baseline_03_altair.py", "Baseline: lesson 03 before live views (Altair outputs)",
         LESSON_03_CONTROLS, {}, folder="benchmarks", baseline_of="03_training_xor.py",
-        curves=("plots.loss_chart(presets.attempt_runs(run)", "plots.accuracy_chart("),
+        curves=("plots.loss_chart(training_xor.attempt_runs(run)", "plots.accuracy_chart("),
         drag="learning rate",
     ),
     LessonSpec(

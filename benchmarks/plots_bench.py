@@ -26,7 +26,7 @@ import altair as alt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nnlab import Init, Network, train  # noqa: E402
-from nnlab import plots  # noqa: E402
+from nnlab.view import plots  # noqa: E402
 
 BOUNDARY_BUDGET_MS = 15.0
 

@@ -28,7 +28,7 @@ import nnlab  # noqa: E402
 import reference_scalar  # noqa: E402
 import reference_tutorial  # noqa: E402
 from nnlab import Init, Network, forward, sweep, train, train_many  # noqa: E402
-from nnlab.engine import one_blas_thread, predict_grid  # noqa: E402
+from nnlab.fast.steppers import one_blas_thread, predict_grid  # noqa: E402
 
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)

@@ -31,7 +31,9 @@ import harness  # noqa: E402
 import latency  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from nnlab import datasets, plots, presets  # noqa: E402
+from nnlab import datasets
+from nnlab.view import plots
+from nnlab.lessons import training_xor  # noqa: E402
 
 NOTEBOOK = '''import marimo
 
@@ -78,17 +80,17 @@ def lesson_03_specs() -> dict[str, list[dict]]:
     plus the boundary without its heat-map image, to show what the image costs."""
     xor = datasets.xor()
     X, Y = xor.X, xor.Y
-    base = presets.preset(presets.FIXED_START).setup
+    base = training_xor.preset(training_xor.FIXED_START).setup
     specs: dict[str, list[dict]] = {}
     for lr in (2.0, 2.5):
         run = base.replace(learning_rate=lr).train(X, Y)
         charts = {
             "loss (log scale, threshold, hover)": plots.loss_chart(
-                presets.attempt_runs(run), log=True, threshold=base.threshold),
-            "accuracy (hover)": plots.accuracy_chart(presets.attempt_runs(run)),
+                training_xor.attempt_runs(run), log=True, threshold=base.threshold),
+            "accuracy (hover)": plots.accuracy_chart(training_xor.attempt_runs(run)),
             "network diagram": plots.network_chart(run.network, run.params),
             "decision boundary (PNG heat map)": plots.boundary_chart(
-                run.network, run.params, X, Y, extent=presets.UNIT_SQUARE, resolution=60),
+                run.network, run.params, X, Y, extent=training_xor.UNIT_SQUARE, resolution=60),
         }
         for name, chart in charts.items():
             specs.setdefault(name, []).append(chart._repr_mimebundle_()[plots.VEGALITE_MIME])

@@ -5,7 +5,8 @@
     run = train(net, Init("uniform", seed=1), X, Y, loss="mse", learning_rate=2.0, epochs=4001)
 """
 
-from . import datasets, diagnostics, gradcheck, runio, xor9
+from . import datasets, diagnostics, gradcheck, runio
+from . import nine
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
 from .init import METHODS as INIT_METHODS, Init, init_params
 from .losses import LOSSES, PAIRINGS, get_loss
@@ -15,10 +16,11 @@ from .network import (
     loss_value, predicted_labels,
 )
 from .optim import OPTIMIZERS
-from .train import MODES, Run, Training, train
+from .run import Run
+from .train import MODES, Training, train
 
 __all__ = [
-    "datasets", "diagnostics", "gradcheck", "runio", "xor9",
+    "datasets", "diagnostics", "gradcheck", "nine", "runio",
     "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "INIT_METHODS", "LOSSES", "MODES",
     "OPTIMIZERS", "PAIRINGS", "Backprop", "Init", "Network", "Params", "Run", "Trace", "Training",
     "accuracy", "backprop", "forward", "forward_trace", "get_activation", "get_loss",

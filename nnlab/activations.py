@@ -10,7 +10,7 @@ Backpropagation through a layer turns g = dL/da into dL/dz = g * f'(z) (``Activa
 Softmax mixes its outputs, so it has no element-wise derivative: its backprop multiplies g by
 its Jacobian instead (``softmax_backprop``).
 
-These are the only copies of the formulas. The fast kernels (``nnlab.engine``) use tuned in-place
+These are the only copies of the formulas. The fast kernels (``nnlab.fast.steppers``) use tuned in-place
 forms of a few of them and are tested equal to these.
 """
 
@@ -90,6 +90,11 @@ class Activation:
     hidden_ok: bool = True  # softmax only makes sense on the output layer
     jacobian_backprop: Callable | None = None  # softmax: dL/dz from (z, a, dL/da)
     min_units: int = 1  # softmax over one unit would always say 1
+    # The range f approaches but never leaves (sigmoid 0 to 1): near it the slope is ~0, the
+    # unit is "saturated". None for an unbounded f.
+    bounds: tuple[float, float] | None = None
+    # ReLU: f and f' are 0 for every z <= 0, so a unit that never sees z > 0 is "dead".
+    off_below_zero: bool = False
 
     def __call__(self, z) -> np.ndarray:
         return self.fn(_floats(z))
@@ -121,16 +126,17 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         Activation("sigmoid", sigmoid, sigmoid_slope,
-                   r"\sigma(z) = \frac{1}{1+e^{-z}}", r"\sigma(z)\,(1-\sigma(z))"),
-        Activation("tanh", tanh, tanh_slope, r"\tanh(z)", r"1-\tanh^2(z)"),
+                   r"\sigma(z) = \frac{1}{1+e^{-z}}", r"\sigma(z)\,(1-\sigma(z))",
+                   bounds=(0.0, 1.0)),
+        Activation("tanh", tanh, tanh_slope, r"\tanh(z)", r"1-\tanh^2(z)", bounds=(-1.0, 1.0)),
         Activation("relu", relu, relu_slope,
-                   r"\max(0, z)", r"1 \text{ if } z>0 \text{ else } 0"),
+                   r"\max(0, z)", r"1 \text{ if } z>0 \text{ else } 0", off_below_zero=True),
         Activation("leaky_relu", leaky_relu, leaky_relu_slope, rf"\max({LEAKY_SLOPE}z, z)",
                    rf"1 \text{{ if }} z>0 \text{{ else }} {LEAKY_SLOPE}"),
         Activation("identity", identity, identity_slope, r"z", r"1"),
         Activation("softmax", softmax, None, r"\frac{e^{z_i}}{\sum_j e^{z_j}}",
                    r"a_i(\delta_{ij} - a_j)", hidden_ok=False, jacobian_backprop=softmax_backprop,
-                   min_units=2),
+                   min_units=2, bounds=(0.0, 1.0)),
     )
 }
 

@@ -31,6 +31,19 @@ def is_number(value) -> bool:
             and not isinstance(value, (bool, np.bool_)))
 
 
+def typed_number(value, field: str) -> float:
+    """A finite number from a learner's text box: "0.5" is read as 0.5, "abc" is refused."""
+    if isinstance(value, (bool, np.bool_)):
+        fail(field, "a number", value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        fail(field, "a number", value)
+    if not math.isfinite(number):
+        fail(field, "a finite number", value)
+    return number
+
+
 def whole(value, field: str, low: int = 0, high: int | None = None) -> int:
     """A whole number from ``low`` (to ``high``), as an int."""
     if (not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_))

@@ -11,14 +11,12 @@ A unit is flagged when it is saturated on at least ``share`` of the samples.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
 from . import checks
 from .network import Network, Params, forward_trace
-
-BOUNDS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
-
 
 @dataclass(frozen=True)
 class LayerHealth:
@@ -49,15 +47,32 @@ def unit_health(network: Network, params: Params, X, *, margin: float = 0.02,
         units = a.shape[1]
         saturated_share = np.zeros(units)
         dead: tuple[int, ...] = ()
-        if f.name in BOUNDS:
-            low, high = BOUNDS[f.name]
+        if f.bounds is not None:
+            low, high = f.bounds
             width = (high - low) * margin
             saturated_share = np.mean((a < low + width) | (a > high - width), axis=0)
-        elif f.name in ("relu", "leaky_relu"):
-            never = np.all(z <= 0, axis=0)
-            dead = tuple(int(i) for i in np.flatnonzero(never)) if f.name == "relu" else ()
-            saturated_share = np.mean(z <= 0, axis=0) if f.name == "relu" else saturated_share
+        elif f.off_below_zero:
+            dead = tuple(int(i) for i in np.flatnonzero(np.all(z <= 0, axis=0)))
+            saturated_share = np.mean(z <= 0, axis=0)
         saturated = tuple(int(i) for i in np.flatnonzero(saturated_share >= share)
-                          if i not in dead) if f.name in BOUNDS else ()
+                          if i not in dead) if f.bounds is not None else ()
         report.append(LayerHealth(layer, f.name, units, saturated, dead, saturated_share))
     return report
+
+
+def health_messages(report: Sequence[LayerHealth], n_samples: int | None = None) -> list[str]:
+    """One sentence per hidden layer and kind of trouble, e.g. "3 of 16 units in hidden layer
+    1 are dead: units 2, 5, 9 have z <= 0 on all 500 points"; empty when all are healthy."""
+    points = f"all {n_samples} points" if n_samples else "every point"
+    messages = []
+    for layer in report:
+        for kind, units in (("dead", layer.dead), ("saturated", layer.saturated)):
+            if not units:
+                continue
+            one = len(units) == 1
+            which = ("unit " if one else "units ") + ", ".join(str(i + 1) for i in units)
+            detail = (f"{which} {'has' if one else 'have'} z ≤ 0 on {points}" if kind == "dead"
+                      else f"{which} {'sits' if one else 'sit'} near a bound on almost every point")
+            messages.append(f"{len(units)} of {layer.units} units in hidden layer {layer.layer} "
+                            f"{'is' if one else 'are'} {kind}: {detail}")
+    return messages

@@ -16,14 +16,16 @@ gradient is almost exactly 0 from dominating the verdict.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import inspect
+import textwrap
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import numpy as np
 
 from . import checks
-from .losses import get_loss
-from .network import Network, Params, backprop, gradients, loss_value
+from . import network as network_module
+from .network import Network, Params, gradients, loss_value
 
 TINY = 1e-12  # keeps the relative error defined where both gradients are ~0
 EPS_VALUES = np.logspace(-12, -1, 23)  # step sizes for the error-against-eps curve
@@ -100,32 +102,36 @@ def check_gradients(network: Network, params: Params, X, Y, loss: str = "mse", *
     return GradCheck(analytic, numeric, errors, tolerance)
 
 
+# The classic bug, as a one-line edit of the real ``network.backprop``: the slope of the layer
+# below is evaluated at its activation a = f(z) instead of at z, i.e. f'(a) in place of f'(z).
+# For a sigmoid that is sigma(a)(1 - sigma(a)) instead of a(1 - a): the code runs, the loss may
+# even fall, and only a gradient check shows it. Built from backprop's own source, so the two
+# differ in exactly that line (the gradient-check lesson shows them side by side).
+CORRECT_LINE = "delta = fns[layer - 1].backprop(zs[layer - 1], acts[layer], delta @ W.T)"
+BUGGY_LINE = ("delta = fns[layer - 1].backprop(acts[layer], fns[layer - 1](acts[layer]), "
+              "delta @ W.T)  # the bug: f'(a)")
+
+
+def _backprop_with_the_bug():
+    text = textwrap.dedent(inspect.getsource(network_module.backprop))
+    if text.count(CORRECT_LINE) != 1:  # backprop was rewritten: the bug must be re-stated
+        raise RuntimeError("gradcheck: network.backprop no longer has the line the bug edits")
+    text = text.replace(CORRECT_LINE, BUGGY_LINE)
+    namespace = dict(vars(network_module))  # a copy: the real backprop stays as it is
+    exec(compile(text, "<nnlab: backprop with the derivative bug>", "exec"), namespace)
+    return namespace["backprop"], text
+
+
+buggy_backprop, BUGGY_SOURCE = _backprop_with_the_bug()
+
+
 def gradients_with_derivative_bug(network: Network, params: Params, X, Y,
                                   loss: str = "mse") -> tuple[float, Params]:
-    """Backpropagation with a classic bug, for the gradient-check lesson.
-
-    Each layer's slope is taken as f'(a), the derivative evaluated at the activation
-    a = f(z), instead of f'(z). For a sigmoid that is sigma(a)(1 - sigma(a)) in place of
-    a(1 - a): the code runs, the loss may even fall, and only a gradient check shows it.
-    """
-    result = backprop(network, params, X, Y, loss)  # the forward numbers are right
-    zs, acts = result.zs, result.activations
-    fns = [_slope_at_a(f) for f in network.activations]
-    Y = network.check_targets(Y, len(acts[-1]), loss)
-    delta = get_loss(loss, network.output).delta(zs[-1], acts[-1], Y, fns[-1])
-    grads = []
-    for layer in range(network.n_layers - 1, -1, -1):
-        grads.append((acts[layer].T @ delta, delta.sum(axis=0)))
-        if layer:
-            delta = fns[layer - 1].backprop(zs[layer - 1], acts[layer], delta @ params[layer][0].T)
-    return result.loss, grads[::-1]
-
-
-def _slope_at_a(activation):
-    """The activation with the bug: its slope evaluated at a = f(z) instead of at z."""
-    if activation.slope is None:
+    """``gradients`` with the derivative bug (see ``BUGGY_LINE``), for the gradient-check lesson."""
+    if not all(f.slope is not None for f in getattr(network, "activations", ())[:-1]):
         raise ValueError("network: the derivative bug is shown for element-wise activations only")
-    return replace(activation, slope=lambda z, a: activation.derivative(a))
+    result = buggy_backprop(network, params, X, Y, loss)
+    return result.loss, result.grads
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ class Loss:
     """One loss: ``fn(z, a, y)`` per sample and ``delta(z, a, y, output)`` = dL/dz per sample."""
 
     name: str
+    label: str  # what a page calls it: "squared error"
     fn: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (n,) values
     sample_delta: Callable[[np.ndarray, np.ndarray, np.ndarray, Activation], np.ndarray]
     formula: str  # LaTeX for one sample
@@ -77,6 +78,11 @@ class Loss:
     grad_factor: float = 1.0
     # Whether each target row must be a distribution (its delta a - y assumes sum(y) = 1).
     targets_sum_to_one: bool = False
+
+    @property
+    def menu_label(self) -> str:
+        """The label with the short name a learner types elsewhere: "squared error (mse)"."""
+        return f"{self.label} ({self.name})"
 
     def value(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
         """Mean over samples of the per-sample loss."""
@@ -96,13 +102,13 @@ class Loss:
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("mse", mse, mse_delta, r"\sum_i(\hat y_i - y_i)^2",
+        Loss("mse", "squared error", mse, mse_delta, r"\sum_i(\hat y_i - y_i)^2",
              r"2(\hat y - y)\,f'(z)", grad_factor=2.0),
-        Loss("half_mse", half_mse, half_mse_delta, r"\tfrac12\sum_i(\hat y_i - y_i)^2",
+        Loss("half_mse", "half squared error", half_mse, half_mse_delta, r"\tfrac12\sum_i(\hat y_i - y_i)^2",
              r"(\hat y - y)\,f'(z)"),
-        Loss("bce", bce, bce_delta, r"-[y\log\hat y + (1-y)\log(1-\hat y)]", r"\hat y - y",
+        Loss("bce", "cross-entropy", bce, bce_delta, r"-[y\log\hat y + (1-y)\log(1-\hat y)]", r"\hat y - y",
              fused_output="sigmoid"),
-        Loss("softmax_ce", softmax_ce, softmax_ce_delta, r"-\sum_i y_i \log \hat y_i",
+        Loss("softmax_ce", "softmax cross-entropy", softmax_ce, softmax_ce_delta, r"-\sum_i y_i \log \hat y_i",
              r"\hat y - y", fused_output="softmax", targets_sum_to_one=True),
     )
 }

@@ -173,12 +173,12 @@ def forward_trace(network: Network, params: Params, X) -> Trace:
     if not isinstance(network, Network):
         checks.fail("network", "a Network", network)
     params = network.check_params(params)
-    a = network.check_inputs(X)
+    a = network.check_inputs(X)  # (n, inputs): one sample per row
     zs, acts = [], [a]
     with _quiet_overflow():
-        for (W, b), f in zip(params, network.activations):
-            z = a @ W + b
-            a = f(z)
+        for (W, b), f in zip(params, network.activations):  # W (fan_in, fan_out), b (fan_out,)
+            z = a @ W + b  # (n, fan_out) = (n, fan_in) @ (fan_in, fan_out) + (fan_out,)
+            a = f(z)  # (n, fan_out), element by element (softmax: row by row)
             zs.append(z)
             acts.append(a)
     return Trace(zs, acts)
@@ -204,12 +204,13 @@ def backprop(network: Network, params: Params, X, Y, loss: str = "mse") -> Backp
     zs, acts = trace
     fns = network.activations
     with _quiet_overflow():
-        delta = loss_fn.delta(zs[-1], acts[-1], Y, fns[-1])  # the output layer's dL/dz
+        delta = loss_fn.delta(zs[-1], acts[-1], Y, fns[-1])  # dL/dz of the output, (n, outputs)
         deltas, grads = [delta], []
         for layer in range(network.n_layers - 1, -1, -1):
-            W = params[layer][0]
-            grads.append((acts[layer].T @ delta, delta.sum(axis=0)))  # dL/dW, dL/db
-            if layer:  # back through the weights, then through the activation below
+            W = params[layer][0]  # (fan_in, fan_out); delta is (n, fan_out)
+            # dL/dW (fan_in, fan_out) = (fan_in, n) @ (n, fan_out); dL/db sums over samples
+            grads.append((acts[layer].T @ delta, delta.sum(axis=0)))
+            if layer:  # back through the weights (n, fan_in), then through f' of the layer below
                 delta = fns[layer - 1].backprop(zs[layer - 1], acts[layer], delta @ W.T)
                 deltas.append(delta)
         value = loss_fn.value(zs[-1], acts[-1], Y)

@@ -16,7 +16,7 @@ L2 weight decay adds ``l2 * W`` to the gradient of every weight (biases are not 
 loss recorded in a run is the data loss alone.
 
 ``make_optimizer`` is the same maths as in-place updates of one flat parameter vector (see
-``engine.FlatParams``): a couple of NumPy calls per step whatever the depth, for the fast
+``fast.steppers.FlatParams``): a couple of NumPy calls per step whatever the depth, for the fast
 engine. Tests hold the two forms equal.
 """
 

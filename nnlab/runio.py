@@ -394,8 +394,9 @@ def _outputs(array, epochs, network) -> np.ndarray:
     if array.ndim != 3 or array.shape[0] != epochs or array.shape[2] != k:
         _fail("outputs", f"an array of shape ({epochs}, n, {k}): epochs, samples, outputs",
               array)
-    if network.output in ("sigmoid", "softmax") and ((array < 0) | (array > 1)).any():
-        _fail("outputs", f"{network.output} outputs from 0 to 1", array,
+    bounds = network.activations[-1].bounds
+    if bounds is not None and ((array < bounds[0]) | (array > bounds[1])).any():
+        _fail("outputs", f"{network.output} outputs from {bounds[0]:g} to {bounds[1]:g}", array,
               "numbers outside that range")
     return array.astype(np.float64)
 

@@ -10,9 +10,9 @@ Update modes: ``"full"`` (one update per epoch on all samples), ``"minibatch"`` 
 time, in data order).
 
 Engines (``train(..., engine=...)``): ``"reference"`` runs the loop as the lessons teach it,
-written out in ``_ReferenceStepper.epoch`` below: for each batch, forward, loss and backward
+written out in ``ReferenceStepper.epoch`` below: for each batch, forward, loss and backward
 (``network.backprop``), then the plain optimiser's update (``optim.plain_optimizer``). The
-default ``"auto"`` runs the same formulas through tuned kernels (``nnlab.engine``): straight-line
+default ``"auto"`` runs the same formulas through tuned kernels (``nnlab.fast.steppers``): straight-line
 Python for tiny nets (``"tiny"``), a NumPy kernel on one flat parameter vector otherwise
 (``"numpy"``). Tests hold every engine to the reference's numbers (1e-12).
 """
@@ -21,76 +21,34 @@ from __future__ import annotations
 
 import inspect
 import math
-from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 
 from . import checks
-from .engine import FlatParams, NumpyStepper, TinyStepper, one_blas_thread, tiny_supported
+from .fast.steppers import FlatParams, NumpyStepper, TinyStepper, one_blas_thread, tiny_supported
 from .init import Init
 from .losses import get_loss
 from .network import Network, Params, backprop, loss_and_accuracy, predicted_labels
 from .optim import MODES, batches, check_optimizer, plain_optimizer, with_weight_decay
+from .run import LOSS_EXPLODE_FACTOR, PARAM_EXPLODE_FACTOR, Run
 
 # "auto": the tiny program when the run fits it, else the NumPy kernel.
 ENGINES = ("auto", "reference", "numpy", "tiny")
 # Upper limits that turn a slip (epochs=10**30) into a message instead of a run that never ends.
 MAX_EPOCHS = 100_000_000
 MAX_RETRIES = 1000
-# Divergence: a loss this many times above the first epoch's, or parameters whose norm grew
-# this many times beyond max(1, their initial norm), counts as exploding.
-LOSS_EXPLODE_FACTOR = 1e6
-PARAM_EXPLODE_FACTOR = 1e3
 # Keep every epoch's outputs when they fit in this many numbers (the XOR lessons replay them).
 OUTPUT_HISTORY_LIMIT = 2_000_000
 # Longer runs keep only each epoch's accuracy, worked out from blocks of about this many outputs.
 OUTPUT_BLOCK = 65_536
-# When the tiny-net path (plain Python, engine.tiny_program) is used instead of NumPy: up to
+# When the tiny-net path (plain Python, steppers.tiny_program) is used instead of NumPy: up to
 # this many parameters x samples for a full batch, this many parameters for online updates.
 # Measured crossovers (python benchmarks/run.py --crossover): a full-batch NumPy epoch costs
 # ~25 us however small the net, Python ~0.2 us per parameter and sample, so they meet near
 # 130-150; an online NumPy update costs ~25 us per sample, Python meets it near 250 parameters.
 TINY_FULL_WORK = 128
 TINY_ONLINE_PARAMS = 200
-
-
-@dataclass(frozen=True, eq=False)
-class Run:
-    """The record of one training run (arrays are per epoch actually trained)."""
-
-    network: Network
-    loss_name: str
-    loss: np.ndarray
-    accuracy: np.ndarray
-    params: Params  # final parameters (the last finite ones if the run diverged)
-    initial_params: Params
-    settings: dict
-    test_loss: np.ndarray | None = None
-    test_accuracy: np.ndarray | None = None
-    snapshots: dict[int, Params] = field(default_factory=dict)  # epoch -> params before it
-    outputs: np.ndarray | None = None  # (epochs, n, k) training outputs, for small problems
-    grad_norms: np.ndarray | None = None  # (epochs, layers) norm of dL/dW per layer
-    converged_at: int | None = None  # first epoch whose loss is below the threshold
-    diverged_at: int | None = None  # first epoch that blew up (it is not in loss)
-    stopped: str = "epochs"  # "epochs", "threshold" or "diverged"
-    attempts: tuple["Run", ...] = ()  # every attempt when retries were allowed (this one last)
-    engine: str = "numpy"  # "reference", "tiny" (plain-Python program) or "numpy": same numbers
-
-    @property
-    def epochs(self) -> int:
-        return len(self.loss)
-
-    @property
-    def converged(self) -> bool:
-        return self.converged_at is not None
-
-    def params_at(self, epoch: int) -> Params:
-        """Parameters at the start of ``epoch`` from the nearest stored snapshot at or before it."""
-        stored = [e for e in self.snapshots if e <= epoch]
-        if not stored:
-            raise ValueError(f"epoch: no snapshot at or before {epoch}; stored: {sorted(self.snapshots)}")
-        return self.snapshots[max(stored)]
 
 
 def train(
@@ -128,8 +86,8 @@ def train(
     ``engine="reference"`` trains through ``network.backprop`` and the plain optimiser, the
     loop the lessons teach. The default ``"auto"`` computes the same numbers faster: tiny
     problems (a few parameters x samples, sgd, full or online) as straight-line Python
-    (``engine.tiny_program``, or ``engine="tiny"``), everything else through the NumPy
-    ``engine.Kernel`` (``engine="numpy"``). ``run.engine`` says which one ran.
+    (``fast.steppers.tiny_program``, or ``engine="tiny"``), everything else through the NumPy
+    ``fast.steppers.Kernel`` (``engine="numpy"``). ``run.engine`` says which one ran.
     """
     setup = _Setup(network, X, Y, loss=loss, learning_rate=learning_rate, epochs=epochs,
                    mode=mode, batch_size=batch_size, shuffle_seed=shuffle_seed,
@@ -351,7 +309,7 @@ def _stepper(setup: _Setup, params: Params, log: "_OutputLog"):
     """The engine that runs the epochs: the one asked for, or for "auto" the fastest that fits."""
     network, settings, engine = setup.network, setup.settings, setup.engine
     if engine == "reference":
-        return _ReferenceStepper(setup, params, log)
+        return ReferenceStepper(setup, params, log)
     flat = FlatParams(network, params, np.dtype(settings["dtype"]))
     plain = _tiny_plain(setup)
     if engine == "tiny" and not plain:
@@ -375,7 +333,7 @@ def _tiny_plain(setup: _Setup) -> bool:
             and not setup.track_gradients and tiny_supported(setup.network, settings["loss"]))
 
 
-class _ReferenceStepper:
+class ReferenceStepper:
     """The training loop as the lessons teach it: forward, loss, backward, update.
 
     Parameters are a list of ``(W, b)`` pairs and the optimiser a plain ``init``/``update`` pair

@@ -29,9 +29,10 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import live, neuron, plots, tables
+    from nnlab.view import live, plots, tables
+    from nnlab.lessons import one_neuron
 
-    return live, mo, neuron, nnlab, np, plots, tables
+    return live, mo, one_neuron, nnlab, np, plots, tables
 
 
 @app.cell(hide_code=True)
@@ -62,12 +63,12 @@ def _(mo):
 
 
 @app.cell
-def _(mo, neuron):
+def _(mo, one_neuron):
     # No debounce: the line follows the thumb while it moves (the picture is a live view).
     w1 = mo.ui.slider(-10, 10, step=0.5, value=4, label="w1", show_value=True)
     w2 = mo.ui.slider(-10, 10, step=0.5, value=4, label="w2", show_value=True)
     b = mo.ui.slider(-10, 10, step=0.5, value=-2, label="b (bias)", show_value=True)
-    target = mo.ui.dropdown(list(neuron.TARGETS), value="XOR", label="truth table")
+    target = mo.ui.dropdown(list(one_neuron.TARGETS), value="XOR", label="truth table")
     mo.vstack([target, w1, w2, b])
     return b, target, w1, w2
 
@@ -79,12 +80,12 @@ def _(mo):
 
 
 @app.cell
-def neuron_cell(b, get_good, neuron, set_good, target, w1, w2):
+def neuron_cell(b, get_good, one_neuron, set_good, target, w1, w2):
     try:
-        result = neuron.evaluate(w1.value, w2.value, b.value, target.value)
+        result = one_neuron.evaluate(w1.value, w2.value, b.value, target.value)
     except ValueError as _error:
         problem = str(_error)
-        result = get_good() or neuron.evaluate(4, 4, -2, "XOR")
+        result = get_good() or one_neuron.evaluate(4, 4, -2, "XOR")
     else:
         problem = None
         set_good(result)
@@ -99,12 +100,12 @@ def _(mo, problem):
 
 
 @app.cell
-def _(mo, neuron, plots, tables):
+def _(mo, one_neuron, plots, tables):
     def neuron_charts(r, title):
         """A neuron's line over the four corners, next to its outputs table (HTML)."""
         return mo.hstack([
-            plots.boundary_chart(neuron.NETWORK, r.params, r.X, r.labels,
-                                 extent=neuron.EXTENT, title=title),
+            plots.boundary_chart(one_neuron.NETWORK, r.params, r.X, r.labels,
+                                 extent=one_neuron.EXTENT, title=title),
             mo.Html(tables.outputs_html(r.X, r.outputs, r.Y, title=f"outputs on {r.target}"))],
             justify="start", align="center", gap=2)
     return (neuron_charts,)
@@ -119,14 +120,14 @@ def _(live, mo):
 
 
 @app.cell
-def _(neuron, result, view):
-    view.frame = neuron.live_frame(result)
+def _(one_neuron, result, view):
+    view.frame = one_neuron.live_frame(result)
     return
 
 
 @app.cell(hide_code=True)
-def _(mo, neuron, result):
-    _line = neuron.line_equation(result.w1, result.w2, result.b)
+def _(mo, one_neuron, result):
+    _line = one_neuron.line_equation(result.w1, result.w2, result.b)
     _line = f"${_line}$" if _line else "nowhere: with both weights 0, $z = b$ at every point"
     _wrong = ", ".join(f"({a}, {c})" for a, c in result.wrong_corners)
     _wrong = f" (wrong: {_wrong})" if _wrong else ": every one"
@@ -136,7 +137,7 @@ def _(mo, neuron, result):
     its sigmoid:
 
     $$
-    {neuron.working(result)}
+    {one_neuron.working(result)}
     $$
 
     **Try it.**
@@ -149,6 +150,19 @@ def _(mo, neuron, result):
     - Set $w_1 = w_2 = 1$, $b = -0.5$, then $8, 8, -4$: the same line, but the shading goes
       from a soft blur to a sharp edge, and the outputs move towards 0 and 1.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, one_neuron):
+    mo.vstack([
+        mo.md("### The code that computed these numbers\n\n"
+              "This is nnlab's own source, read when the page runs. `evaluate` is the whole "
+              "neuron: a weighted sum of the inputs plus the bias, then the sigmoid from "
+              "nnlab's activation registry. To change the code and re-run it, open this "
+              "lesson with `marimo edit notebooks/01_one_neuron.py`."),
+        mo.md(one_neuron.code_markdown()),
+    ])
     return
 
 
@@ -200,12 +214,12 @@ def _(mo):
 
 
 @app.cell
-def scan_cell(fresh, get_scans, n_lines, neuron, set_scans):
+def scan_cell(fresh, get_scans, n_lines, one_neuron, set_scans):
     try:
-        scans = {_t: neuron.scan_lines(_t, n_lines.value, fresh.value) for _t in neuron.TARGETS}
+        scans = {_t: one_neuron.scan_lines(_t, n_lines.value, fresh.value) for _t in one_neuron.TARGETS}
     except ValueError as _error:
         scan_problem = str(_error)
-        scans = get_scans() or {_t: neuron.scan_lines(_t) for _t in neuron.TARGETS}
+        scans = get_scans() or {_t: one_neuron.scan_lines(_t) for _t in one_neuron.TARGETS}
     else:
         scan_problem = None
         set_scans(scans)
@@ -213,12 +227,12 @@ def scan_cell(fresh, get_scans, n_lines, neuron, set_scans):
 
 
 @app.cell
-def _(mo, neuron, scan_problem, scans, tables):
+def _(mo, one_neuron, scan_problem, scans, tables):
     _rows = [{"truth table": t, "best line found": f"{s.best} of 4",
               **{f"lines with {k}/4": s.counts[k] for k in (4, 3, 2, 1, 0)}}
              for t, s in scans.items()]
     _any = next(iter(scans.values()))
-    _never = " and ".join(neuron.table_name(t) for t in _any.missing_tables)
+    _never = " and ".join(one_neuron.table_name(t) for t in _any.missing_tables)
     mo.vstack([
         mo.callout(mo.md(f"**Cannot scan:** {scan_problem}. Showing the last scan that "
                          "could run."), kind="danger") if scan_problem else mo.md(""),
@@ -242,8 +256,8 @@ def _(mo):
 
 
 @app.cell
-def _(neuron, scans):
-    best_lines = {t: neuron.evaluate(*s.best_line, t) for t, s in scans.items()}
+def _(one_neuron, scans):
+    best_lines = {t: one_neuron.evaluate(*s.best_line, t) for t, s in scans.items()}
     return (best_lines,)
 
 
@@ -275,8 +289,8 @@ def _(mo):
 
 
 @app.cell
-def _(mo, neuron, plots):
-    mo.hstack([plots.boundary_chart(neuron.XOR_BY_HAND_NETWORK, neuron.XOR_BY_HAND, neuron.CORNERS, neuron.target_table("XOR"), extent=neuron.EXTENT, title="2-2-1 network, weights set by hand"), plots.neuron_maps(neuron.XOR_BY_HAND_NETWORK, neuron.XOR_BY_HAND, extent=neuron.EXTENT)], justify="start", gap=2)
+def _(mo, one_neuron, plots):
+    mo.hstack([plots.boundary_chart(one_neuron.XOR_BY_HAND_NETWORK, one_neuron.XOR_BY_HAND, one_neuron.CORNERS, one_neuron.target_table("XOR"), extent=one_neuron.EXTENT, title="2-2-1 network, weights set by hand"), plots.neuron_maps(one_neuron.XOR_BY_HAND_NETWORK, one_neuron.XOR_BY_HAND, extent=one_neuron.EXTENT)], justify="start", gap=2)
     return
 
 
@@ -294,8 +308,8 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(mo, neuron, result):
-    _tripled = neuron.evaluate(3 * result.w1, 3 * result.w2, 3 * result.b, result.target)
+def _(mo, one_neuron, result):
+    _tripled = one_neuron.evaluate(3 * result.w1, 3 * result.w2, 3 * result.b, result.target)
     _outs = ", ".join(f"{v:.3f}" for v in result.outputs[:, 0])
     _outs3 = ", ".join(f"{v:.3f}" for v in _tripled.outputs[:, 0])
     mo.vstack([mo.md("## Check yourself"), mo.accordion({

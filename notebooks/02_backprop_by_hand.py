@@ -31,9 +31,11 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import gradcheck, live, neuron, tables, xor9
+    from nnlab import gradcheck, nine
+    from nnlab.view import live, tables
+    from nnlab.lessons import backprop_by_hand
 
-    return gradcheck, live, mo, neuron, nnlab, np, tables, xor9
+    return gradcheck, live, mo, backprop_by_hand, nnlab, np, tables, nine
 
 
 @app.cell
@@ -68,20 +70,20 @@ def _(mo):
 
 
 @app.cell
-def _(mo, xor9):
-    preset = mo.ui.dropdown({"hand-picked start": xor9.HAND_PICKED,
-                             "fixed start of the loss-table program": xor9.TABLE_START},
+def _(mo, nine):
+    preset = mo.ui.dropdown({"hand-picked start": nine.HAND_PICKED,
+                             "fixed start of the loss-table program": nine.TABLE_START},
                             value="hand-picked start", label="start")
     preset
     return (preset,)
 
 
 @app.cell
-def _(mo, neuron, preset):
+def _(mo, backprop_by_hand, preset):
     nine_inputs = mo.ui.dictionary({
-        _name: mo.ui.number(-neuron.NINE_LIMIT, neuron.NINE_LIMIT, step=0.01,
+        _name: mo.ui.number(-backprop_by_hand.NINE_LIMIT, backprop_by_hand.NINE_LIMIT, step=0.01,
                             value=getattr(preset.value, _name), label=_name, debounce=True)
-        for _name in neuron.NINE_NAMES})
+        for _name in backprop_by_hand.NINE_NAMES})
     mo.hstack([mo.vstack([mo.md(f"**{_title}**")] + [nine_inputs[_n] for _n in _names])
                for _title, _names in (("hidden neuron h1", ("w11", "w21", "b1")),
                                       ("hidden neuron h2", ("w12", "w22", "b2")),
@@ -121,32 +123,32 @@ def _(mo):
 
 
 @app.cell
-def _(get_walk, mo, neuron):
+def _(get_walk, mo, backprop_by_hand):
     _saved = get_walk()
-    row = mo.ui.dropdown(list(neuron.ROW_LABELS), label="input (x1, x2)",
-                         value=neuron.ROW_LABELS[_saved.position if _saved else 0])
+    row = mo.ui.dropdown(list(backprop_by_hand.ROW_LABELS), label="input (x1, x2)",
+                         value=backprop_by_hand.ROW_LABELS[_saved.position if _saved else 0])
     return (row,)
 
 
 @app.cell
-def _(mo, neuron):
+def _(mo, backprop_by_hand):
     learning_rate = mo.ui.slider(steps=[0.01, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0],
                                  value=0.1, label="learning rate", show_value=True,
                                  debounce=True)
-    loss = mo.ui.dropdown({label: name for name, label in neuron.LOSS_LABELS.items()},
+    loss = mo.ui.dropdown({label: name for name, label in backprop_by_hand.LOSS_LABELS.items()},
                           value="half squared error", label="loss")
     return learning_rate, loss
 
 
 @app.cell
-def step_cell(get_good, get_walk, learning_rate, loss, neuron, nine_inputs, row, set_good,
-              xor9):
+def step_cell(get_good, get_walk, learning_rate, loss, backprop_by_hand, nine_inputs, row, set_good,
+              nine):
     try:
-        shown = neuron.online_step(nine_inputs.value, get_walk(), row.value,
+        shown = backprop_by_hand.online_step(nine_inputs.value, get_walk(), row.value,
                                    learning_rate.value, loss.value)
     except ValueError as _error:
         problem = str(_error)
-        shown = get_good() or neuron.online_step(xor9.HAND_PICKED.as_dict(), None, "(0, 0)",
+        shown = get_good() or backprop_by_hand.online_step(nine.HAND_PICKED.as_dict(), None, "(0, 0)",
                                                  0.1, "half_mse")
     else:
         problem = None
@@ -186,8 +188,26 @@ def _(live, mo):
 
 
 @app.cell
-def _(net, neuron, shown, step_view):
-    step_view.frame = neuron.step_frame(net, shown.step, shown.x1, shown.x2)
+def _(net, backprop_by_hand, shown, step_view):
+    step_view.frame = backprop_by_hand.step_frame(net, shown.step, shown.x1, shown.x2)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, backprop_by_hand, shown):
+    mo.vstack([
+        mo.md(f"""
+    ### The step as code
+
+    The numbers in this lesson come from these three functions of nnlab, shown from its
+    source as the page runs. Each line that computes a number ends with the number it
+    produced for the input {shown.label}: the forward pass, the output error, the two hidden
+    errors, and the nine slopes. `descend` then moves every number against its slope. The
+    formulas below say the same thing one number at a time. (To change the code and re-run
+    it, open this lesson with `marimo edit notebooks/02_backprop_by_hand.py`.)
+    """),
+        mo.md(backprop_by_hand.step_code_markdown(shown.step)),
+    ])
     return
 
 
@@ -205,25 +225,25 @@ def _(mo):
 
 
 @app.cell
-def _(mo, neuron, shown, tables):
-    forward_rows = neuron.forward_rows(shown.step.before)
+def _(mo, backprop_by_hand, shown, tables):
+    forward_rows = backprop_by_hand.forward_rows(shown.step.before)
     mo.md(tables.markdown_table(forward_rows, digits=4))
     return (forward_rows,)
 
 
 @app.cell
-def _(neuron, shown):
-    sections = neuron.step_sections(shown.step, shown.y, shown.learning_rate, shown.loss)
+def _(backprop_by_hand, shown):
+    sections = backprop_by_hand.step_sections(shown.step, shown.y, shown.learning_rate, shown.loss)
     return (sections,)
 
 
 @app.cell(hide_code=True)
-def _(mo, neuron, sections, shown):
+def _(mo, backprop_by_hand, sections, shown):
     mo.vstack([mo.md(rf"""
     ### Step 1: forward on input {shown.label}, then the loss
 
     The same forward pass for the chosen input, number by number, and the loss of its
-    answer against the target $y = {shown.y}$ ({neuron.LOSS_LABELS[shown.loss]}).
+    answer against the target $y = {shown.y}$ ({backprop_by_hand.LOSS_LABELS[shown.loss]}).
     """), mo.md(sections["forward"])])
     return
 
@@ -301,9 +321,9 @@ def _(mo):
 
 
 @app.cell
-def _(mo, neuron, shown, tables):
-    update_rows = neuron.update_rows(shown.step, shown.learning_rate)
-    after_rows = neuron.outputs_rows(shown.step.before, shown.step.after)
+def _(mo, backprop_by_hand, shown, tables):
+    update_rows = backprop_by_hand.update_rows(shown.step, shown.learning_rate)
+    after_rows = backprop_by_hand.outputs_rows(shown.step.before, shown.step.after)
     mo.hstack([mo.md(tables.markdown_table(update_rows, digits=6)),
                mo.md(tables.markdown_table(after_rows, digits=4))], justify="start", gap=2)
     return after_rows, update_rows
@@ -315,7 +335,7 @@ def _(mo):
     ## Two programs, the same numbers
 
     Everything above was computed by a plain-Python program that gives each of the nine
-    numbers its own name (`nnlab.xor9`). Real networks keep a layer's weights in a
+    numbers its own name (`nnlab.nine`). Real networks keep a layer's weights in a
     matrix and push all inputs through at once: $z = xW + b$, with the error terms of a
     whole layer in one array (`nnlab.gradients` on the same nine numbers as two
     $(W, b)$ pairs). The two programs should agree to the last few bits of a float.
@@ -329,14 +349,14 @@ def _(mo):
 
 
 @app.cell
-def _(gradcheck, neuron, nnlab, net, shown, xor9):
+def _(gradcheck, backprop_by_hand, nnlab, net, shown, nine):
     _params, _x, _y = shown.step.before.to_params(), [[shown.x1, shown.x2]], [[shown.y]]
     _loss, _grads = nnlab.gradients(net, _params, _x, _y, shown.loss)
-    _outputs = nnlab.forward(net, _params, neuron.CORNERS)[:, 0]
+    _outputs = nnlab.forward(net, _params, backprop_by_hand.INPUTS)[:, 0]
     matrix_gaps = {
         "the four outputs": max(abs(_outputs - shown.step.before.outputs())),
         "the loss": abs(_loss - shown.step.loss),
-        "the nine slopes": neuron.max_gap(xor9.Nine.from_params(_grads),
+        "the nine slopes": backprop_by_hand.max_gap(nine.Nine.from_params(_grads),
                                           shown.step.gradients()),
     }
     check = gradcheck.check_gradients(net, _params, _x, _y, shown.loss)
@@ -374,32 +394,32 @@ def _(mo):
 
 
 @app.cell
-def _(mo, neuron, tables, xor9):
+def _(mo, backprop_by_hand, tables, nine):
     def _step_tab(label):
         """The step on one input from the hand-picked start: tables and every formula."""
-        _s = neuron.online_step(xor9.HAND_PICKED.as_dict(), None, label, 0.1, "half_mse")
+        _s = backprop_by_hand.online_step(nine.HAND_PICKED.as_dict(), None, label, 0.1, "half_mse")
         return mo.vstack([
-            mo.hstack([mo.md(tables.markdown_table(neuron.update_rows(_s.step, 0.1), 6)),
-                       mo.md(tables.markdown_table(neuron.outputs_rows(_s.step.before,
+            mo.hstack([mo.md(tables.markdown_table(backprop_by_hand.update_rows(_s.step, 0.1), 6)),
+                       mo.md(tables.markdown_table(backprop_by_hand.outputs_rows(_s.step.before,
                                                                        _s.step.after), 4))],
                       justify="start", gap=2),
             mo.accordion({"every number with its formula": mo.md("\n\n".join(
-                neuron.step_sections(_s.step, _s.y, 0.1, "half_mse").values()))}),
+                backprop_by_hand.step_sections(_s.step, _s.y, 0.1, "half_mse").values()))}),
         ])
 
-    mo.ui.tabs({f"input {_label}": _step_tab(_label) for _label in neuron.ROW_LABELS})
+    mo.ui.tabs({f"input {_label}": _step_tab(_label) for _label in backprop_by_hand.ROW_LABELS})
     return
 
 
 @app.cell(hide_code=True)
-def _(mo, neuron, shown, xor9):
+def _(mo, backprop_by_hand, shown, nine):
     _grads = shown.step.gradients()
-    _zero = [n for n in neuron.NINE_NAMES if getattr(_grads, n) == 0]
-    _gap = neuron.output_first_gap(shown.step.before, shown.x1, shown.x2, shown.y,
+    _zero = [n for n in backprop_by_hand.NINE_NAMES if getattr(_grads, n) == 0]
+    _gap = backprop_by_hand.output_first_gap(shown.step.before, shown.x1, shown.x2, shown.y,
                                    shown.learning_rate, shown.loss)
     _f = shown.step.forward
-    _deltas = ", ".join(f"{neuron.LOSS_LABELS[name]} {xor9.output_delta(_f.y_hat, shown.y, name):.4f}"
-                        for name in neuron.LOSS_LABELS)
+    _deltas = ", ".join(f"{backprop_by_hand.LOSS_LABELS[name]} {nine.output_delta(_f.y_hat, shown.y, name):.4f}"
+                        for name in backprop_by_hand.LOSS_LABELS)
     mo.vstack([mo.md("## Check yourself"), mo.accordion({
         f"1. On input {shown.label}, which of the nine slopes are exactly 0, and why?":
             mo.md((f"**{', '.join(_zero)}**. " if _zero else "**None of them.** ")

@@ -39,9 +39,11 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import datasets, live, plots, presets, tables
+    from nnlab import datasets
+    from nnlab.view import live, plots, tables
+    from nnlab.lessons import training_xor
 
-    return datasets, live, mo, nnlab, np, plots, presets, tables
+    return datasets, live, mo, nnlab, np, plots, training_xor, tables
 
 
 @app.cell
@@ -67,30 +69,30 @@ def _(mo):
 
 
 @app.cell
-def _(mo, presets):
-    preset = mo.ui.dropdown(list(presets.PRESETS), value=presets.FIXED_START, label="preset")
+def _(mo, training_xor):
+    preset = mo.ui.dropdown(list(training_xor.PRESETS), value=training_xor.FIXED_START, label="preset")
     return (preset,)
 
 
 @app.cell
-def _(live, mo, preset, presets):
-    _s = presets.preset(preset.value).setup
+def _(live, mo, preset, training_xor):
+    _s = training_xor.preset(preset.value).setup
     _pick = lambda labels: {v: k for k, v in labels.items()}  # noqa: E731 (label -> name)
     controls = mo.ui.dictionary({
-        "learning_rate": mo.ui.slider(steps=presets.LEARNING_RATES, value=_s.learning_rate,
+        "learning_rate": mo.ui.slider(steps=training_xor.LEARNING_RATES, value=_s.learning_rate,
                                       label="learning rate", show_value=True),
-        "loss": mo.ui.dropdown(_pick(presets.LOSS_LABELS), value=presets.LOSS_LABELS[_s.loss],
+        "loss": mo.ui.dropdown(_pick(training_xor.LOSS_LABELS), value=training_xor.LOSS_LABELS[_s.loss],
                                label="loss"),
-        "mode": mo.ui.dropdown(_pick(presets.MODE_LABELS), value=presets.MODE_LABELS[_s.mode],
+        "mode": mo.ui.dropdown(_pick(training_xor.MODE_LABELS), value=training_xor.MODE_LABELS[_s.mode],
                                label="update mode"),
-        "epochs": mo.ui.slider(steps=presets.EPOCH_CHOICES, value=_s.epochs, label="epochs",
+        "epochs": mo.ui.slider(steps=training_xor.EPOCH_CHOICES, value=_s.epochs, label="epochs",
                                show_value=True, debounce=True),
         "hidden": mo.ui.slider(2, 8, value=_s.hidden, label="hidden units", show_value=True,
                                debounce=True),
         "activation": mo.ui.dropdown(["sigmoid", "tanh", "relu", "leaky_relu"],
                                      value=_s.activation, label="hidden activation"),
-        "start": mo.ui.dropdown(_pick(presets.START_LABELS),
-                                value=presets.START_LABELS[_s.start], label="start"),
+        "start": mo.ui.dropdown(_pick(training_xor.START_LABELS),
+                                value=training_xor.START_LABELS[_s.start], label="start"),
         "seed": mo.ui.number(0, 9999, value=_s.seed, label="weight seed", debounce=True),
         "weight_range": mo.ui.range_slider(-5, 5, step=0.25, value=list(_s.weight_range),
                                            label="weight init range", show_value=True,
@@ -121,8 +123,8 @@ def _(mo):
 
 
 @app.cell
-def train_cell(X, Y, controls, get_good, preset, presets, set_good):
-    _chosen = presets.preset(preset.value).setup
+def train_cell(X, Y, controls, get_good, preset, training_xor, set_good):
+    _chosen = training_xor.preset(preset.value).setup
     try:
         setup = _chosen.replace(**controls.value)
         run = setup.train(X, Y)
@@ -136,32 +138,32 @@ def train_cell(X, Y, controls, get_good, preset, presets, set_good):
 
 
 @app.cell
-def live_cell(X, Y, player, player_ui, playback, presets, run, setup, view):
+def live_cell(X, Y, player, player_ui, playback, training_xor, run, setup, view):
     # (Right after training in the file: among the cells a change re-runs, this one goes
     # first, so the pictures are sent before the text below them is worked out.)
     player_ui.value  # a request from the player (Play, Step, scrub) runs this cell
     run_key = f"{hash(setup):x}"  # (the same setup always trains the same run)
     if player.run_key != run_key:  # a new run: stop the player, point it at the run's end
-        player.start(run_key, presets.all_attempts(run)[-1].epochs)
+        player.start(run_key, training_xor.all_attempts(run)[-1].epochs)
     wanted = player.wanted(run_key)
-    _last = presets.all_attempts(run)[-1]  # Play trains the last attempt again
+    _last = training_xor.all_attempts(run)[-1]  # Play trains the last attempt again
     shown = run if wanted is None else playback.at(
         run_key, lambda: setup.training(X, Y, _last.initial_params), wanted)
-    view.frame = presets.live_frame(shown, X, Y, threshold=setup.threshold, epoch=wanted)
+    view.frame = training_xor.live_frame(shown, X, Y, threshold=setup.threshold, epoch=wanted)
     if wanted is not None:
         player.answered(shown.epochs)
     return
 
 
 @app.cell
-def _(X, Y, mo, presets, problem, run, setup):
-    diagnosis = presets.diagnose(run, X, Y)
-    final_outputs = presets.final_outputs(run, X)
+def _(X, Y, mo, training_xor, problem, run, setup):
+    diagnosis = training_xor.diagnose(run, X, Y)
+    final_outputs = training_xor.final_outputs(run, X)
     _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The page shows the "
                                "last run that could."), kind="danger")] if problem else []
     _notes += [mo.callout(mo.md(setup.start_note), kind="info")] if setup.start_note else []
     mo.vstack(_notes + [mo.callout(mo.md(diagnosis.message), kind=diagnosis.kind),
-                        mo.md(presets.summary(run))])
+                        mo.md(training_xor.summary(run))])
     return diagnosis, final_outputs
 
 
@@ -194,24 +196,24 @@ def _(mo):
 
 
 @app.cell
-def _(live, mo, presets):
+def _(live, mo, training_xor):
     # Made once: later changes send new numbers to these widgets, which redraw in place.
     view, player = live.LiveView(), live.Player(label="epoch")
     playback = live.Playback()
     if mo.app_meta().mode != "run":  # a page being edited or exported keeps static frames
-        view.offer(*presets.explorer())
+        view.offer(*training_xor.explorer())
     player_ui = mo.ui.anywidget(player)
     mo.vstack([player_ui, mo.ui.anywidget(view)], gap=0.5)
     return player, player_ui, playback, view
 
 
 @app.cell
-def _(mo, presets, run, tables):
-    attempts = presets.attempts_table(run)
-    loss_rows = presets.loss_table(run)
+def _(mo, training_xor, run, tables):
+    attempts = training_xor.attempts_table(run)
+    loss_rows = training_xor.loss_table(run)
     mo.md(f"**attempts**\n\n{tables.markdown_table(attempts)}\n\n"
-          f"**The loss every {presets.table_every(run.epochs)} epochs** "
-          f"(4 decimals, the last attempt):\n\n{presets.loss_table_markdown(loss_rows)}")
+          f"**The loss every {training_xor.table_every(run.epochs)} epochs** "
+          f"(4 decimals, the last attempt):\n\n{training_xor.loss_table_markdown(loss_rows)}")
     return attempts, loss_rows
 
 
@@ -237,6 +239,46 @@ def _(diagnosis, mo, run):
 
 
 @app.cell(hide_code=True)
+def _(mo, training_xor):
+    mo.vstack([
+        mo.md("""
+    ## The loop that trained it
+
+    This is nnlab's training loop, read from its source as the page runs: one epoch is a
+    forward pass, the loss, the backward pass (`backprop`) and the optimiser's update, batch
+    by batch. The page trains with nnlab's fast engine, which does the same arithmetic in
+    fewer steps; the test suite holds it to this loop's numbers to 12 digits.
+    """),
+        mo.md(training_xor.loop_markdown()),
+    ])
+    return
+
+
+@app.cell(hide_code=True)
+def _(X, Y, mo, tables, training_xor):
+    program_printed = training_xor.program_output()
+    program_rows = training_xor.program_comparison(X, Y, program_printed)
+    mo.vstack([
+        mo.md(f"""
+    ## The whole run in {training_xor.program_lines()} lines of plain Python
+
+    No nnlab and no NumPy: the fixed start, learning rate 2.0, full batch, epochs 0 to 4000,
+    each number a plain Python float. The page runs this program and prints what it prints,
+    beside nnlab's numbers for the same preset: they agree to every printed digit. Copy it
+    into a file and run it anywhere, or open this lesson with
+    `marimo edit notebooks/03_training_xor.py` to change it.
+    """),
+        mo.md(training_xor.program_markdown()),
+        mo.hstack([
+            mo.vstack([mo.md("**What it prints**"), mo.plain_text(program_printed)]),
+            mo.vstack([mo.md("**Beside nnlab's loss table for the same preset**"),
+                       mo.md(tables.markdown_table(program_rows))]),
+        ], justify="start", gap=2, align="start"),
+    ])
+    return
+
+
+@app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
     ## The same runs, pre-computed
@@ -250,16 +292,16 @@ def _(mo):
 
 
 @app.cell
-def _(X, Y, presets):
-    scenario_runs = presets.scenarios(X, Y)
+def _(X, Y, training_xor):
+    scenario_runs = training_xor.scenarios(X, Y)
     return (scenario_runs,)
 
 
 @app.cell
-def _(mo, plots, presets, scenario_runs):
+def _(mo, plots, training_xor, scenario_runs):
     mo.ui.tabs({
         name: mo.vstack([
-            mo.md("  \n".join(f"*{k}*: {presets.summary(r)}" for k, r in runs.items())),
+            mo.md("  \n".join(f"*{k}*: {training_xor.summary(r)}" for k, r in runs.items())),
             plots.loss_chart(runs, log=True, threshold=0.001)])
         for name, runs in scenario_runs.items()})
     return

@@ -39,9 +39,10 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import live, plots, presets, tables
+    from nnlab.view import live, plots, tables
+    from nnlab.lessons import convergence
 
-    return live, mo, nnlab, np, plots, presets, tables
+    return live, mo, nnlab, np, plots, convergence, tables
 
 
 @app.cell(hide_code=True)
@@ -53,21 +54,21 @@ def _(mo):
 
 
 @app.cell
-def _(mo, presets):
-    _d = presets.Starts()
-    hidden = mo.ui.dropdown({f"{h} hidden units": h for h in presets.WIDTHS},
+def _(mo, convergence):
+    _d = convergence.Starts()
+    hidden = mo.ui.dropdown({f"{h} hidden units": h for h in convergence.WIDTHS},
                             value=f"{_d.hidden} hidden units", label="network")
-    loss = mo.ui.dropdown({v: k for k, v in presets.LOSS_LABELS.items()},
-                          value=presets.LOSS_LABELS[_d.loss], label="loss")
+    loss = mo.ui.dropdown({v: k for k, v in convergence.LOSS_LABELS.items()},
+                          value=convergence.LOSS_LABELS[_d.loss], label="loss")
     controls = mo.ui.dictionary({
-        "learning_rate": mo.ui.slider(steps=presets.LEARNING_RATES, value=_d.learning_rate,
+        "learning_rate": mo.ui.slider(steps=convergence.LEARNING_RATES, value=_d.learning_rate,
                                       label="learning rate", show_value=True, debounce=True),
-        "init_range": mo.ui.slider(steps=presets.INIT_RANGES, value=_d.init_range,
+        "init_range": mo.ui.slider(steps=convergence.INIT_RANGES, value=_d.init_range,
                                    label="weight init range ±r", show_value=True,
                                    debounce=True),
-        "starts": mo.ui.slider(steps=presets.START_COUNTS, value=_d.starts,
+        "starts": mo.ui.slider(steps=convergence.START_COUNTS, value=_d.starts,
                                label="random starts", show_value=True, debounce=True),
-        "epochs": mo.ui.slider(steps=presets.MANY_EPOCHS, value=_d.epochs,
+        "epochs": mo.ui.slider(steps=convergence.MANY_EPOCHS, value=_d.epochs,
                                label="epoch budget", show_value=True, debounce=True),
     })
     mo.hstack([mo.vstack([hidden, loss]),
@@ -77,15 +78,15 @@ def _(mo, presets):
 
 
 @app.cell
-def _(controls, hidden, loss, presets):
-    starts = presets.Starts(hidden=hidden.value, loss=loss.value, **controls.value)
-    runs = presets.train_starts(starts)
+def _(controls, hidden, loss, convergence):
+    starts = convergence.Starts(hidden=hidden.value, loss=loss.value, **controls.value)
+    runs = convergence.train_starts(starts)
     return runs, starts
 
 
 @app.cell
-def _(mo, presets, runs, starts):
-    mo.callout(mo.md(presets.starts_sentence(runs, starts)), kind="info")
+def _(mo, convergence, runs, starts):
+    mo.callout(mo.md(convergence.starts_sentence(runs, starts)), kind="info")
     return
 
 
@@ -108,8 +109,8 @@ def _(live, runs, starts, starts_view):
 
 
 @app.cell(hide_code=True)
-def _(mo, presets, runs, starts):
-    _s = presets.starts_stats(runs)
+def _(mo, convergence, runs, starts):
+    _s = convergence.starts_stats(runs)
     mo.md(rf"""
     **Reading it.** The band is the middle of the crowd: half of the starts have a loss
     inside the dark band at each epoch, 80 % inside the light one. Here the median start ends
@@ -146,20 +147,20 @@ def _(mo):
 
 
 @app.cell
-def _(presets, starts):
-    mse_runs = presets.train_starts(starts.replace(loss="mse"))
+def _(convergence, starts):
+    mse_runs = convergence.train_starts(starts.replace(loss="mse"))
     return (mse_runs,)
 
 
 @app.cell
-def _(presets, starts):
-    bce_runs = presets.train_starts(starts.replace(loss="bce"))
+def _(convergence, starts):
+    bce_runs = convergence.train_starts(starts.replace(loss="bce"))
     return (bce_runs,)
 
 
 @app.cell
-def _(bce_runs, mo, mse_runs, presets, tables):
-    mo.md(tables.markdown_table(presets.stats_rows(
+def _(bce_runs, mo, mse_runs, convergence, tables):
+    mo.md(tables.markdown_table(convergence.stats_rows(
         {"squared error (mse)": mse_runs, "cross-entropy (bce)": bce_runs}, "loss")))
     return
 
@@ -206,26 +207,26 @@ def _(mo):
 
 
 @app.cell
-def _(presets, starts):
-    width2 = presets.train_starts(starts.replace(hidden=2))
+def _(convergence, starts):
+    width2 = convergence.train_starts(starts.replace(hidden=2))
     return (width2,)
 
 
 @app.cell
-def _(presets, starts):
-    width3 = presets.train_starts(starts.replace(hidden=3))
+def _(convergence, starts):
+    width3 = convergence.train_starts(starts.replace(hidden=3))
     return (width3,)
 
 
 @app.cell
-def _(presets, starts):
-    width4 = presets.train_starts(starts.replace(hidden=4))
+def _(convergence, starts):
+    width4 = convergence.train_starts(starts.replace(hidden=4))
     return (width4,)
 
 
 @app.cell
-def _(mo, presets, tables, width2, width3, width4):
-    mo.md(tables.markdown_table(presets.stats_rows(
+def _(mo, convergence, tables, width2, width3, width4):
+    mo.md(tables.markdown_table(convergence.stats_rows(
         {"2 hidden units": width2, "3 hidden units": width3, "4 hidden units": width4},
         "network")))
     return
@@ -252,18 +253,18 @@ def _(mo):
 
 
 @app.cell
-def sweep_cell(big, hidden, loss, mo, plots, presets):
-    grid = presets.BIG_GRID if big.value else presets.DEFAULT_GRID
+def sweep_cell(big, hidden, loss, mo, plots, convergence):
+    grid = convergence.BIG_GRID if big.value else convergence.DEFAULT_GRID
     sweep_progress = []
     with mo.status.progress_bar(total=grid.runs, title="training the grid",
                                 remove_on_exit=True) as _bar:
         def _show(done, total, partial):
             sweep_progress.append((done, total))
             _bar.update(increment=done - _bar.current, subtitle=f"{done} of {total} runs")
-            mo.output.replace_at_index(plots.convergence_map(**presets.map_args(partial)), 1)
+            mo.output.replace_at_index(plots.convergence_map(**convergence.map_args(partial)), 1)
 
-        sweep_result = presets.run_sweep(grid, hidden.value, loss.value, on_progress=_show)
-    plots.convergence_map(**presets.map_args(sweep_result))
+        sweep_result = convergence.run_sweep(grid, hidden.value, loss.value, on_progress=_show)
+    plots.convergence_map(**convergence.map_args(sweep_result))
     return grid, sweep_progress, sweep_result
 
 
@@ -292,21 +293,21 @@ def _(mo):
 
 
 @app.cell
-def _(presets):
-    static_maps = presets.static_maps()
+def _(convergence):
+    static_maps = convergence.static_maps()
     return (static_maps,)
 
 
 @app.cell
-def _(mo, plots, presets, static_maps):
-    mo.ui.tabs({name: plots.convergence_map(**presets.map_args(result))
+def _(mo, plots, convergence, static_maps):
+    mo.ui.tabs({name: plots.convergence_map(**convergence.map_args(result))
                 for name, result in static_maps.items()})
     return
 
 
 @app.cell(hide_code=True)
-def _(mo, presets, runs, starts):
-    _s = presets.starts_stats(runs)
+def _(mo, convergence, runs, starts):
+    _s = convergence.starts_stats(runs)
     mo.vstack([mo.md("## Check yourself"), mo.accordion({
         f"1. With the settings above ({starts.hidden} hidden units, {starts.loss}, learning "
         f"rate {starts.learning_rate:g}, init range ±{starts.init_range:g}), what share of "

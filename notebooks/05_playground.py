@@ -36,7 +36,8 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import live, playground, plots
+    from nnlab.view import live, plots
+    from nnlab.lessons import playground
 
     return itertools, live, mo, nnlab, np, playground, plots
 
@@ -265,6 +266,19 @@ def _(mo, playground, result):
               f"(filled) and {len(result.data.X_test)} test points (hollow circles)."),
         mo.md(playground.unit_health_line(result)),
     ])
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo, playground, result):
+    mo.stop(result is None)
+    mo.accordion({"The code that trains this network (nnlab's own source)": mo.vstack([
+        mo.md("Every layer is one matrix product and one activation; the comments give each "
+              "array's shape for n samples. Below them: this run's activation and loss, each "
+              "value next to its derivative. To change the code and re-run it, open this "
+              "lesson with `marimo edit notebooks/05_playground.py`."),
+        mo.md(playground.code_markdown(result)),
+    ])})
     return
 
 

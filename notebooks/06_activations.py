@@ -29,9 +29,10 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import compare, live, plots
+    from nnlab.lessons import activation_study
+    from nnlab.view import live, plots
 
-    return compare, live, mo, nnlab, np, plots
+    return activation_study, live, mo, nnlab, np, plots
 
 
 @app.cell(hide_code=True)
@@ -46,8 +47,8 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(compare, mo):
-    mo.md(compare.formulas_markdown())
+def _(activation_study, mo):
+    mo.md(activation_study.formulas_markdown())
     return
 
 
@@ -71,8 +72,8 @@ def _(live, mo):
 
 
 @app.cell
-def _(compare, drawn, functions_view, z_range):
-    functions_view.frame = compare.activation_frame(drawn.value or ["sigmoid"], z_range.value)
+def _(activation_study, drawn, functions_view, z_range):
+    functions_view.frame = activation_study.activation_frame(drawn.value or ["sigmoid"], z_range.value)
     return
 
 
@@ -86,6 +87,18 @@ def _(mo):
     negative one; leaky ReLU keeps a small slope of 0.01 on the negative side. Widen the range
     to 12: the sigmoid and tanh slopes vanish, the ReLU slope does not.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(activation_study, drawn, mo):
+    mo.accordion({"The code of these curves (nnlab's own source)": mo.vstack([
+        mo.md("Each activation is two plain NumPy functions in `nnlab/activations.py`: its value "
+              "and its derivative, which backpropagation multiplies in at every layer (the line "
+              "`fns[layer - 1].backprop(...)` in `backprop` below). To change them and re-run, "
+              "open this lesson with `marimo edit notebooks/06_activations.py`."),
+        mo.md(activation_study.code_markdown(drawn.value or ["sigmoid"])),
+    ])})
     return
 
 
@@ -142,12 +155,12 @@ def _(mo):
 
 
 @app.cell
-def _(compare, mo, nnlab):
+def _(activation_study, mo, nnlab):
     deep_data = nnlab.datasets.circles(200, noise=0.1, factor=0.5, seed=0)
 
     @mo.cache
     def deep_study(depth, left, right, learning_rate, epochs):
-        return compare.compare_activations(
+        return activation_study.compare_activations(
             deep_data, (8,) * depth, (left, right), seeds=(0,), learning_rate=learning_rate,
             epochs=epochs, track_gradients=True)
 
@@ -175,10 +188,10 @@ def _(DEEP_DEFAULTS, deep_form, deep_study, get_last_deep, set_last_deep):
 
 
 @app.cell
-def _(compare, deep_error, deep_runs, mo):
+def _(activation_study, deep_error, deep_runs, mo):
     _notes = [mo.callout(mo.md(f"**These settings cannot run:** {deep_error}. Showing the last "
                                "networks that trained."), kind="danger")] if deep_error else []
-    mo.vstack(_notes + [mo.callout(mo.md(n), kind="warn") for n in compare.run_notes(deep_runs)])
+    mo.vstack(_notes + [mo.callout(mo.md(n), kind="warn") for n in activation_study.run_notes(deep_runs)])
     return
 
 
@@ -193,9 +206,9 @@ def _(deep_runs, plots):
 
 
 @app.cell
-def _(compare, deep_runs, mo):
+def _(activation_study, deep_runs, mo):
     mo.vstack([mo.md("**Gradient size per layer at the start (epoch 0)**"),
-               mo.ui.table(compare.gradient_rows(deep_runs), selection=None, pagination=False)])
+               mo.ui.table(activation_study.gradient_rows(deep_runs), selection=None, pagination=False)])
     return
 
 
@@ -206,9 +219,9 @@ def _(deep_runs, plots):
 
 
 @app.cell(hide_code=True)
-def _(compare, deep_runs, mo):
+def _(activation_study, deep_runs, mo):
     _lines = [f"- **{name}**: the first layer starts with "
-              f"{compare.first_to_last(run):.1e} times the last layer's gradient; after "
+              f"{activation_study.first_to_last(run):.1e} times the last layer's gradient; after "
               f"{run.epochs} epochs the net classifies {100 * run.accuracy[-1]:.0f} % of the "
               f"points correctly." for name, run in deep_runs.items()]
     mo.md("**Try it.** With the settings above:\n\n" + "\n".join(_lines) + r"""
@@ -246,8 +259,8 @@ def _(deep_study):
 
 
 @app.cell
-def _(SHALLOW_DEEP, compare, mo):
-    mo.ui.table(compare.summary_rows({label: study.for_seed(0)
+def _(SHALLOW_DEEP, activation_study, mo):
+    mo.ui.table(activation_study.summary_rows({label: study.for_seed(0)
                                       for label, study in SHALLOW_DEEP.items()}),
                 selection=None, pagination=False)
     return
@@ -291,7 +304,7 @@ def _(mo):
 
 
 @app.cell
-def _(compare, mo, nnlab):
+def _(activation_study, mo, nnlab):
     circles = nnlab.datasets.circles(500, noise=0.1, factor=0.5, seed=0)
     RACE_RATES = {"sigmoid": 1.0, "tanh": 0.1, "relu": 0.1, "leaky_relu": 0.1}
     RACE_SEEDS = (0, 1, 2)  # three weight starts, shared by every activation
@@ -301,7 +314,7 @@ def _(compare, mo, nnlab):
         with mo.status.progress_bar(total=len(RACE_RATES) * len(RACE_SEEDS),
                                     title=f"training for {epochs} epochs",
                                     remove_on_exit=True) as _bar:
-            return compare.compare_activations(
+            return activation_study.compare_activations(
                 circles, (16, 8), tuple(RACE_RATES), RACE_SEEDS,
                 learning_rate=RACE_RATES, epochs=epochs,
                 on_progress=lambda done, total: _bar.update())
@@ -387,8 +400,8 @@ def _(mo):
 
 
 @app.cell
-def _(RACE_RATES, bias_range, circles, compare, health_activation, weight_scale):
-    health = compare.health_study(
+def _(RACE_RATES, bias_range, circles, activation_study, health_activation, weight_scale):
+    health = activation_study.health_study(
         circles, (16, 8), health_activation.value, weight_scale=weight_scale.value,
         bias_range=tuple(bias_range.value), learning_rate=RACE_RATES[health_activation.value],
         epochs=300)
@@ -396,9 +409,9 @@ def _(RACE_RATES, bias_range, circles, compare, health_activation, weight_scale)
 
 
 @app.cell
-def _(circles, compare, health, mo):
+def _(circles, activation_study, health, mo):
     def _verdict(report, when):
-        found = compare.health_messages(report, len(circles))
+        found = activation_study.health_messages(report, len(circles))
         if not found:
             return mo.callout(mo.md(f"**{when}:** no saturated or dead units."), kind="success")
         return mo.callout(mo.md(f"**{when}:**\n\n" + "\n".join(f"- {m}" for m in found)),
@@ -408,10 +421,10 @@ def _(circles, compare, health, mo):
         mo.hstack([_verdict(health.start, "At the start"),
                    _verdict(health.end, f"After {health.run.epochs} epochs")],
                   widths="equal", align="start"),
-        mo.ui.table(compare.health_rows(health.start, "at the start")
-                    + compare.health_rows(health.end, f"after {health.run.epochs} epochs"),
+        mo.ui.table(activation_study.health_rows(health.start, "at the start")
+                    + activation_study.health_rows(health.end, f"after {health.run.epochs} epochs"),
                     selection=None, pagination=False),
-        *[mo.callout(mo.md(n), kind="danger") for n in compare.run_notes({"this net": health.run})],
+        *[mo.callout(mo.md(n), kind="danger") for n in activation_study.run_notes({"this net": health.run})],
     ])
     return
 
@@ -438,8 +451,8 @@ def _(live, mo):
 
 
 @app.cell
-def _(circles, compare, health, health_view):
-    health_view.frame = compare.health_frame(health, circles.X, circles.labels)
+def _(circles, activation_study, health, health_view):
+    health_view.frame = activation_study.health_frame(health, circles.X, circles.labels)
     return
 
 
@@ -460,7 +473,7 @@ def _(mo):
 
 
 @app.cell
-def _(RACE_RATES, circles, compare, mo):
+def _(RACE_RATES, circles, activation_study, mo):
     _scenarios = {
         "moderate start, ReLU": ("relu", 1, (-0.5, 0.5)),
         "negative biases, ReLU": ("relu", 1, (-3.0, -1.0)),
@@ -470,30 +483,30 @@ def _(RACE_RATES, circles, compare, mo):
     }
 
     def _summary(act, w, biases):
-        study = compare.health_study(circles, (16, 8), act, weight_scale=w, bias_range=biases,
+        study = activation_study.health_study(circles, (16, 8), act, weight_scale=w, bias_range=biases,
                                      learning_rate=RACE_RATES[act], epochs=300)
-        found = compare.health_messages(study.start, len(circles)) or ["no flagged units"]
+        found = activation_study.health_messages(study.start, len(circles)) or ["no flagged units"]
         return mo.vstack([
             mo.md(f"Weights from ±{w}, biases from {biases[0]} to {biases[1]}. At the start:\n\n"
                   + "\n".join(f"- {m}" for m in found)
                   + f"\n\nAfter 300 epochs: {100 * study.run.accuracy[-1]:.0f} % accuracy, "
-                  f"{len(compare.health_messages(study.end))} layer(s) with flagged units."),
-            mo.ui.table(compare.health_rows(study.start), selection=None, pagination=False)])
+                  f"{len(activation_study.health_messages(study.end))} layer(s) with flagged units."),
+            mo.ui.table(activation_study.health_rows(study.start), selection=None, pagination=False)])
 
     mo.vstack([
         mo.md("### Pre-computed starts"),
         mo.ui.tabs({label: _summary(*s) for label, s in _scenarios.items()}),
         mo.md("**Share of hidden units flagged at the start**, by weight range (biases from "
               "−0.5 to 0.5, average over three weight seeds):"),
-        mo.ui.table(compare.health_scan(circles, (16, 8), ("sigmoid", "tanh", "relu", "leaky_relu"),
+        mo.ui.table(activation_study.health_scan(circles, (16, 8), ("sigmoid", "tanh", "relu", "leaky_relu"),
                                         (0.5, 1, 2, 4, 8, 16)), selection=None, pagination=False),
     ])
     return
 
 
 @app.cell(hide_code=True)
-def _(compare, deep_runs, health, mo):
-    _ratio = {name: compare.first_to_last(run) for name, run in deep_runs.items()}
+def _(activation_study, deep_runs, health, mo):
+    _ratio = {name: activation_study.first_to_last(run) for name, run in deep_runs.items()}
     _ratio_text = ", ".join(f"{name} {value:.0e}" for name, value in _ratio.items())
     _flagged = sum(layer.flagged for layer in health.start)
     _units = sum(layer.units for layer in health.start)

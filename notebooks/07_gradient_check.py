@@ -27,9 +27,11 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import gradcheck, live
+    from nnlab import gradcheck
+    from nnlab.lessons import gradient_check
+    from nnlab.view import live
 
-    return gradcheck, live, mo, nnlab, np
+    return gradcheck, gradient_check, live, mo, nnlab, np
 
 
 @app.cell(hide_code=True)
@@ -178,18 +180,25 @@ def _(mo):
     \qquad f'(z) = \sigma(z)\,(1 - \sigma(z)) = a\,(1-a) \text{ for a sigmoid.}
     $$
 
-    The buggy version calls a helper written for $z$ on the activation instead, computing
+    The buggy version evaluates the slope at the activation instead, computing
     $\sigma(a)(1 - \sigma(a))$. Both are numbers between 0 and 0.25, so nothing looks odd,
     and training may even limp along. The gradient check names the culprit layer by layer:
-    switch the radio above to the bug and read the table. With cross-entropy, the output
-    layer's row still agrees (its error term $\hat y - y$ needs no slope at all), while every
-    layer below it is wrong.
+    switch the radio above to the bug and read the table. The output layer's row still
+    agrees: its error term comes from the loss (`loss.delta`), not from the line the bug
+    changed, while every layer below it is wrong.
 
-    ```python
-    delta = (delta_next @ W_next.T) * a * (1 - a)          # right: sigma'(z) written with a
-    delta = (delta_next @ W_next.T) * sigmoid_prime(a)     # wrong: the slope taken at a
-    ```
+    Below, left, is nnlab's real `backprop`, read from its source as the page runs; right, the
+    buggy version, which nnlab builds from that same source by changing one line (marked).
+    To change either and re-run the check, open this lesson with
+    `marimo edit notebooks/07_gradient_check.py`.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(gradient_check, mo):
+    _right, _wrong = gradient_check.bug_markdown()
+    mo.hstack([mo.md(_right), mo.md(_wrong)], widths="equal", gap=1, align="start")
     return
 
 
@@ -218,13 +227,46 @@ def _(mo):
             "The two losses agree in their first 9 or so digits, so their difference keeps "
             "only the last few digits of a 16-digit float: rounding noise divided by a tiny "
             "$2\\varepsilon$. The backward pass did not change; the referee got worse."),
-        "Check yourself: with the bug and cross-entropy, why does the last layer pass?": mo.md(
-            "For a sigmoid output with cross-entropy the output error term is simply "
-            "$\\hat y - y$: the sigmoid's slope cancels out, so the buggy slope is never "
-            "used there. The hidden layers do use it, and their rows fail."),
+        "Check yourself: with the bug, why does the output layer still pass?": mo.md(
+            "Its error term is computed by the loss (`loss.delta`: $\\hat y - y$ for a "
+            "sigmoid with cross-entropy), before the loop that the bug lives in. Every hidden "
+            "layer's error term goes through the changed line, and their rows fail."),
     })
     return
 
+
+@app.cell(hide_code=True)
+def _(gradient_check, mo):
+    _start = gradient_check.bias_column_start(seed=1)
+    first_loss = gradient_check.mean_absolute_error(_start)
+    mo.md(rf"""
+    ## Case study: a NumPy XOR tutorial with the same bug
+
+    A popular from-scratch NumPy tutorial trains XOR with a 3-4-1 sigmoid network, and three
+    details in it are worth reading with this lesson's eyes.
+
+    - **The bias rides in the data.** Each input row is $(x_1, x_2, 1)$: the constant third
+      column gives every hidden unit a bias through an ordinary weight. (The network has
+      separate bias vectors as well, so the column is redundant there.)
+    - **Its backward pass has the bug.** It multiplies by `sigmoid_prime(activation)`, where
+      `sigmoid_prime(x)` is $\sigma(x)(1 - \sigma(x))$: the slope at the activation, not at
+      $z$, exactly the edit on the right above. The gradient check would flag every layer
+      whose error term goes through it.
+    - **Its "Loss" is not the one its text describes.** The text defines the mean squared
+      error, but the numbers it prints every 1000 iterations are the mean absolute error
+      $\tfrac1n\sum|\hat y - y|$. The first one depends only on the seeded start (the legacy
+      NumPy generator with seed 1, drawing the hidden weights (3, 4), the output weights (4, 1),
+      then the biases), so nnlab can recompute it: **{first_loss!r}** here, against
+      **{gradient_check.PRINTED_FIRST_LOSS!r}** printed there
+      ({"equal to the last digit" if first_loss == gradient_check.PRINTED_FIRST_LOSS else "NOT equal"}).
+
+    The later numbers cannot be reproduced from the text, and not only because its listing
+    lost a few expressions on the way to the page: that run is chaotic. Moving one starting
+    weight by one unit in its last binary digit changes the third printed number by about
+    half. A result that sensitive says little about the method; a gradient check at the start
+    says more than any loss printed after thousands of steps.
+    """)
+    return
 
 if __name__ == "__main__":
     app.run()

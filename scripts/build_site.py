@@ -94,7 +94,7 @@ class Lesson:
     title: str
     summary: str
     # Relative paths (posix) of the local package files the lesson needs at run
-    # time, e.g. {"nnlab/__init__.py", "nnlab/plots.py", ...}, grouped by package.
+    # time, e.g. {"nnlab/__init__.py", "nnlab/view/plots.py", ...}, grouped by package.
     local_files: dict[str, set[str]] = field(default_factory=dict)
     # Third-party packages that the local modules import but the notebook does not.
     undeclared_packages: dict[str, set[str]] = field(default_factory=dict)

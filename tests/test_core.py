@@ -9,7 +9,7 @@ from nnlab import Init, Network, Training, forward, gradients, train
 from nnlab.gradcheck import check_gradients
 from nnlab.losses import PAIRINGS
 from nnlab.network import backprop
-from nnlab.xor9 import HAND_PICKED, TABLE_START, XOR_ROWS, Nine
+from nnlab.nine import HAND_PICKED, TABLE_START, XOR_ROWS, Nine
 from xor_reference import TABLE, TABLE_OUTPUTS, TABLE_PARAMS, XOR, X, Y
 
 

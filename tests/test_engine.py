@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnlab import Init, Network, forward, gradients, train
-from nnlab.engine import predict_grid, tiny_program, tiny_supported
+from nnlab.fast.steppers import predict_grid, tiny_program, tiny_supported
 from xor_reference import TABLE, TABLE_PARAMS, XOR, X, Y
 
 train_module = importlib.import_module("nnlab.train")  # the module; nnlab.train is the function
@@ -196,7 +196,7 @@ def test_predict_grid_matches_forward():
 
 
 def test_predict_grid_sees_the_playgrounds_extra_features():
-    from nnlab.playground import FeatureNetwork
+    from nnlab.lessons.playground import FeatureNetwork
     net = FeatureNetwork([4, 5, 1], "tanh", "sigmoid", features=("x1^2", "sin x1"))
     params = Init("xavier", seed=2).draw(net)
     xs, ys = np.linspace(-2, 2, 13), np.linspace(-1, 1.5, 7)

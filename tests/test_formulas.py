@@ -72,7 +72,7 @@ ZS = np.array([[-40.0, -3.0, -0.7, -1e-9, 0.0], [1e-9, 0.4, 2.5, 40.0, 800.0]])
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax"])
 def test_the_numpy_kernels_in_place_forms_are_the_registry(name):
-    from nnlab.engine import _backprop_call, _forward_call
+    from nnlab.fast.formulas import backprop_call as _backprop_call, forward_call as _forward_call
     f = ACTIVATIONS[name]
     z = ZS.T.copy()  # the kernels hold samples as columns; softmax runs down them
     a, d, s = np.empty_like(z), np.linspace(-1, 1, z.size).reshape(z.shape), np.empty_like(z)
@@ -87,7 +87,7 @@ def test_the_numpy_kernels_in_place_forms_are_the_registry(name):
 def test_the_tiny_programs_python_formulas_are_the_registry():
     import math
 
-    from nnlab.engine import _PY_ACTIVATION, _PY_LOSS
+    from nnlab.fast.formulas import PY_ACTIVATION as _PY_ACTIVATION, PY_LOSS as _PY_LOSS
     scope = {"tanh": math.tanh, "exp": math.exp, "log1p": math.log1p}
     for name, (value, slope) in _PY_ACTIVATION.items():
         f = ACTIVATIONS[name]

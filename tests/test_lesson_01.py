@@ -1,4 +1,4 @@
-"""Lesson 1, "One neuron": the notebook run through app.run(), and nnlab.neuron behind it."""
+"""Lesson 1, "One neuron": the notebook run through app.run(), and nnlab.lessons.one_neuron behind it."""
 
 import itertools
 import math
@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from lesson_helpers import Value, lesson_fixtures, load_app, raw_html
-from nnlab import forward, neuron
+from nnlab import forward
+from nnlab.lessons import one_neuron
 
 LESSON = "01_one_neuron.py"
 
@@ -104,38 +105,38 @@ def test_fresh_lines_change_the_scan_but_not_its_verdict():
     assert {t: s.best for t, s in scans.items()} == {"AND": 4, "OR": 4, "XOR": 3}
 
 
-# --- nnlab.neuron ---------------------------------------------------------------------------------
+# --- nnlab.lessons.one_neuron ---------------------------------------------------------------------------------
 
 
 def test_no_line_on_a_grid_gets_all_four_xor_corners_but_and_or_are_reached():
     values = np.arange(-6, 6.5, 0.5)
-    best = {t: 0 for t in neuron.TARGETS}
+    best = {t: 0 for t in one_neuron.TARGETS}
     for w1, w2, b in itertools.product(values, values, values):
-        for t in neuron.TARGETS:
-            best[t] = max(best[t], neuron.evaluate(w1, w2, b, t).correct)
+        for t in one_neuron.TARGETS:
+            best[t] = max(best[t], one_neuron.evaluate(w1, w2, b, t).correct)
     assert best == {"AND": 4, "OR": 4, "XOR": 3}
 
 
 def test_evaluate_is_a_sigmoid_of_the_weighted_sum():
-    r = neuron.evaluate(2.0, -3.0, 0.5, "AND")
+    r = one_neuron.evaluate(2.0, -3.0, 0.5, "AND")
     z = np.array([0.5, -2.5, 2.5, -0.5])
     assert np.allclose(r.z, z)
     assert np.allclose(r.outputs[:, 0], 1 / (1 + np.exp(-z)))
     assert r.labels.tolist() == [0, 0, 0, 1]
-    assert np.allclose(forward(neuron.NETWORK, r.params, r.X), r.outputs)  # the matrix version
+    assert np.allclose(forward(one_neuron.NETWORK, r.params, r.X), r.outputs)  # the matrix version
 
 
 def test_evaluate_rejects_bad_numbers_and_tables():
-    with pytest.raises(ValueError, match="w1 must be a finite number"):
-        neuron.evaluate(math.nan, 0, 0)
-    with pytest.raises(ValueError, match="b must be a number"):
-        neuron.evaluate(0, 0, "x")
+    with pytest.raises(ValueError, match="w1: a finite number"):
+        one_neuron.evaluate(math.nan, 0, 0)
+    with pytest.raises(ValueError, match="b: a number"):
+        one_neuron.evaluate(0, 0, "x")
     with pytest.raises(ValueError, match="target must be one of"):
-        neuron.evaluate(0, 0, 0, "xor")
+        one_neuron.evaluate(0, 0, 0, "xor")
 
 
 def test_on_the_line_the_output_is_one_half():
-    r = neuron.evaluate(1.0, 1.0, -1.0, "OR")  # the line x1 + x2 = 1 runs through (0,1), (1,0)
+    r = one_neuron.evaluate(1.0, 1.0, -1.0, "OR")  # the line x1 + x2 = 1 runs through (0,1), (1,0)
     assert r.outputs[1, 0] == 0.5 and r.outputs[2, 0] == 0.5
     assert r.correct == 2  # exactly 0.5 is not above 0.5: those corners answer 0
 
@@ -146,32 +147,32 @@ def test_on_the_line_the_output_is_one_half():
     ((1, 2, 1), r"x_2 = -0.5\,x_1 - 0.5"),
 ])
 def test_line_equation(w, text):
-    assert neuron.line_equation(*w) == text
+    assert one_neuron.line_equation(*w) == text
 
 
 def test_scan_is_repeatable_and_its_best_line_scores_what_it_claims():
-    a, b = neuron.scan_lines("AND", 3_000, seed=7), neuron.scan_lines("AND", 3_000, seed=7)
+    a, b = one_neuron.scan_lines("AND", 3_000, seed=7), one_neuron.scan_lines("AND", 3_000, seed=7)
     assert a == b
-    assert neuron.evaluate(*a.best_line, "AND").correct == a.best == 4
-    assert neuron.scan_lines("AND", 3_000, seed=8).counts != a.counts
+    assert one_neuron.evaluate(*a.best_line, "AND").correct == a.best == 4
+    assert one_neuron.scan_lines("AND", 3_000, seed=8).counts != a.counts
 
 
 def test_scan_reaches_fourteen_tables_and_misses_xor_and_xnor():
-    scan = neuron.scan_lines("XOR", 20_000)
+    scan = one_neuron.scan_lines("XOR", 20_000)
     assert len(scan.tables) == 14
     assert scan.missing_tables == [(0, 1, 1, 0), (1, 0, 0, 1)]
-    assert [neuron.table_name(t) for t in scan.missing_tables] == ["0110 (XOR)", "1001 (XNOR)"]
+    assert [one_neuron.table_name(t) for t in scan.missing_tables] == ["0110 (XOR)", "1001 (XNOR)"]
 
 
-@pytest.mark.parametrize("n_lines, seed", [(0, 0), (neuron.MAX_LINES + 1, 0), (1.5, 0),
+@pytest.mark.parametrize("n_lines, seed", [(0, 0), (one_neuron.MAX_LINES + 1, 0), (1.5, 0),
                                            (True, 0), (10, -1), (10, 0.5)])
 def test_scan_rejects_bad_settings(n_lines, seed):
     with pytest.raises(ValueError):
-        neuron.scan_lines("XOR", n_lines, seed)
+        one_neuron.scan_lines("XOR", n_lines, seed)
 
 
 def test_the_hand_set_two_layer_net_solves_xor():
-    out = forward(neuron.XOR_BY_HAND_NETWORK, neuron.XOR_BY_HAND, neuron.CORNERS)[:, 0]
+    out = forward(one_neuron.XOR_BY_HAND_NETWORK, one_neuron.XOR_BY_HAND, one_neuron.CORNERS)[:, 0]
     assert (out > 0.5).astype(int).tolist() == [0, 1, 1, 0]
     assert np.all(np.abs(out - [0, 1, 1, 0]) < 0.01)
 

@@ -1,5 +1,5 @@
 """Lesson 2, "Backpropagation by hand": the notebook run through app.run(), and the
-nine-number helpers of nnlab.neuron behind it."""
+nine-number helpers of nnlab.lessons.one_neuron behind it."""
 
 import math
 import re
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from lesson_helpers import Value, lesson_fixtures, load_app, raw_html, state
-from nnlab import Network, gradcheck, gradients, neuron, xor9
+from nnlab import Network, gradcheck, gradients, nine
+from nnlab.lessons import backprop_by_hand
 
 LESSON = "02_backprop_by_hand.py"
 NET = Network([2, 2, 1])
@@ -24,7 +25,7 @@ def _cells(html: str) -> list[str]:
 
 
 def numbers(**changes):
-    return Value({**xor9.HAND_PICKED.as_dict(), **changes})
+    return Value({**nine.HAND_PICKED.as_dict(), **changes})
 
 
 def settings(rate=0.1, loss="half_mse"):
@@ -46,7 +47,7 @@ def test_default_page_shows_the_tutorials_tables(default):
     outputs, defs = default
     shown = defs["shown"]
     assert (shown.label, shown.learning_rate, shown.loss) == ("(0, 0)", 0.1, "half_mse")
-    assert shown.step.before == xor9.HAND_PICKED and defs["problem"] is None
+    assert shown.step.before == nine.HAND_PICKED and defs["problem"] is None
     assert [round(r["y_hat"], 4) for r in defs["forward_rows"]] == UNTRAINED
     assert [round(r["y_hat after"], 4) for r in defs["after_rows"]] == AFTER_ONE_STEP
     cells = _cells(raw_html(outputs))
@@ -82,11 +83,11 @@ def test_plain_python_and_matrix_versions_agree_and_pass_the_gradient_check(defa
 def test_static_tabs_hold_the_step_on_each_input(default):
     outputs, _ = default
     tabs = [o for o in outputs if type(o).__name__ == "tabs"][-1].text
-    for label in neuron.ROW_LABELS:
+    for label in backprop_by_hand.ROW_LABELS:
         assert f"input {label}" in tabs
     # each tab holds the outputs after its own step, e.g. (0, 1) lifts y_hat(1, 0) to 0.5034
-    for x1, x2, y in xor9.XOR_ROWS:
-        for value in xor9.HAND_PICKED.step(x1, x2, y, 0.1).after.outputs():
+    for x1, x2, y in nine.XOR_ROWS:
+        for value in nine.HAND_PICKED.step(x1, x2, y, 0.1).after.outputs():
             assert f"{value:.4f}" in _cells(tabs)
 
 
@@ -102,21 +103,21 @@ def test_self_checks_read_the_step(default):
 
 
 def test_the_table_start_preset_fills_the_number_fields():
-    _, defs = load_app(LESSON).run(defs={"preset": Value(xor9.TABLE_START)})
-    assert defs["nine_inputs"].value == xor9.TABLE_START.as_dict()
-    assert defs["shown"].step.before == xor9.TABLE_START
-    assert [r["y_hat"] for r in defs["forward_rows"]] == xor9.TABLE_START.outputs()
+    _, defs = load_app(LESSON).run(defs={"preset": Value(nine.TABLE_START)})
+    assert defs["nine_inputs"].value == nine.TABLE_START.as_dict()
+    assert defs["shown"].step.before == nine.TABLE_START
+    assert [r["y_hat"] for r in defs["forward_rows"]] == nine.TABLE_START.outputs()
 
 
 @pytest.mark.parametrize("loss", ["mse", "half_mse", "bce"])
-@pytest.mark.parametrize("label", neuron.ROW_LABELS)
+@pytest.mark.parametrize("label", backprop_by_hand.ROW_LABELS)
 def test_every_loss_and_input_agrees_with_matrices_and_finite_differences(loss, label):
-    x1, x2, y = neuron.xor_row(label)
-    step = xor9.TABLE_START.step(x1, x2, y, 0.5, loss)
+    x1, x2, y = backprop_by_hand.xor_row(label)
+    step = nine.TABLE_START.step(x1, x2, y, 0.5, loss)
     params = step.before.to_params()
     value, grads = gradients(NET, params, [[x1, x2]], [[y]], loss)
     assert value == pytest.approx(step.loss, abs=1e-15)
-    assert neuron.max_gap(xor9.Nine.from_params(grads), step.gradients()) < 1e-15
+    assert backprop_by_hand.max_gap(nine.Nine.from_params(grads), step.gradients()) < 1e-15
     assert gradcheck.check_gradients(NET, params, [[x1, x2]], [[y]], loss).passed
 
 
@@ -129,16 +130,16 @@ def test_cross_entropy_and_another_input_through_the_page():
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"w11": math.nan}, "w11 must be a finite number"),
-    ({"v2": math.inf}, "v2 must be a finite number"),
+    ({"w11": math.nan}, "w11: a finite number"),
+    ({"v2": math.inf}, "v2: a finite number"),
     ({"c": 1e6}, "c must be a number from -50 to 50"),
     ({"b1": None}, "b1 must be a number from -50 to 50"),
-    ({"w22": "lots"}, "w22 must be a number"),
+    ({"w22": "lots"}, "w22: a number"),
 ])
 def test_a_bad_number_shows_a_callout_and_keeps_the_last_good_step(changes, message):
     outputs, defs = load_app(LESSON).run(defs={"nine_inputs": numbers(**changes)})
     assert message in defs["problem"]
-    assert defs["shown"].step.before == xor9.HAND_PICKED  # a drawable step stands in
+    assert defs["shown"].step.before == nine.HAND_PICKED  # a drawable step stands in
     text = raw_html(outputs)
     assert "These settings cannot be used:" in text
     assert "nan" not in " ".join(f"{r['y_hat']}" for r in defs["forward_rows"])
@@ -146,7 +147,7 @@ def test_a_bad_number_shows_a_callout_and_keeps_the_last_good_step(changes, mess
 
 @pytest.mark.parametrize("rate, loss, message", [
     (0.1, "hinge", "loss must be one of"),
-    (math.nan, "mse", "learning rate must be a finite number"),
+    (math.nan, "mse", "learning rate: a finite number"),
     (-1.0, "mse", "learning rate must be above 0"),
     (1e9, "mse", "learning rate must be above 0 and at most 100"),
 ])
@@ -162,7 +163,7 @@ def test_an_unknown_input_shows_a_callout():
 
 
 def test_next_input_carries_the_updated_numbers_forward():
-    first = neuron.online_step(xor9.HAND_PICKED.as_dict(), None, "(0, 0)", 0.1, "half_mse")
+    first = backprop_by_hand.online_step(nine.HAND_PICKED.as_dict(), None, "(0, 0)", 0.1, "half_mse")
     walked = first.walk.advance(first.step)
     outputs, defs = load_app(LESSON).run(defs=state("walk", walked))
     shown = defs["shown"]
@@ -172,44 +173,44 @@ def test_next_input_carries_the_updated_numbers_forward():
     assert "1 online step taken" in raw_html(outputs)
 
 
-# --- nnlab.neuron: the nine-number helpers --------------------------------------------------------
+# --- nnlab.lessons.one_neuron: the nine-number helpers --------------------------------------------------------
 
 
 def test_a_walk_through_all_four_inputs_matches_online_training_by_hand():
-    walk, nine = neuron.Walk(xor9.HAND_PICKED, xor9.HAND_PICKED), xor9.HAND_PICKED
-    for x1, x2, y in xor9.XOR_ROWS * 2:
+    walk, by_hand = backprop_by_hand.Walk(nine.HAND_PICKED, nine.HAND_PICKED), nine.HAND_PICKED
+    for x1, x2, y in nine.XOR_ROWS * 2:
         step = walk.current.step(x1, x2, y, 0.5, "half_mse")
         walk = walk.advance(step)
-        nine = nine.step(x1, x2, y, 0.5, "half_mse").after
-    assert walk.current == nine and walk.steps == 8 and walk.next_label == "(0, 0)"
+        by_hand = by_hand.step(x1, x2, y, 0.5, "half_mse").after
+    assert walk.current == by_hand and walk.steps == 8 and walk.next_label == "(0, 0)"
 
 
 def test_a_walk_restarts_when_the_start_changes_and_refuses_a_foreign_step():
-    walk = neuron.Walk(xor9.HAND_PICKED, xor9.HAND_PICKED)
-    moved = walk.advance(xor9.HAND_PICKED.step(0, 1, 1, 0.1))
-    assert neuron.Walk.resume(moved, xor9.HAND_PICKED) is moved
-    assert neuron.Walk.resume(moved, xor9.TABLE_START) == neuron.Walk(xor9.TABLE_START,
-                                                                      xor9.TABLE_START)
+    walk = backprop_by_hand.Walk(nine.HAND_PICKED, nine.HAND_PICKED)
+    moved = walk.advance(nine.HAND_PICKED.step(0, 1, 1, 0.1))
+    assert backprop_by_hand.Walk.resume(moved, nine.HAND_PICKED) is moved
+    assert backprop_by_hand.Walk.resume(moved, nine.TABLE_START) == backprop_by_hand.Walk(nine.TABLE_START,
+                                                                      nine.TABLE_START)
     with pytest.raises(ValueError, match="current numbers"):
-        moved.advance(xor9.TABLE_START.step(0, 0, 0, 0.1))
+        moved.advance(nine.TABLE_START.step(0, 0, 0, 0.1))
 
 
 def test_updating_the_output_first_is_a_different_step():
-    gap = neuron.output_first_gap(xor9.HAND_PICKED, 0, 0, 0, 0.1)
+    gap = backprop_by_hand.output_first_gap(nine.HAND_PICKED, 0, 0, 0, 0.1)
     assert 1e-8 < gap < 1e-6  # invisible at four decimals, but not zero
-    assert neuron.output_first_gap(xor9.TABLE_START, 1, 1, 0, 5.0, "bce") > 1e-3
+    assert backprop_by_hand.output_first_gap(nine.TABLE_START, 1, 1, 0, 5.0, "bce") > 1e-3
 
 
 def test_step_sections_reject_a_batch_step():
     with pytest.raises(ValueError, match="online step"):
-        neuron.step_sections(xor9.HAND_PICKED.batch_step(), 0, 1.0, "mse")
+        backprop_by_hand.step_sections(nine.HAND_PICKED.batch_step(), 0, 1.0, "mse")
 
 
 def test_step_sections_name_every_loss():
-    step = xor9.HAND_PICKED.step(0, 1, 1, 0.1, "mse")
-    assert r"2\,(0.4831 - 1)" in neuron.step_sections(step, 1, 0.1, "mse")["output error"]
-    step = xor9.HAND_PICKED.step(0, 1, 1, 0.1, "bce")
-    sections = neuron.step_sections(step, 1, 0.1, "bce")
+    step = nine.HAND_PICKED.step(0, 1, 1, 0.1, "mse")
+    assert r"2\,(0.4831 - 1)" in backprop_by_hand.step_sections(step, 1, 0.1, "mse")["output error"]
+    step = nine.HAND_PICKED.step(0, 1, 1, 0.1, "bce")
+    sections = backprop_by_hand.step_sections(step, 1, 0.1, "bce")
     assert "the sigmoid's slope cancels" in sections["output error"]
     assert step.loss == pytest.approx(-math.log(step.forward.y_hat))
     assert f"= {step.loss:.4f}" in sections["forward"]

@@ -1,4 +1,4 @@
-"""Lesson 3, "Training XOR": the notebook run through app.run(), and nnlab.presets."""
+"""Lesson 3, "Training XOR": the notebook run through app.run(), and nnlab.lessons.training_xor."""
 
 import re
 
@@ -6,13 +6,15 @@ import numpy as np
 import pytest
 
 from lesson_helpers import Value, cells_by_name, lesson_fixtures, load_app, page_html
-from nnlab import Init, Network, forward, live, presets, train
-from nnlab.presets import FIXED_START, PRESETS, RANDOM_RETRIES, Setup
-from nnlab.xor9 import TABLE_START
+from nnlab import Init, Network, forward, train
+from nnlab.view import live
+from nnlab.lessons import training_xor
+from nnlab.lessons.training_xor import FIXED_START, PRESETS, RANDOM_RETRIES, Setup
+from nnlab.nine import TABLE_START
 from xor_reference import TABLE, TABLE_OUTPUTS
 
 LESSON = "03_training_xor.py"
-X, Y = presets.xor_arrays()
+X, Y = training_xor.xor_arrays()
 
 app, default = lesson_fixtures(LESSON)
 
@@ -155,7 +157,7 @@ def test_the_player_cell_shows_the_epoch_asked_for(app, default):
     run_key = player.run_key
     player.target, player.serial = 0, player.serial + 1  # what the page sends for Reset
     cells["live_cell"].run(X=X, Y=Y, player=player, player_ui=Value({}),
-                           playback=live.Playback(), presets=presets, run=defs["run"],
+                           playback=live.Playback(), training_xor=training_xor, run=defs["run"],
                            setup=defs["setup"], view=view)
     assert player.at == 0 and player.ack == player.serial
     assert view.frame["epoch"] == 0
@@ -188,15 +190,15 @@ def test_precomputed_tabs_cover_learning_rates_and_losses(default):
 
 
 # ---------------------------------------------------------------------------------------------
-# nnlab.presets
+# nnlab.lessons.training_xor
 # ---------------------------------------------------------------------------------------------
 
 
 def test_fixed_preset_is_the_exact_table_program():
     setup = PRESETS[FIXED_START].setup
     run = setup.train(X, Y)
-    assert [r["loss"] for r in presets.loss_table(run)] == TABLE
-    assert np.round(presets.final_outputs(run, X), 3).tolist() == TABLE_OUTPUTS
+    assert [r["loss"] for r in training_xor.loss_table(run)] == TABLE
+    assert np.round(training_xor.final_outputs(run, X), 3).tolist() == TABLE_OUTPUTS
     direct = train(Network([2, 2, 1]), TABLE_START.to_params(), X, Y, loss="mse",
                    learning_rate=2.0, epochs=4001)
     np.testing.assert_array_equal(run.loss, direct.loss)
@@ -221,7 +223,7 @@ def test_bad_setups_raise_value_errors(changes, message):
 
 def test_unknown_preset_names_the_valid_ones():
     with pytest.raises(ValueError, match="fixed start, learning rate 2.0"):
-        presets.preset("seed 001")
+        training_xor.preset("seed 001")
 
 
 def test_snapshot_epochs_span_the_run():
@@ -232,11 +234,11 @@ def test_snapshot_epochs_span_the_run():
 
 def test_retry_preset_converges_after_failed_attempts():
     run = PRESETS[RANDOM_RETRIES].setup.train(X, Y)
-    table = presets.attempts_table(run)
+    table = training_xor.attempts_table(run)
     assert [r["epochs trained"] for r in table[:-1]] == [1000] * (len(table) - 1)
     assert len(table) == 4 and table[-1]["converged"] == f"yes, at epoch {run.converged_at}"
     assert run.converged_at == run.epochs - 1  # stopped at the threshold
-    assert list(presets.attempt_runs(run)) == [f"attempt {i}" for i in range(1, 5)]
+    assert list(training_xor.attempt_runs(run)) == [f"attempt {i}" for i in range(1, 5)]
 
 
 @pytest.mark.parametrize("changes, status", [
@@ -248,14 +250,14 @@ def test_retry_preset_converges_after_failed_attempts():
 ])
 def test_diagnosis(changes, status):
     run = PRESETS[FIXED_START].setup.replace(**changes).train(X, Y)
-    assert presets.diagnose(run, X, Y).status == status
+    assert training_xor.diagnose(run, X, Y).status == status
 
 
 def test_loss_table_spacing_and_markdown():
-    assert presets.table_every(4001) == 500
-    assert presets.table_every(1000) == 200
-    assert presets.table_every(100) == 20
-    md = presets.loss_table_markdown([{"epoch": 0, "loss": 0.25}, {"epoch": 5, "loss": 0.1}])
+    assert training_xor.table_every(4001) == 500
+    assert training_xor.table_every(1000) == 200
+    assert training_xor.table_every(100) == 20
+    md = training_xor.loss_table_markdown([{"epoch": 0, "loss": 0.25}, {"epoch": 5, "loss": 0.1}])
     assert md.splitlines()[0] == "| epoch | 0 | 5 |" and md.splitlines()[2] == \
         "| loss | 0.2500 | 0.1000 |"
 
@@ -263,6 +265,6 @@ def test_loss_table_spacing_and_markdown():
 def test_replay_rejects_epochs_outside_the_run():
     run = Setup(epochs=100).train(X, Y)
     with pytest.raises(ValueError, match="epoch"):
-        presets.replay(run, 100)
-    outputs, params = presets.replay(run, 99)
+        training_xor.replay(run, 100)
+    outputs, params = training_xor.replay(run, 99)
     assert outputs.shape == (4,) and len(params) == 2

@@ -1,15 +1,18 @@
 """Lesson 4, "Why XOR sometimes gets stuck": the notebook through app.run(), and the
-many-starts helpers of nnlab.presets."""
+many-starts helpers of nnlab.lessons.convergence."""
 
 import marimo as mo
 import numpy as np
 import pytest
 
 from lesson_helpers import Value, cells_by_name, lesson_fixtures, page_html
-from nnlab import Init, plots, presets, train
-from nnlab.presets import BIG_GRID, DEFAULT_GRID, Grid, Starts
+import nnlab
+from nnlab import Init, train
+from nnlab.view import plots
+from nnlab.lessons import convergence
+from nnlab.lessons.convergence import BIG_GRID, DEFAULT_GRID, Grid, Starts
 
-X, Y = presets.xor_arrays()
+X, Y = nnlab.datasets.xor().X, nnlab.datasets.xor().Y
 
 app, default = lesson_fixtures("04_convergence.py")
 
@@ -41,30 +44,30 @@ def test_progress_arrives_round_by_round_with_partial_maps():
     grid = Grid(learning_rates=(1.0, 5.0), init_ranges=(1.0, 4.0), seeds=8, epochs=300,
                 chunks=4)
     seen = []
-    result = presets.run_sweep(grid, 2, "mse",
+    result = convergence.run_sweep(grid, 2, "mse",
                                on_progress=lambda done, total, part: seen.append(
                                    (done, total, part.done, part.fraction_converged.copy())))
     assert [(d, t) for d, t, _, _ in seen] == [(8, 32), (16, 32), (24, 32), (32, 32)]
     assert [p for _, _, p, _ in seen] == [8, 16, 24, 32]
     np.testing.assert_array_equal(seen[-1][3], result.fraction_converged)
     again = []
-    assert presets.run_sweep(grid, 2, "mse", on_progress=lambda *a: again.append(a[:2])) is result
+    assert convergence.run_sweep(grid, 2, "mse", on_progress=lambda *a: again.append(a[:2])) is result
     assert again == [(32, 32)]  # a repeated sweep comes from the cache, reported once
 
 
 def test_the_run_button_switches_to_the_big_grid(app, monkeypatch):
     asked = []
-    real_sweep = presets.run_sweep
+    real_sweep = convergence.run_sweep
 
     def fake_sweep(grid, hidden, loss, on_progress=None):
         asked.append((grid, hidden, loss))
         small = Grid(learning_rates=(1.0,), init_ranges=(1.0,), seeds=2, epochs=20, chunks=1)
         return real_sweep(small, hidden, loss, on_progress=on_progress)
 
-    monkeypatch.setattr(presets, "run_sweep", fake_sweep)
+    monkeypatch.setattr(convergence, "run_sweep", fake_sweep)
     cell = cells_by_name(app)["sweep_cell"]
     _, defs = cell.run(big=Value(True), hidden=Value(3), loss=Value("bce"), mo=mo,
-                       plots=plots, presets=presets)
+                       plots=plots, convergence=convergence)
     assert asked == [(BIG_GRID, 3, "bce")] and defs["grid"] == BIG_GRID
     assert defs["sweep_progress"] == [(2, 2)]
 
@@ -86,10 +89,10 @@ def test_mse_and_bce_panels_train_the_same_starts(default):
 
 def test_default_numbers(default):
     defs = default[1]
-    stats = presets.starts_stats(defs["runs"])
+    stats = convergence.starts_stats(defs["runs"])
     assert (stats["converged"], stats["stuck"], stats["diverged"]) == (65, 35, 0)
     assert stats["median epochs"] == 476
-    widths = [presets.starts_stats(defs[f"width{h}"])["converged"] for h in (2, 3, 4)]
+    widths = [convergence.starts_stats(defs[f"width{h}"])["converged"] for h in (2, 3, 4)]
     assert widths == [65, 95, 97]
 
 
@@ -124,21 +127,21 @@ def test_page_has_title_and_self_checks(default):
 
 
 # ---------------------------------------------------------------------------------------------
-# nnlab.presets: many starts
+# nnlab.lessons.convergence: many starts
 # ---------------------------------------------------------------------------------------------
 
 
 def test_thresholds_mean_the_same_error_for_each_loss():
     error = 0.1  # every output 0.1 from its target
-    assert presets.MATCHED_THRESHOLDS["mse"] == pytest.approx(error ** 2)
-    assert presets.MATCHED_THRESHOLDS["half_mse"] == pytest.approx(error ** 2 / 2)
-    assert presets.MATCHED_THRESHOLDS["bce"] == pytest.approx(-np.log(1 - error), abs=0.01)
+    assert convergence.MATCHED_THRESHOLDS["mse"] == pytest.approx(error ** 2)
+    assert convergence.MATCHED_THRESHOLDS["half_mse"] == pytest.approx(error ** 2 / 2)
+    assert convergence.MATCHED_THRESHOLDS["bce"] == pytest.approx(-np.log(1 - error), abs=0.01)
 
 
 def test_train_starts_matches_single_runs():
     starts = Starts(starts=3, epochs=300, learning_rate=3.0, init_range=2.0)
-    many = presets.train_starts(starts)
-    assert presets.train_starts(starts) is many  # cached
+    many = convergence.train_starts(starts)
+    assert convergence.train_starts(starts) is many  # cached
     for k in range(3):
         init = Init("uniform", seed=k, weight_range=(-2.0, 2.0), bias_range=(-0.5, 0.5))
         run = train(starts.network, init, X, Y, loss="mse", learning_rate=3.0, epochs=300)
@@ -157,7 +160,7 @@ def test_bad_starts_raise_value_errors(changes, message):
 def test_grid_sizes():
     assert DEFAULT_GRID.runs == 6 * 5 * 20 and DEFAULT_GRID.chunk_size == 30 * 7
     assert BIG_GRID.runs == 10 * 9 * 50 and BIG_GRID.chunk_size == 90 * 10
-    args = presets.map_args(presets.run_sweep(
+    args = convergence.map_args(convergence.run_sweep(
         Grid(learning_rates=(2.0,), init_ranges=(1.0, 2.0), seeds=3, epochs=50, chunks=1)))
     assert args["col_values"] == ["±1", "±2"] and args["row_values"] == [2.0]
     assert args["cells"].shape == (1, 2)
@@ -165,12 +168,12 @@ def test_grid_sizes():
 
 def test_stats_rows_and_sentence():
     starts = Starts(starts=20, epochs=500)
-    runs = presets.train_starts(starts)
-    row = presets.stats_rows({"a": runs})[0]
-    stats = presets.starts_stats(runs)
+    runs = convergence.train_starts(starts)
+    row = convergence.stats_rows({"a": runs})[0]
+    stats = convergence.starts_stats(runs)
     assert row["converged"].startswith(f"{stats['converged']} of 20")
     assert stats["converged"] + stats["stuck"] + stats["diverged"] == 20
-    assert presets.starts_sentence(runs, starts).startswith(f"**{stats['converged']} of 20")
+    assert convergence.starts_sentence(runs, starts).startswith(f"**{stats['converged']} of 20")
 
 
 def test_the_starts_are_drawn_as_a_band_and_a_histogram(default):

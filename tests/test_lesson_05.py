@@ -1,4 +1,4 @@
-"""Lesson 5, the playground: the library behind it (nnlab.playground) and the notebook itself,
+"""Lesson 5, the playground: the library behind it (nnlab.lessons.playground) and the notebook itself,
 run through ``app.run()`` with widgets, state and the URL substituted by plain values."""
 
 import functools
@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from lesson_helpers import Value, load_app, page_text, state
-from nnlab import Init, Network, datasets, plots, train
-from nnlab import playground as pg
+from nnlab import Init, Network, datasets, train
+from nnlab.view import plots
+from nnlab.lessons import playground as pg
 from nnlab.network import forward
 
 

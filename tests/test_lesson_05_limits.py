@@ -3,7 +3,7 @@
 import pytest
 
 from lesson_helpers import Value, page_text, state
-from nnlab import playground as pg
+from nnlab.lessons import playground as pg
 from test_lesson_05 import APP, Upload, controls_with, run_page
 
 HUGE = dict(points=1000, hidden=(64,) * 6, batch_size=1, epochs=20000)

@@ -1,4 +1,4 @@
-"""Lesson 6, activation functions: the notebook run through app.run(), and nnlab.compare."""
+"""Lesson 6, activation functions: the notebook run through app.run(), and nnlab.lessons.activations."""
 
 import math
 
@@ -7,7 +7,8 @@ import pytest
 
 import nnlab
 from lesson_helpers import Value, load_app
-from nnlab import compare, plots
+from nnlab.lessons import activation_study
+from nnlab.view import plots
 from nnlab.diagnostics import LayerHealth
 
 LESSON = "06_activations.py"
@@ -90,7 +91,7 @@ def test_gradient_chart_data_show_the_vanishing_gradient(lesson):
     assert len(sigmoid) == 7 and all(v > 0 and math.isfinite(v) for v in sigmoid.values())
     assert sigmoid["layer 1"] < 1e-3 * sigmoid["layer 7"]
     assert sigmoid["layer 1"] < relu["layer 1"]
-    table = compare.gradient_rows(lesson["deep_runs"])
+    table = activation_study.gradient_rows(lesson["deep_runs"])
     assert table[-1]["layer"] == "first layer / last layer"
     assert float(table[-1]["sigmoid"]) < 1e-3 < 0.1 < float(table[-1]["relu"])
 
@@ -101,7 +102,7 @@ def test_two_sigmoid_layers_learn_where_six_do_not(lesson):
     sigmoid = defs["deep_runs"]["sigmoid"]
     assert sigmoid.network.sizes == (2, 8, 8, 1) and defs["deep_error"] is None
     assert sigmoid.accuracy[-1] >= 0.95
-    assert compare.first_to_last(sigmoid) > 100 * compare.first_to_last(
+    assert activation_study.first_to_last(sigmoid) > 100 * activation_study.first_to_last(
         lesson["deep_runs"]["sigmoid"])
 
 
@@ -116,7 +117,7 @@ def test_the_same_activation_twice_is_refused_and_the_page_keeps_charts(lesson):
 def test_default_start_is_mostly_healthy_and_learns(lesson):
     health = lesson["health"]
     assert [layer.units for layer in health.start] == [16, 8]
-    assert compare.flagged_share(health.start) <= 0.1
+    assert activation_study.flagged_share(health.start) <= 0.1
     assert health.run.epochs == 300 and health.run.accuracy[-1] >= 0.9
 
 
@@ -125,7 +126,7 @@ def test_negative_biases_kill_relu_units_for_good(lesson):
     first = health.start[0]
     assert len(first.dead) >= 10
     assert set(first.dead) <= set(health.end[0].dead)  # the first layer's inputs never change
-    messages = compare.health_messages(health.start, 500)
+    messages = activation_study.health_messages(health.start, 500)
     assert messages[0].startswith(f"{len(first.dead)} of 16 units in hidden layer 1 are dead")
     assert health.run.loss[-1] == pytest.approx(math.log(2), abs=1e-3)
 
@@ -138,9 +139,9 @@ def test_leaky_relu_is_never_flagged_dead(lesson):
 def test_large_weights_saturate_tanh_units(lesson):
     health = run_with(lesson, health_activation="tanh", weight_scale=16)["health"]
     assert len(health.start[1].saturated) >= 4
-    assert "saturated" in " ".join(compare.health_messages(health.start))
+    assert "saturated" in " ".join(activation_study.health_messages(health.start))
     moderate = run_with(lesson, health_activation="tanh", weight_scale=0.5)["health"]
-    assert compare.flagged_share(moderate.start) == 0
+    assert activation_study.flagged_share(moderate.start) == 0
 
 
 def test_race_epochs_come_from_the_form():
@@ -155,7 +156,7 @@ def test_no_nan_anywhere(lesson):
     _finite_runs([lesson["health"].run])
 
 
-# ---- nnlab.compare -------------------------------------------------------------------------
+# ---- nnlab.lessons.activations -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def rings():
@@ -163,7 +164,7 @@ def rings():
 
 
 def test_compare_with_one_init_starts_every_activation_from_identical_weights(rings):
-    result = compare.compare_activations(rings, (4,), ("sigmoid", "relu"), (3, 4),
+    result = activation_study.compare_activations(rings, (4,), ("sigmoid", "relu"), (3, 4),
                                          init="xavier", learning_rate={"sigmoid": 1.0, "relu": 0.1},
                                          epochs=5)
     for i, seed in enumerate((3, 4)):
@@ -178,7 +179,7 @@ def test_compare_with_one_init_starts_every_activation_from_identical_weights(ri
 
 def test_compare_trains_softmax_outputs_for_several_classes():
     blobs = nnlab.datasets.blobs(60, n_classes=3, seed=0)
-    result = compare.compare_activations(blobs, (5,), ("tanh",), epochs=3)
+    result = activation_study.compare_activations(blobs, (5,), ("tanh",), epochs=3)
     run = result.runs["tanh"][0]
     assert result.sizes == (2, 5, 3) and run.network.output == "softmax"
     assert run.loss_name == "softmax_ce"
@@ -197,61 +198,61 @@ def test_compare_trains_softmax_outputs_for_several_classes():
 def test_compare_rejects_bad_settings_with_a_message(rings, kwargs, message):
     kwargs = {"activations": ("tanh",), **kwargs}
     with pytest.raises(ValueError, match=message):
-        compare.compare_activations(rings, (3,), epochs=2, **kwargs)
+        activation_study.compare_activations(rings, (3,), epochs=2, **kwargs)
 
 
 def test_gradient_helpers_name_layers_and_need_a_gradient_record(rings):
-    assert compare.layer_names((2, 4, 3, 1)) == [
+    assert activation_study.layer_names((2, 4, 3, 1)) == [
         "layer 1 (input -> hidden 1)", "layer 2 (hidden 1 -> hidden 2)",
         "layer 3 (hidden 2 -> output)"]
-    untracked = compare.compare_activations(rings, (3,), ("tanh",), epochs=2).runs["tanh"][0]
+    untracked = activation_study.compare_activations(rings, (3,), ("tanh",), epochs=2).runs["tanh"][0]
     with pytest.raises(ValueError, match="track_gradients"):
-        compare.first_to_last(untracked)
-    tracked = compare.compare_activations(rings, (3,), ("tanh",), epochs=4,
+        activation_study.first_to_last(untracked)
+    tracked = activation_study.compare_activations(rings, (3,), ("tanh",), epochs=4,
                                           track_gradients=True).runs["tanh"][0]
     g = tracked.grad_norms
-    assert compare.first_to_last(tracked, 2) == pytest.approx(g[2, 0] / g[2, -1])
+    assert activation_study.first_to_last(tracked, 2) == pytest.approx(g[2, 0] / g[2, -1])
     with pytest.raises(ValueError, match="epoch must be"):
-        compare.first_to_last(tracked, 4)
+        activation_study.first_to_last(tracked, 4)
 
 
 def test_health_messages_and_rows_read_like_sentences():
     one = LayerHealth(1, "relu", 16, (), (2,), np.zeros(16))
     three = LayerHealth(2, "sigmoid", 8, (0, 4, 7), (), np.ones(8))
-    assert compare.health_messages([one, three], 500) == [
+    assert activation_study.health_messages([one, three], 500) == [
         "1 of 16 units in hidden layer 1 is dead: unit 3 has z ≤ 0 on all 500 points",
         "3 of 8 units in hidden layer 2 are saturated: units 1, 5, 8 sit near a bound on "
         "almost every point"]
     leaky = LayerHealth(1, "leaky_relu", 4, (), (), np.zeros(4))
-    rows = compare.health_rows([one, leaky], "at the start")
+    rows = activation_study.health_rows([one, leaky], "at the start")
     assert rows[0]["when"] == "at the start" and rows[0]["flagged"] == "1 dead"
     assert rows[1]["flagged"] == "never flagged (leaky_relu)"
-    assert compare.flagged_share([one, three]) == pytest.approx(4 / 24)
-    assert compare.health_messages([leaky]) == []
+    assert activation_study.flagged_share([one, three]) == pytest.approx(4 / 24)
+    assert activation_study.health_messages([leaky]) == []
 
 
 def test_health_scan_counts_more_saturation_for_larger_weights(rings):
-    rows = compare.health_scan(rings, (8,), ("tanh", "leaky_relu"), (0.5, 16))
+    rows = activation_study.health_scan(rings, (8,), ("tanh", "leaky_relu"), (0.5, 16))
     assert rows[0]["tanh"] == "0 %" and int(rows[1]["tanh"].rstrip(" %")) > 20
     assert rows[1]["leaky_relu"] == "0 %"
     with pytest.raises(ValueError, match="weight_scale"):
-        compare.health_study(rings, (3,), "relu", weight_scale=-1)
+        activation_study.health_study(rings, (3,), "relu", weight_scale=-1)
 
 
 def test_run_notes_explain_a_diverged_run(rings):
     net = nnlab.Network([2, 6, 1], "relu", output="identity")
     run = nnlab.train(net, nnlab.Init("he", seed=0), rings.X, rings.Y, loss="mse",
                       learning_rate=50.0, epochs=60)
-    calm = compare.compare_activations(rings, (6,), ("relu",), epochs=3).for_seed(0)
-    assert run.diverged_at is not None and compare.run_notes(calm) == []
-    assert compare.run_notes({"relu": run}) == [
+    calm = activation_study.compare_activations(rings, (6,), ("relu",), epochs=3).for_seed(0)
+    assert run.diverged_at is not None and activation_study.run_notes(calm) == []
+    assert activation_study.run_notes({"relu": run}) == [
         f"relu: training diverged at epoch {run.diverged_at}: the learning rate 50 is too "
         "large for this net; the charts stop at the last finite epoch. Try a smaller "
         "learning rate."]
 
 
 def test_formulas_table_uses_each_activations_own_latex():
-    text = compare.formulas_markdown()
+    text = activation_study.formulas_markdown()
     for name in ACTIVATIONS:
         a = nnlab.ACTIVATIONS[name]
         assert f"${a.formula}$" in text and f"${a.derivative_formula}$" in text
@@ -259,7 +260,8 @@ def test_formulas_table_uses_each_activations_own_latex():
 
 
 def test_the_activation_curves_are_a_live_view():
-    from nnlab import activations, compare
+    from nnlab import activations
+    from nnlab.lessons import activation_study
     from lesson_helpers import Value, load_app
     _, defs = load_app("06_activations.py").run(defs={
         "z_range": Value(8), "drawn": Value(["sigmoid", "tanh", "relu", "leaky_relu"])})
@@ -269,7 +271,7 @@ def test_the_activation_curves_are_a_live_view():
     sigmoid = activations.get_activation("sigmoid")
     assert slope["series"][0]["y"][40] == float(f"{sigmoid.derivative(0.0):.5g}")  # z = 0
     with pytest.raises(ValueError, match="zrange"):
-        compare.activation_frame(["sigmoid"], -1)
+        activation_study.activation_frame(["sigmoid"], -1)
 
 
 def test_the_health_study_is_a_live_view_with_every_units_map():

@@ -1,4 +1,4 @@
-"""nnlab.live: what the live view's Python side sends to the page."""
+"""nnlab.view.live: what the live view's Python side sends to the page."""
 
 import base64
 import json
@@ -8,11 +8,13 @@ import re
 import numpy as np
 import pytest
 
-from nnlab import Init, Network, live, presets, train
-from nnlab.live_js import PLAYER_CSS, PLAYER_ESM, VIEW_CSS, VIEW_ESM
+from nnlab import Init, Network, train
+from nnlab.view import live
+from nnlab.lessons import training_xor
+from nnlab.view.live_js import PLAYER_CSS, PLAYER_ESM, VIEW_CSS, VIEW_ESM
 
-X, Y = presets.xor_arrays()
-RUN = presets.PRESETS[presets.FIXED_START].setup.train(X, Y)
+X, Y = training_xor.xor_arrays()
+RUN = training_xor.PRESETS[training_xor.FIXED_START].setup.train(X, Y)
 
 
 def all_numbers(value):
@@ -27,7 +29,7 @@ def all_numbers(value):
 
 
 def test_a_frame_carries_every_panel_as_plain_json():
-    frame = presets.live_frame(RUN, X, Y, threshold=0.001)
+    frame = training_xor.live_frame(RUN, X, Y, threshold=0.001)
     text = json.dumps(frame, allow_nan=False)  # plain JSON, no NaN or infinity
     assert len(text) < live.MAX_FRAME_BYTES
     kinds = [(p["name"], p["kind"]) for p in frame["panels"]]
@@ -75,14 +77,14 @@ def test_a_frame_too_large_or_badly_made_is_refused():
     with pytest.raises(ValueError, match="points"):
         live.curves_panel("x", RUN, title="t", y_title="t", points=10_000)
     with pytest.raises(ValueError, match="resolution"):
-        live.boundary_panel("b", RUN.network, RUN.params, X, Y, extent=presets.UNIT_SQUARE,
+        live.boundary_panel("b", RUN.network, RUN.params, X, Y, extent=training_xor.UNIT_SQUARE,
                             resolution=1000, title="t")
 
 
 def test_static_frames_cover_every_combination_within_the_page_budget():
-    controls, frames = presets.explorer()
+    controls, frames = training_xor.explorer()
     assert [c["name"] for c in controls] == ["learning_rate", "loss"]
-    assert len(frames) == len(presets.LEARNING_RATES) * len(presets.LOSS_LABELS)
+    assert len(frames) == len(training_xor.LEARNING_RATES) * len(training_xor.LOSS_LABELS)
     size = len(json.dumps(frames, allow_nan=False))
     assert size < live.MAX_FRAMES_BYTES
     view = live.LiveView()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnlab import Init, ManyRuns, Network, SweepResult, forward, sweep, train, train_many
-from nnlab.many import draw_many
+from nnlab.fast.batched import draw_many
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 Y = np.array([[0], [1], [1], [0]], dtype=float)

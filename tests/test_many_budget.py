@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from nnlab import Init, Network, forward, sweep, train, train_many
-from nnlab.many import LOOP_WORK, MEMORY_BUDGET, _later_layer_work
+from nnlab.many import LOOP_WORK, MEMORY_BUDGET
+from nnlab.fast.batched import later_layer_work as _later_layer_work
 
 MB = 2**20
 RNG = np.random.default_rng(0)
@@ -58,7 +59,8 @@ def test_a_call_over_the_budget_runs_in_chunks_with_equal_results(network, engin
 def test_the_default_budget_bounds_the_call_that_needed_5_gib():
     # 10,000 nets of 2-16-16-1 on 500 points needed one 5 GiB array; here the same shape is
     # only planned (no training): the chunks it would use fit the budget.
-    from nnlab.many import _ManyKernel, _Memory
+    from nnlab.fast.batched import ManyKernel as _ManyKernel
+    from nnlab.many import _Memory
     net = Network([2, 16, 16, 1], "tanh", "sigmoid")
     memory = _Memory(net, 500, np.float32, 4000, False, _ManyKernel, False)
     chunk = memory.chunk(10_000, MEMORY_BUDGET)

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import test_engine as engine_tests
-from nnlab import Init, Network, Training, forward, presets, train
-from nnlab.xor9 import HAND_PICKED
+from nnlab import Init, Network, Training, forward, train
+from nnlab.lessons import training_xor
+from nnlab.nine import HAND_PICKED
 from xor_reference import TABLE, TABLE_OUTPUTS, TABLE_PARAMS, XOR, X, Y
 
 
@@ -42,10 +43,10 @@ def test_the_reference_loop_takes_the_hand_picked_online_step():
     assert np.round(after, 4).tolist() == [0.4829, 0.4786, 0.4941, 0.4898]
 
 
-@pytest.mark.parametrize("name", list(presets.PRESETS))
+@pytest.mark.parametrize("name", list(training_xor.PRESETS))
 def test_every_lesson_preset_trains_the_same_on_the_reference(name):
-    setup = presets.PRESETS[name].setup
-    X_, Y_ = presets.xor_arrays()
+    setup = training_xor.PRESETS[name].setup
+    X_, Y_ = training_xor.xor_arrays()
     args = (setup.network, setup.start_params(), X_, Y_)
     options = dict(retries=setup.retries, **setup._options())
     fast, ref = train(*args, **options), train(*args, engine="reference", **options)

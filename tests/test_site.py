@@ -160,6 +160,25 @@ def test_static_page_hides_code_and_loads_nothing_from_the_internet(site, lesson
     assert missing == []
 
 
+# A name from the code each lesson shows (static pages hide cell code, not outputs).
+CODE_SHOWN = {"01": "evaluate", "02": "delta_out", "03": "ReferenceStepper",
+              "05": "forward_trace", "06": "sigmoid_slope", "07": "backprop"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", sorted(CODE_SHOWN))
+def test_static_page_shows_the_lessons_code(site, number):
+    lesson = next(p for p in LESSONS if p.stem.startswith(number))
+    page = (site / "lessons" / f"{lesson.stem}.html").read_text(encoding="utf-8")
+    for _ in range(4):  # outputs nest: a code block inside a layout inside the page's JSON
+        page = html.unescape(page).replace('\\"', '"')
+        page = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page)
+    blocks = re.findall(r'<div class="(?:language-python )?codehilite.*?</pre>', page, flags=re.S)
+    assert blocks, "no highlighted code block in the static page"
+    text = re.sub(r"<[^>]+>", "", "".join(blocks))
+    assert "def " in text and CODE_SHOWN[number] in text
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
 def test_live_version_bundles_every_nnlab_module_the_lesson_imports(site, lesson):

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from nnlab import plots, tables, theme
+from nnlab.view import plots, tables, theme
 from xor_reference import TABLE_OUTPUTS, X, Y
 
 
@@ -111,7 +111,7 @@ def test_tables_needs_no_chart_library():
     assert not re.search(r"^\s*(?:from|import)\s+[\w.]*\b(?:altair|plots|marimo)\b", source,
                          flags=re.M)
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, nnlab.tables; print('altair' in sys.modules)"],
+        [sys.executable, "-c", "import sys, nnlab.view.tables; print('altair' in sys.modules)"],
         capture_output=True, text=True, check=True, cwd=pathlib.Path(tables.__file__).parents[1])
     assert loaded.stdout.strip() == "False"  # a page with tables only never loads Altair
 

@@ -1,6 +1,6 @@
 """XOR and the exact-loss-table program: the reference data the tests check nnlab against.
 
-Written out here, not taken from nnlab (nnlab.xor9, nnlab.presets), so that a slip in the
+Written out here, not taken from nnlab (nnlab.nine, nnlab.lessons.training_xor), so that a slip in the
 library cannot move the expected values along with it. Shared by several test modules: read
 these, never change them in place."""
 

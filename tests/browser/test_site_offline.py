@@ -5,7 +5,7 @@ to another host is blocked (the `page` fixture of conftest.py). Every static les
 page must show its title, draw its charts into <canvas>, and log no error.
 
 Which pages must draw a chart: every lesson numbered 01 and up (they all teach with
-charts), and any lesson that imports altair or nnlab.plots. A chart-less page failing
+charts), and any lesson that imports altair or nnlab.view.plots. A chart-less page failing
 that check is itself tested, so the check cannot pass by finding nothing.
 """
 
@@ -171,7 +171,7 @@ def lesson_title(notebook: Path) -> str:
 
 
 def expects_chart(notebook: Path) -> bool:
-    """True for lessons 01 and up, and for any lesson that imports altair or nnlab.plots."""
+    """True for lessons 01 and up, and for any lesson that imports altair or nnlab.view.plots."""
     if int(notebook.name[:2]) >= 1:
         return True
     imported = set()
@@ -180,7 +180,7 @@ def expects_chart(notebook: Path) -> bool:
             imported.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.update([node.module] + [f"{node.module}.{alias.name}" for alias in node.names])
-    return bool(imported & {"altair", "nnlab.plots"})
+    return bool(imported & {"altair", "nnlab.view.plots"})
 
 
 def check_static_page(page: Page, url: str, title: str, chart: bool,

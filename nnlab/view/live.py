@@ -38,9 +38,9 @@ import traitlets
 
 from . import plots
 from .live_js import PLAYER_CSS, PLAYER_ESM, VIEW_CSS, VIEW_ESM
-from .network import Network, forward, forward_trace
+from ..network import Network, forward, forward_trace
 from .tables import outputs_html
-from .train import Run, Training
+from ..train import Run, Training
 from .theme import PALETTE
 
 SIG_DIGITS = plots.SIG_DIGITS
@@ -247,7 +247,7 @@ def frame(*panels: dict, epoch: int | None = None,
     send on every change, or one that carries a non-finite number."""
     for panel in panels:
         if not isinstance(panel, dict) or "kind" not in panel or "name" not in panel:
-            raise TypeError(f"panels: dicts made by nnlab.live's *_panel functions; "
+            raise TypeError(f"panels: dicts made by nnlab.view.live's *_panel functions; "
                             f"got {type(panel).__name__}")
     names = {panel["name"] for panel in panels}
     for column in columns:
@@ -310,7 +310,7 @@ class LiveView(anywidget.AnyWidget):
     def _check_frame(self, proposal):
         value = proposal["value"]
         if value and "panels" not in value:
-            raise ValueError("frame: a dict made by nnlab.live.frame(...)")
+            raise ValueError("frame: a dict made by nnlab.view.live.frame(...)")
         return value
 
     def offer(self, controls: Sequence[dict], frames: Mapping[str, dict]) -> None:

@@ -30,15 +30,15 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from . import datasets, live
-from .activations import HIDDEN_ACTIVATIONS
-from .compare import health_messages
-from .diagnostics import unit_health
-from .init import METHODS as INIT_METHODS, Init
-from .network import Network, Params, accuracy, forward
-from .optim import OPTIMIZERS
-from .runio import run_from_bytes, run_to_bytes
-from .train import Run, Training
+from .. import datasets
+from ..view import code, live
+from ..activations import HIDDEN_ACTIVATIONS
+from ..diagnostics import health_messages, unit_health
+from ..init import METHODS as INIT_METHODS, Init
+from ..network import Network, Params, accuracy, forward
+from ..optim import OPTIMIZERS
+from ..runio import run_from_bytes, run_to_bytes
+from ..train import Run, Training
 
 # ---------------------------------------------------------------------------------------------
 # What each control offers (names the library uses -> words a learner reads)
@@ -1040,3 +1040,12 @@ def compare_frame(pinned: Result | None, current: Result) -> dict:
         _boundary_panel("current", current, "current run"),
         live.curves_panel("loss", runs, "loss", title="loss, pinned and current",
                           y_title="loss", log=True, log_toggle=True))
+
+
+def code_markdown(result: Result) -> str:
+    """The code that trains this network: the matrix forward and backward pass, then the
+    hidden activation(s) and the loss of this run, value and derivative side by side."""
+    hidden = dict.fromkeys(f.name for f in result.network.activations[:-1])
+    return "\n\n".join([code.network_markdown()]
+                       + [code.formulas_markdown(name) for name in hidden]
+                       + [code.formulas_markdown(result.network.output, result.settings.loss)])

@@ -19,12 +19,12 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from . import live
-from .activations import HIDDEN_ACTIVATIONS, get_activation
-from .diagnostics import LayerHealth, unit_health
-from .init import METHODS, Init
-from .network import Network, Params
-from .train import Run, train
+from ..view import code, live
+from ..activations import HIDDEN_ACTIVATIONS, get_activation
+from ..diagnostics import LayerHealth, health_messages, unit_health  # noqa: F401 (the lesson shows its sentences)
+from ..init import METHODS, Init
+from ..network import Network, Params
+from ..train import Run, train
 
 # The usual starting scale for each hidden activation (He doubles Xavier's variance because
 # a ReLU zeroes about half of its inputs).
@@ -268,24 +268,6 @@ def health_study(dataset, hidden: Sequence[int], activation: str, *, weight_scal
     return HealthStudy(network, init, start, run, end)
 
 
-def health_messages(report: Sequence[LayerHealth], n_samples: int | None = None) -> list[str]:
-    """One sentence per hidden layer and kind of trouble, e.g. "3 of 16 units in hidden layer
-    1 are dead: units 2, 5, 9 have z <= 0 on all 500 points"; empty when all are healthy."""
-    points = f"all {n_samples} points" if n_samples else "every point"
-    messages = []
-    for layer in report:
-        for kind, units in (("dead", layer.dead), ("saturated", layer.saturated)):
-            if not units:
-                continue
-            one = len(units) == 1
-            which = ("unit " if one else "units ") + ", ".join(str(i + 1) for i in units)
-            detail = (f"{which} {'has' if one else 'have'} z ≤ 0 on {points}" if kind == "dead"
-                      else f"{which} {'sits' if one else 'sit'} near a bound on almost every point")
-            messages.append(f"{len(units)} of {layer.units} units in hidden layer {layer.layer} "
-                            f"{'is' if one else 'are'} {kind}: {detail}")
-    return messages
-
-
 def health_rows(report: Sequence[LayerHealth], when: str | None = None) -> list[dict]:
     """One row per hidden layer: units, how many are dead or saturated, and which.
     ``when`` (e.g. "at the start") becomes a first column, so two reports fit one table."""
@@ -402,3 +384,10 @@ def health_frame(health: HealthStudy, X, labels) -> dict:
                             extent=HEALTH_EXTENT, resolution=60,
                             title=f"boundary after {health.run.epochs} epochs"),
         columns=[["start"], ["loss", "boundary"]])
+
+
+def code_markdown(names: Sequence[str]) -> str:
+    """The drawn activations as nnlab's registry writes them (value and derivative side by
+    side), then the matrix backward pass that multiplies by those derivatives layer by layer."""
+    return "\n\n".join([code.formulas_markdown(name) for name in names]
+                       + [code.network_markdown(collapsed=True)])

@@ -17,7 +17,7 @@ from html import escape
 
 import numpy as np
 
-from .network import predicted_labels
+from ..network import predicted_labels
 from .theme import BLUE, DARK, GREY, ORANGE
 
 TABLE_ROWS_MAX = 64  # an outputs table shows at most this many rows

@@ -1,4 +1,4 @@
-"""Named training set-ups for the XOR lessons, and how to read the run they produce.
+"""Lesson 3, training XOR: named set-ups, the run they produce, and how to read it.
 
 A ``Setup`` holds every setting of one XOR training run (network, start, loss, learning rate,
 update mode, epochs, retries) as a frozen dataclass, so it can key a cache and be compared.
@@ -10,32 +10,31 @@ lessons show names, never seeds or file names.
     diagnose(run, X, Y).status           # "converged", "learning", "stuck", "bouncing", "diverged"
 
 Two starts:
-    "fixed"   the nine numbers ``xor9.TABLE_START`` (they fit a 2-2-1 net only; with any other
+    "fixed"   the nine numbers ``nine.TABLE_START`` (they fit a 2-2-1 net only; with any other
               hidden width the start is drawn by ``Init`` and ``start_note`` says so)
     "random"  ``Init("uniform", seed, weight_range, bias_range)``; retries draw fresh weights
-
-For the convergence lesson, ``Starts`` is N random starts of one setting trained side by side
-(``nnlab.train_many``) and ``Grid`` a learning rate x init range sweep (``nnlab.sweep``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import math
+import re
 from dataclasses import dataclass, replace
-from typing import Callable
 
 import numpy as np
 
-from .activations import HIDDEN_ACTIVATIONS
-from .datasets import xor
-from .init import Init
-from .losses import PAIRINGS
-from . import live
-from .many import ManyRuns, SweepResult, sweep, train_many
-from .network import Network, Params, forward, loss_value
-from .train import MODES, Run, Training, train
-from .xor9 import TABLE_START
+from ..activations import HIDDEN_ACTIVATIONS
+from ..datasets import xor
+from ..init import Init
+from ..losses import LOSSES, PAIRINGS
+from ..view import code, live
+from .programs import xor_fixed_start
+from ..network import Network, Params, forward, loss_value
+from ..train import MODES, ReferenceStepper, Run, Training, train
+from ..nine import TABLE_START
 
 STARTS = ("fixed", "random")
 XOR_LOSSES = PAIRINGS["sigmoid"]  # the output is one sigmoid unit
@@ -49,8 +48,7 @@ SNAPSHOTS = 100  # about this many replay points per run
 LEARNING_RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0,
                   10.0, 15.0, 20.0)  # a log-spaced slider
 EPOCH_CHOICES = (100, 250, 500, 1000, 2000, 4001, 8001)  # 4001 = epochs 0 to 4000
-LOSS_LABELS = {"mse": "squared error (mse)", "half_mse": "half squared error (half_mse)",
-               "bce": "cross-entropy (bce)"}
+LOSS_LABELS = {name: LOSSES[name].menu_label for name in XOR_LOSSES}
 MODE_LABELS = {"full": "full batch (1 step per epoch)", "minibatch": "mini-batch (2 steps)",
                "online": "online (4 steps, one per case)"}
 START_LABELS = {"fixed": "the fixed nine numbers", "random": "random, uniform ranges"}
@@ -451,196 +449,46 @@ def scenarios(X, Y) -> dict[str, dict[str, Run]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Many random starts: how often does XOR get stuck?
+# The code behind the page
 # ---------------------------------------------------------------------------------------------
 
-# "Converged" thresholds that mean about the same thing for each loss: every output within
-# roughly 0.1 of its target (squared error 0.1^2 = 0.01; half of it; cross-entropy
-# -log(0.9) = 0.105). One threshold for all losses would make cross-entropy look slow.
-MATCHED_THRESHOLDS = {"mse": 0.01, "half_mse": 0.005, "bce": 0.1}
-WIDTHS = (2, 3, 4)
-INIT_RANGES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)  # weights drawn from (-r, r)
-START_COUNTS = (20, 50, 100, 200, 500)
-MANY_EPOCHS = (500, 1000, 2000, 4000)
-BIAS_RANGE = (-0.5, 0.5)
+def loop_markdown() -> str:
+    """nnlab's training loop as the lessons teach it: one epoch (forward, loss, backward, update)
+    and the loop around it that applies the stop rules."""
+    return "\n\n".join([
+        code.function_block(ReferenceStepper.epoch, title="one epoch: `ReferenceStepper.epoch`"),
+        code.function_block(Training.advance, title="the loop and its stop rules: `Training.advance`",
+                            collapsed=True),
+    ])
 
 
-@dataclass(frozen=True)
-class Starts:
-    """N random starts (weight seeds 0..N-1) of one XOR setting, full-batch gradient descent.
-
-    Weights are drawn from (-init_range, init_range), biases from ``bias_range``. Two
-    ``Starts`` that differ only in the loss or the width begin from the same seeds.
-    """
-
-    hidden: int = 2
-    loss: str = "mse"
-    learning_rate: float = 2.0
-    init_range: float = 2.0
-    starts: int = 100
-    epochs: int = 1000
-    bias_range: tuple[float, float] = BIAS_RANGE
-
-    def __post_init__(self):
-        if self.loss not in MATCHED_THRESHOLDS:
-            raise ValueError(f"loss must be one of {', '.join(MATCHED_THRESHOLDS)}; "
-                             f"got {self.loss!r}")
-        if not (isinstance(self.init_range, (int, float)) and 0 <= self.init_range < math.inf):
-            raise ValueError(f"init_range must be a finite number >= 0; got {self.init_range!r}")
-        for name in ("hidden", "starts", "epochs"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
-            object.__setattr__(self, name, int(value))
-        object.__setattr__(self, "learning_rate", float(self.learning_rate))
-        object.__setattr__(self, "init_range", float(self.init_range))
-        object.__setattr__(self, "bias_range", tuple(float(v) for v in self.bias_range))
-
-    @property
-    def threshold(self) -> float:
-        return MATCHED_THRESHOLDS[self.loss]
-
-    @property
-    def network(self) -> Network:
-        return Network([2, self.hidden, 1], activation="sigmoid", output="sigmoid")
-
-    def replace(self, **changes) -> "Starts":
-        return replace(self, **changes)
+def program_markdown() -> str:
+    """The whole fixed-start run as one plain-Python program (no nnlab, no NumPy)."""
+    return code.block(code.source(xor_fixed_start), title="a complete program, plain Python")
 
 
-@functools.lru_cache(maxsize=48)
-def train_starts(starts: Starts) -> ManyRuns:
-    """Train all starts of ``starts`` on XOR at once (cached: the same setting is free twice)."""
-    X, Y = xor_arrays()
-    r = starts.init_range
-    return train_many(starts.network, X, Y, seeds=np.arange(starts.starts), loss=starts.loss,
-                      learning_rate=starts.learning_rate, epochs=starts.epochs,
-                      weight_range=(-r, r), bias_range=starts.bias_range,
-                      threshold=starts.threshold)
+def program_lines() -> int:
+    return len(code.source(xor_fixed_start).splitlines())
 
 
-def starts_stats(runs: ManyRuns) -> dict:
-    """How the starts did: shares converged / stuck / diverged and epochs to converge."""
-    converged = runs.converged
-    epochs = runs.converged_at[converged]
-    quantiles = (np.percentile(epochs, [10, 50, 90]) if len(epochs)
-                 else np.full(3, np.nan))
-    return {
-        "starts": runs.K,
-        "converged": int(converged.sum()),
-        "share": float(converged.mean()),
-        "stuck": int((~converged & ~runs.diverged).sum()),  # on a plateau, or too slow
-        "diverged": int(runs.diverged.sum()),
-        "solved at the end": int(runs.solved.sum()),
-        "median epochs": float(quantiles[1]),
-        "epochs 10-90 %": (float(quantiles[0]), float(quantiles[2])),
-    }
+def program_output() -> str:
+    """What the plain program prints when the page runs it."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        xor_fixed_start.main()
+    return printed.getvalue()
 
 
-def stats_rows(labelled: dict[str, ManyRuns], label: str = "setting") -> list[dict]:
-    """One table row per labelled ``ManyRuns`` (for ``tables.markdown_table``)."""
-    rows = []
-    for name, runs in labelled.items():
-        s = starts_stats(runs)
-        low, high = s["epochs 10-90 %"]
-        rows.append({
-            label: name,
-            "converged": f"{s['converged']} of {s['starts']} ({s['share']:.0%})",
-            "median epochs to converge": "-" if math.isnan(s["median epochs"])
-            else f"{s['median epochs']:.0f}",
-            "10-90 % of them": "-" if math.isnan(low) else f"{low:.0f}-{high:.0f}",
-            "not converged": s["stuck"],
-            "diverged": s["diverged"],
-        })
-    return rows
+def program_losses(printed: str) -> list[str]:
+    """The loss column the program printed, as text (compared digit for digit with nnlab's)."""
+    return re.findall(r"loss (\d+\.\d+)", printed)
 
 
-def starts_sentence(runs: ManyRuns, starts: Starts) -> str:
-    """One markdown sentence reading a ``ManyRuns``."""
-    s = starts_stats(runs)
-    text = (f"**{s['converged']} of {s['starts']} starts converged** ({s['share']:.0%}): their "
-            f"{starts.loss} loss went below {starts.threshold:g} within {starts.epochs} epochs")
-    if s["converged"]:
-        text += f", after {s['median epochs']:.0f} epochs for the median one"
-    text += (f". {s['stuck']} did not get there (stuck on a plateau, or still too slow when "
-             f"the budget ran out)")
-    if s["diverged"]:
-        text += f" and {s['diverged']} diverged"
-    return text + f"; {s['solved at the end']} answer all four cases right at the end."
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A learning rate x init range sweep: ``seeds`` starts per cell, trained in ``chunks``
-    rounds (each round adds a few seeds to every cell, so the map sharpens as it fills)."""
-
-    learning_rates: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
-    init_ranges: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0)
-    seeds: int = 20
-    epochs: int = 2000
-    chunks: int = 3
-
-    @property
-    def runs(self) -> int:
-        return len(self.learning_rates) * len(self.init_ranges) * self.seeds
-
-    @property
-    def chunk_size(self) -> int:
-        cells = len(self.learning_rates) * len(self.init_ranges)
-        return cells * max(1, math.ceil(self.seeds / self.chunks))
-
-
-DEFAULT_GRID = Grid()
-BIG_GRID = Grid(learning_rates=(0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0),
-                init_ranges=(0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0),
-                seeds=50, epochs=4000, chunks=5)
-_SWEEPS: dict[tuple, SweepResult] = {}
-_SWEEPS_KEPT = 16
-
-
-def run_sweep(grid: Grid, hidden: int = 2, loss: str = "mse",
-              on_progress: Callable[[int, int, SweepResult], None] | None = None) -> SweepResult:
-    """Sweep ``grid`` for a 2-``hidden``-1 XOR net and ``loss`` (threshold matched to the
-    loss). ``on_progress(done, total, partial)`` is called after every round; a sweep done
-    before is returned at once (with one final ``on_progress`` call)."""
-    # Rounds change only the order of training, not the results: they are not in the key.
-    key = (replace(grid, chunks=1), int(hidden), loss)
-    if key in _SWEEPS:
-        result = _SWEEPS[key]
-        if on_progress is not None:
-            on_progress(result.total, result.total, result)
-        return result
-    X, Y = xor_arrays()
-    network = Starts(hidden=hidden, loss=loss).network
-    result = sweep(network, X, Y, learning_rates=grid.learning_rates,
-                   weight_ranges=grid.init_ranges, seeds=grid.seeds, bias_range=BIAS_RANGE,
-                   loss=loss, epochs=grid.epochs, threshold=MATCHED_THRESHOLDS[loss],
-                   chunk_size=grid.chunk_size, on_progress=on_progress)
-    if len(_SWEEPS) >= _SWEEPS_KEPT:
-        _SWEEPS.pop(next(iter(_SWEEPS)))
-    _SWEEPS[key] = result
-    return result
-
-
-STATIC_MAPS = ((2, "mse"), (2, "bce"), (3, "mse"), (4, "mse"))
-
-
-def static_maps(grid: Grid = DEFAULT_GRID) -> dict[str, SweepResult]:
-    """The default grid for a few (hidden units, loss) choices, named for tabs; computed in
-    one round each (no progress to show), and shared with ``run_sweep``'s cache."""
-    return {f"{LOSS_LABELS[loss]}, {hidden} hidden units":
-            run_sweep(replace(grid, chunks=1), hidden, loss) for hidden, loss in STATIC_MAPS}
-
-
-def map_args(result: SweepResult, title: str | None = None) -> dict:
-    """Keyword arguments for ``plots.convergence_map``: share of starts converged per cell."""
-    ranges = [f"±{r:g}" for r in result.weight_ranges[:, 1]]
-    name = LOSS_LABELS.get(result.loss_name, result.loss_name)
-    hidden = result.network.sizes[1]
-    return dict(
-        row_values=[float(v) for v in result.learning_rates], col_values=ranges,
-        cells=result.fraction_converged, row_title="learning rate",
-        col_title="weight init range", value_title="converged",
-        title=title or (f"share of {result.seeds.size} starts converged: {hidden} hidden units, "
-                        f"{name}, {result.epochs} epochs"),
-    )
+def program_comparison(X, Y, printed: str) -> list[dict]:
+    """The plain program's printed losses beside nnlab's for the same fixed start, row by row."""
+    run = PRESETS[FIXED_START].setup.train(X, Y)
+    ours = [f"{row['loss']:.4f}" for row in loss_table(run, every=500)]
+    theirs = program_losses(printed)
+    return [{"epoch": 500 * i, "plain program": p, "nnlab.train": n,
+             "same digits": "yes" if p == n else "NO"}
+            for i, (p, n) in enumerate(zip(theirs, ours))]

@@ -26,24 +26,19 @@ import contextlib
 import ctypes
 import functools
 import linecache
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from .activations import LEAKY_SLOPE
-from .losses import Loss
-from .network import Network, Params, loss_and_accuracy
-from .optim import batches, make_optimizer
-
-
-# np.dot and np.copyto first ask their arguments whether they override NumPy
-# (__array_function__, NEP 18), ~0.3 us a call: 10% of a small net's epoch. NumPy keeps the
-# plain C functions as ``_implementation``; fall back to the public ones if that ever goes.
-dot = getattr(np.dot, "_implementation", np.dot)
-copyto = getattr(np.copyto, "_implementation", np.copyto)
+from ..losses import LOSSES, Loss
+from ..network import Network, Params, loss_and_accuracy
+from ..optim import batches, make_optimizer
+from .formulas import (
+    PY_ACTIVATION, PY_FUNCTIONS, PY_LOSS, SLOPE_FROM_A, TINY_LOSSES, TINY_OUTPUTS, backprop_call, copyto, dot,
+    forward_call, loss_calls, scales_gradients,
+)
 
 
 class FlatParams:
@@ -147,13 +142,13 @@ class Kernel:
         self.out = [a[:-1] for a in self.A[1:]] + [np.empty((sizes[-1], n), dtype)]
         # A hidden layer whose derivative needs only a = f(z) computes z right where a goes
         # and applies f in place (in-place calls measured faster: one array instead of two).
-        self.Z = [a if f.name in _SLOPE_FROM_A and a is not self.out[-1] else np.empty_like(a)
+        self.Z = [a if f.name in SLOPE_FROM_A and a is not self.out[-1] else np.empty_like(a)
                   for a, f in zip(self.out, self.acts)]
         self.D = [np.empty((s, n), dtype) for s in sizes[1:]]  # dL/dz per layer
         self.S = [np.empty((s, n), dtype) for s in sizes[1:]]  # scratch
         self.Y = np.empty((sizes[-1], n), dtype)
-        forwards = [_forward_call(f, z, a) for f, z, a in zip(self.acts, self.Z, self.out)]
-        backs = [_backprop_call(f, z, a, d, s)
+        forwards = [forward_call(f, z, a) for f, z, a in zip(self.acts, self.Z, self.out)]
+        backs = [backprop_call(f, z, a, d, s)
                  for f, z, a, d, s in zip(self.acts, self.Z, self.out, self.D, self.S)]
         # Per layer: z = [W; b]^T a (a transposed view: BLAS reads it without a copy), a = f(z).
         self.layers = list(zip([block.T for block in flat.blocks], self.A, self.Z, forwards))
@@ -163,7 +158,7 @@ class Kernel:
                      for A, D, block, D_below, back_below
                      in zip(self.A, self.D, flat.blocks, [None] + self.D[:-1], [None] + backs[:-1])]
         self.back.reverse()
-        self.loss_value, self.loss_delta = _loss_calls(
+        self.loss_value, self.loss_delta = loss_calls(
             loss, self.acts[-1], self.Z[-1], self.out[-1], self.Y, self.D[-1], self.S[-1],
             grad_scale)
 
@@ -198,144 +193,8 @@ class Kernel:
         return value
 
 
-# Activations whose slope reads only a = f(z), so z may be overwritten by a.
-_SLOPE_FROM_A = ("sigmoid", "tanh", "relu", "identity")
-
-
-def _forward_call(f, z, a) -> Callable[[], None]:
-    """``a = f(z)`` in place, bound to its buffers.
-
-    The common activations are written out here with positional ``out`` arguments and 0-d
-    constants (each call measured ~0.1 us cheaper); the formulas are activations.py's.
-    """
-    half = np.array(0.5, a.dtype)
-    if f.name == "sigmoid":  # 0.5 * tanh(z / 2) + 0.5: never overflows
-
-        def sigmoid():
-            np.multiply(z, half, a)
-            np.tanh(a, a)
-            np.multiply(a, half, a)
-            np.add(a, half, a)
-
-        return sigmoid
-    if f.name == "tanh":
-        return functools.partial(np.tanh, z, a)
-    if f.name == "relu":
-        # np.maximum(z, zeros) measured 2x faster than np.maximum(z, 0.0).
-        return functools.partial(np.maximum, z, np.zeros_like(z), out=a)
-    if f.name == "softmax":  # softmax runs along each sample: the rows of the transposes
-        return lambda: copyto(a.T, f(z.T))
-    return lambda: copyto(a, f(z))
-
-
-def _backprop_call(f, z, a, d, s) -> Callable[[], None]:
-    """``d = d * f'(z)`` in place, bound to its buffers (f' from a where it can be)."""
-    one = np.array(1.0, a.dtype)
-    if f.name == "identity":
-        return lambda: None
-    if f.name == "sigmoid":  # a (1 - a)
-
-        def sigmoid_backprop():
-            np.subtract(one, a, s)
-            np.multiply(s, a, s)
-            np.multiply(d, s, d)
-
-        return sigmoid_backprop
-    if f.name == "tanh":  # 1 - a^2
-
-        def tanh_backprop():
-            np.multiply(a, a, s)
-            np.subtract(one, s, s)
-            np.multiply(d, s, d)
-
-        return tanh_backprop
-    if f.name == "relu":
-        # f'(z) = 1 where a = relu(z) > 0, else 0, as min(ceil(a), 1): three float calls beat
-        # np.greater's bool-to-float cast (measured 5.5 vs 6.6 us on a 16 x 500 layer).
-        ones = np.ones_like(a)
-
-        def relu_backprop():
-            np.ceil(a, s)
-            np.minimum(s, ones, out=s)  # (np.minimum takes out= by keyword only)
-            np.multiply(d, s, d)
-
-        return relu_backprop
-    if f.name == "softmax":
-        return lambda: copyto(d.T, f.backprop(z.T, a.T, d.T))
-    return lambda: copyto(d, f.backprop(z, a, d))
-
-
-def scales_gradients(loss: Loss) -> bool:
-    """Whether the Kernel can fold a learning rate into this loss's gradients (``grad_scale``)."""
-    return loss.name != "softmax_ce"  # its delta comes from losses.py, unscaled
-
-
-def _loss_calls(loss: Loss, output, z, a, y, d, s, grad_scale=1.0):
-    """``value()`` (the mean loss) and ``delta()`` (d = a - y becomes dL/dz), bound to buffers."""
-    n = z.shape[1]
-    if not scales_gradients(loss) and grad_scale != 1.0:
-        raise ValueError(f"grad_scale: {loss.name} keeps the plain gradient")
-    flat_z, flat_y, flat_d, flat_s = z.reshape(-1), y.reshape(-1), d.reshape(-1), s.reshape(-1)
-    if loss.name in ("mse", "half_mse"):
-        half = 0.5 if loss.name == "half_mse" else 1.0
-
-        def value():
-            return half * float(dot(flat_d, flat_d)) / n
-    elif loss.name == "bce":  # always with a sigmoid output (losses.PAIRINGS)
-        ones, zeros, one = np.ones_like(flat_s), np.zeros_like(z), np.array(1.0, z.dtype)
-
-        def value():
-            # log(1 + e^z) - y z, as max(z, 0) - y z - log(sigmoid(|z|)) with
-            # sigmoid(|z|) = max(a, 1 - a) from the forward pass: stable like np.logaddexp
-            # (within ~1e-16 of it) and half its time. A dot with ones sums faster than .sum().
-            np.maximum(z, zeros, out=s)
-            positive = float(dot(ones, flat_s))
-            np.subtract(one, a, s)
-            np.maximum(a, s, out=s)
-            np.log(s, s)
-            return (positive - float(dot(flat_y, flat_z)) - float(dot(ones, flat_s))) / n
-    else:  # softmax_ce, in rows of samples
-        return (lambda: loss.value(z.T, a.T, y.T),
-                lambda: copyto(d.T, loss.delta(z.T, a.T, y.T, output)))
-    if output.name == loss.fused_output:
-        scale = np.array(grad_scale / n, z.dtype)  # a 0-d operand is cheaper than a Python float
-        return value, functools.partial(np.multiply, d, scale, d)
-    if loss.fused_output is not None:
-        raise ValueError(f"loss {loss.name!r} needs a {loss.fused_output} output")
-    scale = np.array(grad_scale * loss.grad_factor / n, z.dtype)
-    backprop = _backprop_call(output, z, a, d, s)
-
-    def delta():
-        np.multiply(d, scale, d)
-        backprop()
-
-    return value, delta
-
-
 # ---------------------------------------------------------------------------------------
 # The tiny-net program: straight-line Python written for one architecture
-
-# Python source for a = f(z) and for f'(z) as a factor, for every element-wise activation.
-# {z}, {a} are generated variable names. Each mirrors the NumPy form in activations.py,
-# NaN included (a NaN must surface in the loss so divergence is caught at the same epoch).
-_PY_ACTIVATION = {
-    "sigmoid": ("0.5 * tanh(0.5 * {z}) + 0.5", "({a} * (1.0 - {a}))"),
-    "tanh": ("tanh({z})", "(1.0 - {a} * {a})"),
-    "relu": ("{z} if not {z} <= 0.0 else 0.0", "({z} > 0.0)"),
-    "leaky_relu": (f"{{z}} if {{z}} > {LEAKY_SLOPE!r} * {{z}} else {LEAKY_SLOPE!r} * {{z}}",
-                   f"({(1.0 - LEAKY_SLOPE) + LEAKY_SLOPE!r} if {{z}} > 0.0 else {LEAKY_SLOPE!r})"),
-    "identity": ("{z}", None),
-}
-# Per-sample loss from the output error e = a - y (or the logit z for bce), and the factor
-# of dL/da = factor * e. bce with a sigmoid output is fused: its dL/dz is e itself.
-_PY_LOSS = {
-    "mse": ("{e} * {e}", 2.0),
-    "half_mse": ("0.5 * ({e} * {e})", 1.0),
-    # log(1 + e^z) - y z, computed like np.logaddexp(0, z): never overflows.
-    "bce": ("({z} + log1p(exp(-{z})) if {z} > 0.0 else log1p(exp({z}))) - {y} * {z}", 1.0),
-}
-TINY_LOSSES = tuple(_PY_LOSS)
-TINY_OUTPUTS = ("sigmoid", "identity")
 
 
 @dataclass(frozen=True)
@@ -356,7 +215,7 @@ class TinyProgram:
 def tiny_supported(network: Network, loss: str) -> bool:
     """Whether ``tiny_program`` can write this network: element-wise units, a known loss."""
     return (network.output in TINY_OUTPUTS and loss in TINY_LOSSES
-            and all(f.name in _PY_ACTIVATION for f in network.activations))
+            and all(f.name in PY_ACTIVATION for f in network.activations))
 
 
 @functools.lru_cache(maxsize=64)
@@ -365,9 +224,9 @@ def _compile(sizes: tuple[int, ...], acts: tuple[str, ...], loss: str, mode: str
     filename = f"<nnlab tiny {mode} {'-'.join(map(str, sizes))} {'/'.join(acts)} {loss}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     # Only math functions are visible to the program; everything else arrives as arguments.
-    namespace = {"__builtins__": {}, "tanh": math.tanh, "exp": math.exp, "log1p": math.log1p}
+    namespace = {"__builtins__": {}, **PY_FUNCTIONS}
     exec(compile(source, filename, "exec"), namespace)
-    return TinyProgram(source, namespace["epoch"], _PY_LOSS[loss][1])
+    return TinyProgram(source, namespace["epoch"], PY_LOSS[loss][1])
 
 
 def tiny_program(network: Network, loss: str, mode: str = "full") -> TinyProgram:
@@ -432,7 +291,7 @@ class _TinyNames:
 def _forward_lines(names, acts) -> list[str]:
     sizes, lines = names.sizes, []
     for layer in range(1, names.L + 1):
-        fan_in, forward = sizes[layer - 1], _PY_ACTIVATION[acts[layer - 1]][0]
+        fan_in, forward = sizes[layer - 1], PY_ACTIVATION[acts[layer - 1]][0]
         lines.append(f"# layer {layer} ({acts[layer - 1]}): z = a @ W + b, a = f(z)")
         for j in range(sizes[layer]):
             terms = [f"{names.a(layer - 1, i)} * {names.w(layer, i, j)}" for i in range(fan_in)]
@@ -443,8 +302,9 @@ def _forward_lines(names, acts) -> list[str]:
 
 
 def _loss_lines(names, output, loss, online) -> list[str]:
-    value, L = _PY_LOSS[loss][0], names.L
-    slope = None if loss == "bce" else _PY_ACTIVATION[output][1]  # bce + sigmoid is fused
+    value, L = PY_LOSS[loss][0], names.L
+    fused = LOSSES[loss].fused_output == output  # bce + sigmoid: dL/dz is e itself
+    slope = None if fused else PY_ACTIVATION[output][1]
     lines, terms = ["# loss and the output delta dL/dz (the loss factor is kept in scale)"], []
     for j in range(names.sizes[-1]):
         e, z, a = f"e{j}", f"z{L}_{j}", names.a(L, j)
@@ -458,7 +318,7 @@ def _loss_lines(names, output, loss, online) -> list[str]:
 def _backward_lines(names, acts) -> list[str]:
     sizes, lines = names.sizes, []
     for layer in range(names.L, 1, -1):
-        slope = _PY_ACTIVATION[acts[layer - 2]][1]
+        slope = PY_ACTIVATION[acts[layer - 2]][1]
         lines.append(f"# layer {layer - 1}: delta = (delta_next @ W_next.T) * f'(z)")
         for i in range(sizes[layer - 1]):
             back = " + ".join(f"d{layer}_{j} * {names.w(layer, i, j)}" for j in range(sizes[layer]))
@@ -491,7 +351,7 @@ def _wrap(items: list[str], sep: str = ", ", per_line: int = 8) -> str:
 # ---------------------------------------------------------------------------------------
 # Steppers: epochs of a kernel, as nnlab.train's loop asks for them
 #
-# Each has the interface of train._ReferenceStepper (epoch, norm2, save, restore, copy_params,
+# Each has the interface of train.ReferenceStepper (epoch, norm2, save, restore, copy_params,
 # flush, history); train.Training chooses one and runs the stop rules around it.
 
 
@@ -661,7 +521,7 @@ def _grid_buffers(sizes, acts, nx, ny, dtype):
     A = [np.ones((s + 1, n), dtype) for s in sizes[1:-1]]
     Z = [np.empty((s, n), dtype) for s in sizes[1:]]
     outs = [a[:-1] for a in A] + [Z[-1]]
-    return A, Z, [_forward_call(f, z, out) for f, z, out in zip(acts, Z, outs)]
+    return A, Z, [forward_call(f, z, out) for f, z, out in zip(acts, Z, outs)]
 
 
 def predict_grid(network: Network, params: Params, xs, ys, *, dtype=np.float32) -> np.ndarray:

@@ -132,7 +132,8 @@ class Nine:
         z2 = self.w12 * x1 + self.w22 * x2 + self.b2
         h1, h2 = sigmoid(z1), sigmoid(z2)
         z_out = self.v1 * h1 + self.v2 * h2 + self.c
-        return Forward9(x1, x2, z1, h1, z2, h2, z_out, sigmoid(z_out))
+        y_hat = sigmoid(z_out)
+        return Forward9(x1, x2, z1, h1, z2, h2, z_out, y_hat)
 
     def gradient(self, x1: float, x2: float, y: float, loss: str = "half_mse") -> Step9:
         """Backpropagation on one sample, every intermediate number kept (no update)."""

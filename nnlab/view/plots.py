@@ -38,8 +38,8 @@ import altair as alt
 import numpy as np
 from altair.utils.schemapi import debug_mode
 
-from .activations import get_activation
-from .network import Network, forward, forward_trace, predicted_labels
+from ..activations import get_activation
+from ..network import Network, forward, forward_trace, predicted_labels
 from .tables import TABLE_ROWS_MAX, TONES, outputs_layout, outputs_table  # noqa: F401 (re-exported)
 from .theme import BLUE, DARK, GREY, ORANGE, PALETTE, WARNING  # noqa: F401 (re-exported)
 
