@@ -124,7 +124,12 @@ function curvesPanel(box) {
     ctx = sizeCanvas(canvas, W, H); sizeCanvas(overlay, W, H).clearRect(0, 0, W, H);
     ctx.clearRect(0, 0, W, H);
     const series = data.series, pw = W - M.l - M.r, ph = H - M.t - M.b;
-    const xmin = data.x_min || 0, xmax = data.x_log ? data.x_max : Math.max(xmin + 1e-9, data.x_max);
+    let xmin = data.x_min || 0, xmax = data.x_log ? data.x_max : Math.max(xmin + 1e-9, data.x_max);
+    // An epoch axis ends on a labelled tick (300 epochs are drawn up to loss[299], and an axis
+    // stopping at 299 with its last label at 250 reads as a cut-off chart).
+    if (!data.x_log && (data.x_title || 'epoch') === 'epoch') {
+      const step = niceStep(xmax - xmin, 6); xmax = Math.ceil(xmax / step - 1e-9) * step;
+    }
     const [y0, y1] = yDomain(series);
     const ly0 = Math.log10(y0), ly1 = Math.log10(y1);
     const lx0 = Math.log10(xmin || 1), lx1 = Math.log10(xmax || 10);
@@ -249,10 +254,11 @@ function curvesPanel(box) {
 
 // ------------------------------------------------------------------ boundary
 function boundaryPanel(box) {
-  const S = 260, M = {l: 46, r: 12, t: 30, b: 40}, W = S + M.l + M.r, H = S + M.t + M.b;
+  const M = {l: 46, r: 12, t: 30, b: 40};
   const canvas = document.createElement('canvas'); box.append(canvas);
   let pixels = null;
   function paint(d, img) {
+    const S = d.size || 260, W = S + M.l + M.r, H = S + M.t + M.b;  // (a page may ask smaller)
     const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
     const [x0, x1, y0, y1] = d.extent;
     const sx = (x) => M.l + ((x - x0) / (x1 - x0)) * S, sy = (y) => M.t + S - ((y - y0) / (y1 - y0)) * S;
@@ -289,9 +295,9 @@ function boundaryPanel(box) {
 
 // ------------------------------------------------------------------ network
 function networkPanel(box) {
-  const W = 340;
   const canvas = document.createElement('canvas'); box.append(canvas);
   function paint(d, images) {
+    const W = d.width || 340;
     // Taller for taller layers: every neuron (and its map) keeps room to be read.
     const H = Math.max(250, 60 + (Math.max(...d.sizes) > 8 ? 30 : 36) * Math.max(...d.sizes));
     const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);

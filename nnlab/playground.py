@@ -920,16 +920,16 @@ def describe_comparison(pinned: Result, current: Result) -> str:
 
 _SPIRAL_NET = dict(hidden=(16, 16), activation="tanh", init="xavier", optimizer="momentum",
                    learning_rate=0.1, epochs=500)
+# Tab names stay short, so the seven tabs fit in one row next to the sidebar at 1280 px
+# (each tab's text says the dataset and the numbers).
 SCENARIOS: dict[str, Settings] = {
-    "circles: no hidden layer": Settings(hidden=()),
-    "circles: no hidden layer, x1² and x2²": Settings(hidden=(), features=("x1^2", "x2^2")),
-    "circles: 8,8 ReLU (the default)": Settings(),
-    "XOR: no hidden layer, x1·x2": Settings(dataset="quadrants", noise=0.0, hidden=(),
-                                            features=("x1*x2",)),
-    "two spirals: 16,16 tanh": Settings(dataset="spirals", **_SPIRAL_NET),
-    "three spirals: softmax": Settings(dataset="spirals3", output_loss="softmax_ce",
-                                       **_SPIRAL_NET),
-    "circles: learning rate 10": Settings(learning_rate=10.0),
+    "no hidden layer": Settings(hidden=()),
+    "with x1², x2²": Settings(hidden=(), features=("x1^2", "x2^2")),
+    "8,8 ReLU": Settings(),
+    "XOR, x1·x2": Settings(dataset="quadrants", noise=0.0, hidden=(), features=("x1*x2",)),
+    "two spirals": Settings(dataset="spirals", **_SPIRAL_NET),
+    "three spirals": Settings(dataset="spirals3", output_loss="softmax_ce", **_SPIRAL_NET),
+    "rate 10": Settings(learning_rate=10.0),
 }
 
 
@@ -1000,6 +1000,11 @@ def parameter_count_formula(settings: Settings, classes: int = 2) -> str:
 
 BOUNDARY_RESOLUTION = 60  # cells per side of the live boundary (the Altair one draws 100)
 MAP_RESOLUTION = 20  # cells per side of each neuron's map in the diagram
+# Sizes of the live pictures in CSS pixels, chosen so that the diagram, the boundary and the
+# loss curve fit one 1280x800 screen next to the 320 px sidebar.
+NETWORK_WIDTH = 360
+BOUNDARY_SIZE = 240  # the plotted square (axes and title add about 60 px)
+CURVES_SIZE = (320, 170)  # width, height of the plot area's canvas
 
 
 def live_frame(result: Result, epoch: int | None = None) -> dict:
@@ -1008,25 +1013,32 @@ def live_frame(result: Result, epoch: int | None = None) -> dict:
     each neuron's activation map. ``epoch`` (from the player) goes into the titles."""
     run = result.run
     at = f" at epoch {run.epochs}" if epoch is not None else ""
-    panels = [_boundary_panel("boundary", result, f"decision boundary{at}"),
-              live.curves_panel("loss", run, "loss", title=f"{run.loss_name} loss",
-                                y_title="loss", log=True, log_toggle=True)]
+    panels = []
     if diagram_fits(result.network):  # (a diagram of thousands of lines tells nothing)
         maps = dict(extent=result.data.extent, resolution=MAP_RESOLUTION) if maps_fit(
             result.network) else {}
         panels.append(live.network_panel("network", result.network, run.params,
                                          title=f"the network{at}", **maps))
+        panels[-1]["width"] = NETWORK_WIDTH
+    panels += [_boundary_panel("boundary", result, f"decision boundary{at}"),
+               live.curves_panel("loss", run, "loss", title=f"{run.loss_name} loss",
+                                 y_title="loss", log=True, log_toggle=True)]
     panels.append(live.curves_panel("accuracy", run, "accuracy", title="accuracy",
                                     y_title="points right", percent=True))
+    for panel in panels[-2:]:
+        panel["width"], panel["height"] = CURVES_SIZE
+    # As in TensorFlow Playground, data flows left to right: the network with its neuron maps,
+    # then what it outputs (the boundary, the loss under it), all on one laptop screen.
     return live.frame(*panels, epoch=run.epochs if epoch is not None else None,
-                      columns=[["boundary", "network"], ["loss", "accuracy"]])
+                      columns=[["network", "accuracy"], ["boundary", "loss"]])
 
 
 def _boundary_panel(name: str, result: Result, title: str) -> dict:
     d = result.data
     return live.boundary_panel(name, result.network, result.run.params, d.X, d.labels,
                                X_test=d.X_test, labels_test=d.labels_test, extent=d.extent,
-                               resolution=BOUNDARY_RESOLUTION, title=title)
+                               resolution=BOUNDARY_RESOLUTION, title=title) | {
+                                   "size": BOUNDARY_SIZE}
 
 
 def compare_frame(pinned: Result | None, current: Result) -> dict:

@@ -1,6 +1,6 @@
 # /// script
 # [tool.marimo.opengraph]
-# title = "The playground: many layers, your own data, runs you can share"
+# title = "The playground"
 # description = "Pick data, layers, loss and optimiser; compare a pinned run; share settings by link; upload your own CSV."
 # ///
 import marimo
@@ -12,18 +12,10 @@ app = marimo.App(width="full")
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
-    # The playground: many layers, your own data, runs you can share
+    # The playground
 
-    Everything from the earlier lessons on one page: pick a dataset (or upload your own),
-    shape a network with as many hidden layers as you like, choose how it starts and how it
-    learns, and watch the decision boundary form. The controls sit in the sidebar on the
-    left; every change retrains from the same starting weights, so what you see is the effect
-    of that change alone.
-
-    Three things here go beyond the usual playground: the **data seed** and the **weight
-    seed** are separate and visible, a run can be **pinned** and compared with the next one
-    side by side, and the page address holds every setting, so a copied link (or a
-    downloaded run file) brings back exactly this state.
+    Pick the data and shape the network in the sidebar; every change retrains from the same
+    starting weights, and **Play** replays the run. How to read the pictures comes after them.
     """)
     return
 
@@ -158,14 +150,17 @@ def _(mo, playground, start):
 @app.cell
 def _(controls, csv_file, dataset, mo):
     _c = controls
+    # The controls a learner moves most come first, so they show without scrolling
+    # on a laptop screen (as in TensorFlow Playground); the finer ones follow by topic.
     mo.sidebar(mo.vstack([
-        mo.md("### Data"), dataset, _c["points"], _c["noise"], _c["test_fraction"],
-        _c["data_seed"], _c["features"], csv_file,
-        mo.md("### Network"), _c["hidden"], _c["activation"], _c["per_layer_activation"],
-        _c["output_loss"], _c["init"], _c["weight_range"], _c["bias_range"], _c["weight_seed"],
-        mo.md("### Training"), _c["optimizer"], _c["learning_rate"], _c["batch_size"], _c["l2"],
-        _c["epochs"],
-    ], gap=0.6), width="340px")
+        dataset, _c["hidden"], _c["activation"], _c["learning_rate"], _c["epochs"],
+        _c["output_loss"],
+        mo.md("### Data"), _c["points"], _c["noise"], _c["test_fraction"], _c["data_seed"],
+        _c["features"], csv_file,
+        mo.md("### Network"), _c["per_layer_activation"], _c["init"], _c["weight_range"],
+        _c["bias_range"], _c["weight_seed"],
+        mo.md("### Training"), _c["optimizer"], _c["batch_size"], _c["l2"],
+    ], gap=0.5), width="320px")
     return
 
 
@@ -186,6 +181,18 @@ def _(controls, csv_upload, dataset, playground):
         settings = data = None
         problem = str(_error)
     return data, problem, settings
+
+
+@app.cell
+def _(itertools, live, mo):
+    # Made once: later changes send new numbers to these widgets, which redraw in place.
+    view, player = live.LiveView(), live.Player(label="epoch")
+    compare_view = live.LiveView()
+    playback = live.Playback()
+    run_keys = itertools.count(1)  # names each run the player is about
+    player_ui = mo.ui.anywidget(player)
+    mo.vstack([player_ui, mo.ui.anywidget(view)], gap=0.5)
+    return compare_view, player, player_ui, playback, run_keys, view
 
 
 @app.cell
@@ -233,18 +240,6 @@ def live_cell(mo, player, player_ui, playback, playground, result, run_key, view
 
 
 @app.cell
-def _(itertools, live, mo):
-    # Made once: later changes send new numbers to these widgets, which redraw in place.
-    view, player = live.LiveView(), live.Player(label="epoch")
-    compare_view = live.LiveView()
-    playback = live.Playback()
-    run_keys = itertools.count(1)  # names each run the player is about
-    player_ui = mo.ui.anywidget(player)
-    mo.vstack([player_ui, mo.ui.anywidget(view)], gap=0.5)
-    return compare_view, player, player_ui, playback, run_keys, view
-
-
-@app.cell
 def _(mo, playground, settings):
     # Keep the page address in step with the settings, so a copied link reopens this state.
     if settings is not None:
@@ -271,6 +266,8 @@ def _(mo, playground, result):
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
+    ## Reading the pictures
+
     The shading is the network's output over the whole plane: the stronger the colour, the
     surer the network, and the dark line is where it changes its mind. Only the filled points
     are used for training; the hollow ones are held back, so the dashed *test* curves show
@@ -284,6 +281,11 @@ def _(mo):
     (orange high, blue low). The first hidden layer can only draw straight edges, or curves
     when you add extra inputs; each later layer combines the maps before it, and the last
     map is the decision boundary itself.
+
+    Three things here go beyond the usual playground: the **data seed** and the **weight
+    seed** are separate and visible, a run can be **pinned** and compared with the next one
+    side by side, and the page address holds every setting, so a copied link (or a
+    downloaded run file) brings back exactly this state.
     """)
     return
 
@@ -476,15 +478,17 @@ def _(playground):
 @app.cell
 def _(mo, playground, plots, scenario_results):
     # Static pictures (computed once), so Altair charts: nothing here redraws on a change.
+    # Two charts that wrap (not one wide chart), so neither is cut off by a narrow page.
     mo.ui.tabs({
         name: mo.vstack([
-            mo.md(f"{playground.summary(r)} · [open it in the playground]"
+            mo.md(f"**{r.data.source}, {playground.describe_network(r.settings, r.data.classes)}"
+                  f"**: {playground.summary(r)} · [open it in the playground]"
                   f"({playground.query_string(r.settings)})"),
-            plots.side_by_side(
+            mo.hstack([
                 plots.boundary_chart(r.network, r.run.params, r.data.X, r.data.labels,
                                      X_test=r.data.X_test, labels_test=r.data.labels_test,
                                      extent=r.data.extent),
-                plots.loss_chart(r.run))])
+                plots.loss_chart(r.run)], wrap=True, justify="start")])
         for name, r in scenario_results.items()})
     return
 
