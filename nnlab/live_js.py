@@ -271,7 +271,7 @@ function boundaryPanel(box) {
       ctx.beginPath(); ctx.arc(sx(x), sy(y), r, 0, 2 * Math.PI);
       const colour = d.colors[c % d.colors.length];
       if (test) { ctx.fillStyle = '#fff'; ctx.fill(); ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.stroke(); }
-      else { ctx.fillStyle = colour; ctx.fill(); ctx.strokeStyle = '#fff'; ctx.lineWidth = 1.2; ctx.stroke(); }
+      else { ctx.fillStyle = colour; ctx.fill(); ctx.strokeStyle = d.point_stroke || '#fff'; ctx.lineWidth = d.point_stroke ? 0.8 : 1.2; ctx.stroke(); }
     }
     ctx.strokeStyle = MUTED; ctx.lineWidth = 1; ctx.strokeRect(M.l, M.t, S, S);
     ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
@@ -283,6 +283,7 @@ function boundaryPanel(box) {
     ctx.save(); ctx.translate(12, M.t + S / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = 'middle';
     ctx.fillText(d.y_title || 'x2', 0, 0); ctx.restore();
     ctx.font = TITLE_FONT; ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillText(d.title || '', 4, 4);
+    if (d.legend) { ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'right'; ctx.fillText(d.legend, W - 4, 6); }  // a colour scale in words
     if (d.caption) { ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText(d.caption, M.l + S / 2, M.t + 14); }
   }
   return {

@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from . import datasets, live
+from . import datasets, live, regression
 from .activations import HIDDEN_ACTIVATIONS
 from .compare import health_messages
 from .diagnostics import unit_health
@@ -52,6 +52,7 @@ DATASETS = {
     "spirals3": "three spirals (3 classes)",
     "gaussians": "two gaussian clouds",
     "linear": "linearly separable",
+    **regression.REGRESSION_SETS,  # targets are numbers: see is_regression
     "csv": "your CSV file",
 }
 FEATURES = datasets.FEATURES  # x1^2, x2^2, x1*x2, sin x1, sin x2
@@ -64,6 +65,7 @@ OUTPUT_LOSSES = {
     "bce": ("sigmoid", "sigmoid + cross-entropy"),
     "mse": ("sigmoid", "sigmoid + squared error"),
     "softmax_ce": ("softmax", "softmax + cross-entropy"),
+    "mse_linear": ("identity", "linear + squared error"),  # loss: mse; regression only
 }
 INIT_LABELS = {"uniform": "uniform in ± range", "normal": "normal, std = weight range",
                "xavier": "Xavier (1/fan-in)", "he": "He (2/fan-in, for ReLU)",
@@ -291,7 +293,7 @@ class Settings:
 
     @property
     def loss(self) -> str:
-        return self.output_loss
+        return "mse" if self.output_loss == "mse_linear" else self.output_loss
 
     @property
     def full_batch(self) -> bool:
@@ -505,6 +507,13 @@ def build_data(settings: Settings, csv: "str | bytes | Upload | None" = None) ->
     ``settings.dataset == "csv"`` needs ``csv``: the file's text, or the ``Upload`` that
     ``read_upload`` made of it; a bad file raises ValueError naming the bad row.
     """
+    if is_regression(settings):  # numbers as targets, in ``labels`` (``classes`` is 0)
+        points = regression.make(settings.dataset, settings.points, settings.noise,
+                                 settings.data_seed)
+        train_set, test_set = regression.split(points, settings.test_fraction,
+                                               settings.data_seed)
+        return Data(train_set.X, train_set.y, test_set.X, test_set.y, 0,
+                    DATASETS[settings.dataset], _plane_extent(points.X))
     if settings.dataset == "csv":
         if csv is None:
             raise ValueError("your CSV file: upload a file with the columns x1,x2,label first")
@@ -584,10 +593,21 @@ class FeatureNetwork(Network):
 def output_units(settings: Settings, classes: int) -> int:
     """1 for a sigmoid output; one unit per class for softmax. Rejects impossible pairs."""
     output, label = OUTPUT_LOSSES[settings.output_loss]
+    if (output == "identity") != (classes == 0):
+        raise ValueError(
+            f"{label}: the regression data sets ({', '.join(regression.REGRESSION_SETS)}) need "
+            f"the linear output with squared error" if classes == 0 else
+            f"{label}: a linear output is for the regression data sets; for classes choose "
+            f"a sigmoid or softmax output")
     if output == "sigmoid" and classes > 2:
         raise ValueError(f"{label}: one sigmoid output separates two classes, but this data has "
                          f"{classes}; choose softmax + cross-entropy")
     return classes if output == "softmax" else 1
+
+
+def is_regression(settings: Settings) -> bool:
+    """True for the data sets whose targets are numbers (a plane, a bump) instead of classes."""
+    return settings.dataset in regression.REGRESSION_SETS
 
 
 def build_network(settings: Settings, classes: int = 2) -> FeatureNetwork:
@@ -818,6 +838,17 @@ def summary(result: Result) -> str:
             f"test accuracy {result.test_accuracy():.0%}, training loss {run.loss[-1]:.3f}")
 
 
+def result_line(result: Result) -> str:
+    """``summary`` for classes; for regression data, the losses (no class to get right)."""
+    run, s = result.run, result.settings
+    if not is_regression(s) or run.diverged_at is not None:
+        return summary(result)
+    done = f"{run.epochs} of {s.epochs} epochs" if run.epochs < s.epochs else f"{run.epochs} epochs"
+    test = f", test loss {run.test_loss[-1]:.3g}" if run.test_loss is not None else ""
+    return (f"{done}: training loss {run.loss[-1]:.3g}{test} (mean squared error between "
+            f"prediction and target)")
+
+
 def describe_network(settings: Settings, classes: int = 2) -> str:
     """``"4 inputs (x1, x2, x1², x2²) -> 8 ReLU -> 8 ReLU -> 1 sigmoid output, 121 weights and
     biases"``."""
@@ -866,7 +897,8 @@ def read_run_file(data: bytes) -> Loaded:
     if query.get("data") == "csv" or run.settings.get("data_source", "").startswith("your CSV"):
         raise ValueError("run file: this run was trained on an uploaded CSV file, which the "
                          "run file does not contain")
-    network = build_network(settings, run.network.sizes[-1] if settings.output == "softmax" else 2)
+    network = build_network(settings, 0 if is_regression(settings) else  # (0: no classes)
+                            run.network.sizes[-1] if settings.output == "softmax" else 2)
     if network.sizes != run.network.sizes:
         raise ValueError(f"run file: its weights have layer sizes {list(run.network.sizes)}, "
                          f"but its settings make {list(network.sizes)}")
@@ -930,6 +962,7 @@ SCENARIOS: dict[str, Settings] = {
     "two spirals": Settings(dataset="spirals", **_SPIRAL_NET),
     "three spirals": Settings(dataset="spirals3", output_loss="softmax_ce", **_SPIRAL_NET),
     "rate 10": Settings(learning_rate=10.0),
+    "a bump": Settings(dataset="bump", output_loss="mse_linear", activation="tanh"),
 }
 
 
@@ -1023,18 +1056,27 @@ def live_frame(result: Result, epoch: int | None = None) -> dict:
     panels += [_boundary_panel("boundary", result, f"decision boundary{at}"),
                live.curves_panel("loss", run, "loss", title=f"{run.loss_name} loss",
                                  y_title="loss", log=True, log_toggle=True)]
-    panels.append(live.curves_panel("accuracy", run, "accuracy", title="accuracy",
-                                    y_title="points right", percent=True))
-    for panel in panels[-2:]:
-        panel["width"], panel["height"] = CURVES_SIZE
+    if not is_regression(result.settings):  # (regression has no classes to get right)
+        panels.append(live.curves_panel("accuracy", run, "accuracy", title="accuracy",
+                                        y_title="points right", percent=True))
+    for panel in panels:
+        if panel["kind"] == "curves":
+            panel["width"], panel["height"] = CURVES_SIZE
     # As in TensorFlow Playground, data flows left to right: the network with its neuron maps,
     # then what it outputs (the boundary, the loss under it), all on one laptop screen.
+    names = {panel["name"] for panel in panels}
     return live.frame(*panels, epoch=run.epochs if epoch is not None else None,
-                      columns=[["network", "accuracy"], ["boundary", "loss"]])
+                      columns=[[n for n in column if n in names]
+                               for column in (["network", "accuracy"], ["boundary", "loss"])])
 
 
 def _boundary_panel(name: str, result: Result, title: str) -> dict:
     d = result.data
+    if is_regression(result.settings):  # the prediction itself, points coloured by target
+        return regression.prediction_panel(
+            name, result.network, result.run.params, d.X, d.labels, X_test=d.X_test,
+            y_test=d.labels_test, extent=d.extent, resolution=BOUNDARY_RESOLUTION,
+            title=title.replace("decision boundary", "prediction")) | {"size": BOUNDARY_SIZE}
     return live.boundary_panel(name, result.network, result.run.params, d.X, d.labels,
                                X_test=d.X_test, labels_test=d.labels_test, extent=d.extent,
                                resolution=BOUNDARY_RESOLUTION, title=title) | {

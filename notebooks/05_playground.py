@@ -219,7 +219,7 @@ def train_cell(data, get_good, mo, player, playground, problem, run_keys, set_go
     _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The pictures "
                                "show the last run that could."), kind="danger")] if problem else []
     if result is not None:
-        _notes.append(mo.callout(mo.md(playground.summary(result)),
+        _notes.append(mo.callout(mo.md(playground.result_line(result)),
                                  kind="danger" if result.run.diverged_at is not None else "neutral"))
     mo.vstack(_notes)
     return result, run_key
@@ -476,19 +476,26 @@ def _(playground):
 
 
 @app.cell
-def _(mo, playground, plots, scenario_results):
+def _(live, mo, playground, plots, scenario_results):
     # Static pictures (computed once), so Altair charts: nothing here redraws on a change.
     # Two charts that wrap (not one wide chart), so neither is cut off by a narrow page.
+    # A regression run has no classes for the boundary chart: its live view is shown, which
+    # a static copy of the page draws from the state saved with it.
+    def _pictures(r):
+        if playground.is_regression(r.settings):
+            return mo.ui.anywidget(live.LiveView(frame=playground.live_frame(r)))
+        return mo.hstack([
+            plots.boundary_chart(r.network, r.run.params, r.data.X, r.data.labels,
+                                 X_test=r.data.X_test, labels_test=r.data.labels_test,
+                                 extent=r.data.extent),
+            plots.loss_chart(r.run)], wrap=True, justify="start")
+
     mo.ui.tabs({
         name: mo.vstack([
             mo.md(f"**{r.data.source}, {playground.describe_network(r.settings, r.data.classes)}"
-                  f"**: {playground.summary(r)} · [open it in the playground]"
+                  f"**: {playground.result_line(r)} · [open it in the playground]"
                   f"({playground.query_string(r.settings)})"),
-            mo.hstack([
-                plots.boundary_chart(r.network, r.run.params, r.data.X, r.data.labels,
-                                     X_test=r.data.X_test, labels_test=r.data.labels_test,
-                                     extent=r.data.extent),
-                plots.loss_chart(r.run)], wrap=True, justify="start")])
+            _pictures(r)])
         for name, r in scenario_results.items()})
     return
 
