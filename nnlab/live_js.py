@@ -253,14 +253,15 @@ function curvesPanel(box) {
 }
 
 // ------------------------------------------------------------------ boundary
-function boundaryPanel(box) {
+function boundaryPanel(box, model) {
   const M = {l: 46, r: 12, t: 30, b: 40};
   const canvas = document.createElement('canvas'); box.append(canvas);
-  let pixels = null;
+  let pixels = null, shown = null, geom = null;
   function paint(d, img) {
     const S = d.size || 260, W = S + M.l + M.r, H = S + M.t + M.b;  // (a page may ask smaller)
     const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
     const [x0, x1, y0, y1] = d.extent;
+    geom = {S, x0, x1, y0, y1};
     const sx = (x) => M.l + ((x - x0) / (x1 - x0)) * S, sy = (y) => M.t + S - ((y - y0) / (y1 - y0)) * S;
     if (img) ctx.drawImage(img, M.l, M.t, S, S); else { ctx.fillStyle = '#f4f4f4'; ctx.fillRect(M.l, M.t, S, S); }
     ctx.strokeStyle = INK; ctx.lineWidth = 2; ctx.beginPath();
@@ -286,8 +287,62 @@ function boundaryPanel(box) {
     if (d.legend) { ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'right'; ctx.fillText(d.legend, W - 4, 6); }  // a colour scale in words
     if (d.caption) { ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText(d.caption, M.l + S / 2, M.t + 14); }
   }
+  // Drawing your own points (when the panel carries `draw`): a toolbar of classes, an eraser
+  // and "clear"; a click adds a point of the chosen class, a drag with the eraser removes
+  // points. The points go to Python in the model's `drawn` list after each stroke, and are
+  // drawn at once (all filled) until the retrained picture comes back.
+  let tools = null, mode = 0, local = [], erasing = false, changed = false;
+  const toData = (ev) => {
+    const {S, x0, x1, y0, y1} = geom, px = ev.offsetX - M.l, py = ev.offsetY - M.t;
+    if (px < 0 || py < 0 || px > S || py > S) return null;
+    return [x0 + (px / S) * (x1 - x0), y1 - (py / S) * (y1 - y0)];
+  };
+  function showLocal() {
+    paint({...shown, points: local.map(([x, y, c]) => [x, y, c, 0])}, pixels);
+  }
+  function send() {
+    model.set('drawn', local.map((p) => p.slice())); model.save_changes(); showLocal();
+  }
+  function erase(ev) {
+    const {S, x0, x1} = geom, radius = (14 / S) * (x1 - x0), at = toData(ev);
+    if (!at) return;
+    const keep = local.filter(([x, y]) => Math.hypot(x - at[0], y - at[1]) > radius);
+    if (keep.length !== local.length) { local = keep; changed = true; showLocal(); }
+  }
+  function toolbar(d) {
+    tools = document.createElement('div'); tools.className = 'nnlab-draw';
+    const buttons = [];
+    const pick = (m) => { mode = m; buttons.forEach(([b, k]) => b.setAttribute('aria-pressed', String(k === m))); };
+    const add = (text, title, m, colour) => {
+      const b = document.createElement('button'); b.type = 'button'; b.textContent = text; b.title = title;
+      if (colour) b.style.setProperty('--swatch', colour);
+      b.addEventListener('click', () => (m === 'clear' ? (local = [], send()) : pick(m)));
+      tools.append(b); if (m !== 'clear') buttons.push([b, m]);
+    };
+    const label = document.createElement('span'); label.textContent = 'draw:'; tools.append(label);
+    for (let c = 0; c < d.draw.classes; c++) add(String(c), 'class ' + c + ': click on the picture to add a point of this class', c, d.colors[c]);
+    add('erase', 'drag over points to remove them', 'erase');
+    add('clear', 'remove every point', 'clear');
+    box.prepend(tools); pick(0);
+    local = (model.get('drawn') || []).map((p) => p.slice());
+    model.on('change:drawn', () => { local = (model.get('drawn') || []).map((p) => p.slice()); });
+    canvas.style.cursor = 'crosshair';
+    canvas.addEventListener('pointerdown', (ev) => {
+      if (!shown || !shown.draw || !geom) return;
+      if (mode === 'erase') { erasing = true; changed = false; canvas.setPointerCapture(ev.pointerId); erase(ev); return; }
+      const at = toData(ev);
+      if (!at || local.length >= (shown.draw.max || 300)) return;
+      local.push([+at[0].toFixed(3), +at[1].toFixed(3), mode]); send();
+    });
+    canvas.addEventListener('pointermove', (ev) => { if (erasing) erase(ev); });
+    const stop = () => { if (erasing) { erasing = false; if (changed) send(); } };
+    canvas.addEventListener('pointerup', stop); canvas.addEventListener('pointercancel', stop);
+  }
   return {
     update(d) {
+      shown = d;
+      if (d.draw && !tools && model) toolbar(d);
+      if (tools) tools.style.display = d.draw ? '' : 'none';
       pixels = d.image ? pixelsCanvas(d.image, pixels) : null;
       paint(d, pixels);
     },
@@ -422,7 +477,7 @@ function render({ model, el }) {
       if (!entry || entry.kind !== p.kind) {
         const box = document.createElement('div'); box.className = 'nnlab-panel'; box.dataset.panel = p.name;
         home(frame, p.name).append(box);
-        entry = {kind: p.kind, box, panel: MAKERS[p.kind](box)};
+        entry = {kind: p.kind, box, panel: MAKERS[p.kind](box, model)};
         panels.set(p.name, entry);
       }
       entry.box.style.display = ''; shown.add(p.name);
@@ -478,6 +533,13 @@ VIEW_CSS = r"""
 .nnlab-grid { display: flex; flex-wrap: wrap; gap: 14px 18px; align-items: flex-start; }
 .nnlab-column { display: flex; flex-direction: column; gap: 14px; }
 .nnlab-panel { position: relative; }
+.nnlab-draw { display: flex; gap: 5px; flex-wrap: wrap; align-items: center; margin: 0 0 4px 4px;
+  width: 0; min-width: calc(100% - 4px); font-size: 12px; color: #555; }  /* never widens its panel */
+.nnlab-draw button { font: 12px system-ui, sans-serif; padding: 2px 8px; border: 1px solid #b9c0ca;
+  border-radius: 4px; background: #fff; cursor: pointer; }
+.nnlab-draw button[style*="--swatch"]::before { content: ""; display: inline-block; width: 9px; height: 9px;
+  border-radius: 50%; margin-right: 4px; background: var(--swatch); }
+.nnlab-draw button[aria-pressed="true"] { background: #e8eef6; border-color: #4E79A7; font-weight: 600; }
 .nnlab-head { display: flex; justify-content: flex-end; min-height: 0; font-size: 12px; color: #555; }
 .nnlab-head label { position: absolute; right: 14px; top: 2px; z-index: 2; }
 .nnlab-stack { position: relative; }

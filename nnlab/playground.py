@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from . import datasets, live, regression
+from . import datasets, drawing, live, regression
 from .activations import HIDDEN_ACTIVATIONS
 from .compare import health_messages
 from .diagnostics import unit_health
@@ -53,6 +53,7 @@ DATASETS = {
     "gaussians": "two gaussian clouds",
     "linear": "linearly separable",
     **regression.REGRESSION_SETS,  # targets are numbers: see is_regression
+    "draw": "your drawn points",
     "csv": "your CSV file",
 }
 FEATURES = datasets.FEATURES  # x1^2, x2^2, x1*x2, sin x1, sin x2
@@ -355,12 +356,13 @@ def settings_from_controls(**raw) -> Settings:
     return Settings(**raw)
 
 
-def prepare(raw: Mapping, csv: "str | bytes | Upload | None" = None) -> tuple[Settings, "Data"]:
+def prepare(raw: Mapping, csv: "str | bytes | Upload | None" = None,
+            drawn=None) -> tuple[Settings, "Data"]:
     """Settings and data from raw widget values, checked all the way to the network's shape
     (an output that cannot fit the data is rejected here) and to the compute budget (a run
     estimated above ``BUDGET_SECONDS`` is refused before training). Raises ValueError."""
     settings = settings_from_controls(**raw)
-    data = build_data(settings, csv)
+    data = build_data(settings, csv, drawn)
     build_network(settings, data.classes)
     check_budget(settings, data)
     return settings, data
@@ -411,6 +413,8 @@ def from_query(params: Mapping) -> tuple[Settings, list[str]]:
         if isinstance(raw, (list, tuple)):
             raw = raw[-1] if raw else ""
         name = FIELDS_BY_KEY.get(key)
+        if key == drawing.QUERY_KEY:  # drawn points: read by drawing.from_query
+            continue
         if name is None:
             warnings.append(f"unknown setting {_clip(repr(key), 60)} in the link was ignored")
             continue
@@ -435,6 +439,30 @@ def from_query(params: Mapping) -> tuple[Settings, list[str]]:
 def query_string(settings: Settings) -> str:
     """``"?data=circles&points=200&..."``: append it to the lesson's address to share it."""
     return "?" + urlencode(to_query(settings))
+
+
+def share_query(settings: Settings, data: "Data | None" = None) -> dict[str, str]:
+    """``to_query`` plus the drawn points of ``data`` when they are few enough for a link."""
+    query = to_query(settings)
+    if settings.dataset == "draw" and data is not None and data.drawn:
+        query.update(drawing.to_query(data.drawn))
+    return query
+
+
+def share_query_keys() -> tuple[str, ...]:
+    """Every key ``share_query`` may write (the page removes the ones it no longer needs)."""
+    return tuple(QUERY_KEYS.values()) + (drawing.QUERY_KEY,)
+
+
+def share_line(result: "Result") -> str:
+    """The lesson's "link to this state" sentence, in markdown."""
+    query = share_query(result.settings, result.data)
+    text = (f"[A link to exactly this state](?{urlencode(query)}) (the same as the address "
+            "bar now holds).")
+    if result.data.drawn and drawing.QUERY_KEY not in query:
+        text += (f" Your drawing has more than {drawing.LINK_MAX} points, too many for a link: "
+                 "download the run to keep them.")
+    return text
 
 
 def differences(before: Settings, after: Settings) -> list[str]:
@@ -464,6 +492,7 @@ class Data:
     classes: int
     source: str  # what a learner reads: "circles" or "your CSV file (120 rows)"
     extent: tuple[float, float, float, float]  # the plane the charts show
+    drawn: tuple = ()  # the drawn points (x1, x2, class) in the order drawn, for "draw"
 
     def targets(self, output: str, labels: np.ndarray | None = None) -> np.ndarray:
         """Targets for the output activation: (n, 1) of 0/1 for sigmoid, one-hot for softmax."""
@@ -501,12 +530,22 @@ def read_upload(contents: str | bytes) -> Upload:
         return Upload(None, str(error))
 
 
-def build_data(settings: Settings, csv: "str | bytes | Upload | None" = None) -> Data:
+def build_data(settings: Settings, csv: "str | bytes | Upload | None" = None,
+               drawn=None) -> Data:
     """Generate (or take from the uploaded ``csv``) the points and split them into train and test.
 
     ``settings.dataset == "csv"`` needs ``csv``: the file's text, or the ``Upload`` that
     ``read_upload`` made of it; a bad file raises ValueError naming the bad row.
+    ``"draw"`` takes ``drawn`` (points [x1, x2, class]; none: ``drawing.STARTER``).
     """
+    if settings.dataset == "draw":  # a fixed plane, so a click lands where it was aimed
+        points = drawing.parse_drawn(list(drawing.STARTER if drawn is None else drawn))
+        dataset = drawing.dataset(points)
+        train_set, test_set = datasets.split(dataset, test_fraction=settings.test_fraction,
+                                             seed=settings.data_seed)
+        return Data(train_set.X, train_set.labels, test_set.X, test_set.labels,
+                    dataset.n_classes, f"your drawn points ({len(dataset)})", drawing.EXTENT,
+                    points)
     if is_regression(settings):  # numbers as targets, in ``labels`` (``classes`` is 0)
         points = regression.make(settings.dataset, settings.points, settings.noise,
                                  settings.data_seed)
@@ -868,6 +907,9 @@ def run_file_bytes(result: Result) -> bytes:
     run = result.run
     run = replace(run, settings={**run.settings, "playground": to_query(result.settings),
                                  "data_source": result.data.source})
+    if result.data.drawn:  # the drawn points travel with the run (the link may be too short)
+        run = replace(run, settings={**run.settings,
+                                     "drawn": drawing.to_text(result.data.drawn, limit=None)})
     return run_to_bytes(run)
 
 
@@ -878,6 +920,7 @@ class Loaded:
     settings: Settings
     run: Run
     warnings: tuple[str, ...]
+    drawn: tuple = ()  # drawn points, for a run trained on them
 
 
 def read_run_file(data: bytes) -> Loaded:
@@ -903,12 +946,20 @@ def read_run_file(data: bytes) -> Loaded:
         raise ValueError(f"run file: its weights have layer sizes {list(run.network.sizes)}, "
                          f"but its settings make {list(network.sizes)}")
     run = replace(run, network=network)
-    return Loaded(settings, run, tuple(warnings))
+    drawn = ()
+    if settings.dataset == "draw":
+        try:
+            drawn = drawing.from_text(run.settings.get("drawn", ""))
+            drawing.dataset(drawn)
+        except ValueError as error:
+            raise ValueError(f"run file: its drawn points are damaged ({error})")
+    return Loaded(settings, run, tuple(warnings), drawn)
 
 
 def loaded_result(loaded: Loaded) -> Result:
     """A loaded run with the data its settings make, ready to draw (it is not retrained)."""
-    return Result(loaded.settings, build_data(loaded.settings), loaded.run)
+    return Result(loaded.settings, build_data(loaded.settings, drawn=loaded.drawn or None),
+                  loaded.run)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -934,7 +985,8 @@ def describe_comparison(pinned: Result, current: Result) -> str:
     what = "1 setting differs" if len(lines) == 1 else f"{len(lines)} settings differ"
     text = f"{what}: " + "; ".join(lines) + "."
     same_data = all(getattr(pinned.settings, f) == getattr(current.settings, f)
-                    for f in DATA_FIELDS) and pinned.settings.dataset != "csv"
+                    for f in DATA_FIELDS) and pinned.settings.dataset != "csv" \
+        and pinned.data.drawn == current.data.drawn
     if same_data and same_start:
         text += (" Same data and the very same starting weights, so this change is the only "
                  "difference between the two runs.")
@@ -1053,7 +1105,9 @@ def live_frame(result: Result, epoch: int | None = None) -> dict:
         panels.append(live.network_panel("network", result.network, run.params,
                                          title=f"the network{at}", **maps))
         panels[-1]["width"] = NETWORK_WIDTH
-    panels += [_boundary_panel("boundary", result, f"decision boundary{at}"),
+    panels += [_boundary_panel("boundary", result, f"decision boundary{at}")
+               | ({"draw": {"classes": drawing.CLASSES, "max": drawing.MAX_POINTS}}
+                  if result.settings.dataset == "draw" else {}),
                live.curves_panel("loss", run, "loss", title=f"{run.loss_name} loss",
                                  y_title="loss", log=True, log_toggle=True)]
     if not is_regression(result.settings):  # (regression has no classes to get right)

@@ -28,9 +28,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import live, playground, plots
+    from nnlab import drawing, live, playground, plots
 
-    return itertools, live, mo, nnlab, np, playground, plots
+    return drawing, itertools, live, mo, nnlab, np, playground, plots
 
 
 @app.cell
@@ -59,10 +59,12 @@ def _(mo):
 
 
 @app.cell
-def _(get_loaded, playground, url_params):
+def _(drawing, get_loaded, playground, url_params):
     url_start, url_warnings = playground.from_query(url_params)
+    url_drawn, _drawn_warnings = drawing.from_query(url_params)  # points drawn, if any
+    url_warnings = url_warnings + _drawn_warnings
     start = get_loaded().settings if get_loaded() is not None else url_start
-    return start, url_warnings
+    return start, url_drawn, url_warnings
 
 
 @app.cell
@@ -172,10 +174,10 @@ def _(csv_file, playground):
 
 
 @app.cell
-def _(controls, csv_upload, dataset, playground):
+def _(controls, csv_upload, dataset, drawn, playground):
     try:
         settings, data = playground.prepare({**controls.value, "dataset": dataset.value},
-                                            csv_upload)
+                                            csv_upload, drawn)
         problem = None
     except ValueError as _error:
         settings = data = None
@@ -184,15 +186,24 @@ def _(controls, csv_upload, dataset, playground):
 
 
 @app.cell
-def _(itertools, live, mo):
+def _(drawing, itertools, live, mo, url_drawn):
     # Made once: later changes send new numbers to these widgets, which redraw in place.
-    view, player = live.LiveView(), live.Player(label="epoch")
+    # The view also holds the points a learner draws (for "your drawn points").
+    view = drawing.DrawingView(drawn=[list(p) for p in url_drawn or drawing.STARTER])
+    player = live.Player(label="epoch")
     compare_view = live.LiveView()
     playback = live.Playback()
     run_keys = itertools.count(1)  # names each run the player is about
-    player_ui = mo.ui.anywidget(player)
-    mo.vstack([player_ui, mo.ui.anywidget(view)], gap=0.5)
-    return compare_view, player, player_ui, playback, run_keys, view
+    player_ui, view_ui = mo.ui.anywidget(player), mo.ui.anywidget(view)
+    mo.vstack([player_ui, view_ui], gap=0.5)
+    return compare_view, player, player_ui, playback, run_keys, view, view_ui
+
+
+@app.cell
+def _(get_loaded, view, view_ui):
+    view_ui.value, get_loaded()  # a stroke on the picture (or a loaded run) runs this cell
+    drawn = [tuple(p) for p in view.drawn]
+    return (drawn,)
 
 
 @app.cell
@@ -240,13 +251,16 @@ def live_cell(mo, player, player_ui, playback, playground, result, run_key, view
 
 
 @app.cell
-def _(mo, playground, settings):
+def _(data, mo, playground, settings):
     # Keep the page address in step with the settings, so a copied link reopens this state.
     if settings is not None:
-        _query = mo.query_params()
-        for _key, _text in playground.to_query(settings).items():
+        _query, _wanted = mo.query_params(), playground.share_query(settings, data)
+        for _key, _text in _wanted.items():
             if _query.get(_key) != _text:
                 _query[_key] = _text
+        for _key in set(playground.share_query_keys()) - set(_wanted):
+            if _key in _query:  # (drawn points no longer on screen)
+                del _query[_key]
     return
 
 
@@ -386,7 +400,7 @@ def _(mo):
 
 
 @app.cell
-def _(mo, playground, set_loaded, set_pinned):
+def _(mo, playground, set_loaded, set_pinned, view):
     def load_run(files):
         """Restore a saved run: its settings go into the controls and the run is pinned.
         Returns why the file cannot be loaded (then nothing changes), or None."""
@@ -394,6 +408,8 @@ def _(mo, playground, set_loaded, set_pinned):
             loaded = playground.read_run_file(files[0].contents)
         except (ValueError, IndexError) as error:
             return str(error)
+        if loaded.drawn:  # its drawn points go back onto the picture
+            view.drawn = [list(p) for p in loaded.drawn]
         set_loaded(loaded)
         set_pinned(playground.loaded_result(loaded))
         return None
@@ -414,8 +430,7 @@ def _(mo, playground, result, run_file, run_file_problem):
     mo.stop(result is None)
     _problem = run_file_problem
     mo.vstack([
-        mo.md(f"[A link to exactly this state]({playground.query_string(result.settings)}) "
-              "(the same as the address bar now holds)."),
+        mo.md(playground.share_line(result)),
         mo.hstack([mo.download(data=lambda: playground.run_file_bytes(result),
                                filename="playground-run.npz", label="download this run"),
                    run_file], justify="start"),
