@@ -339,6 +339,18 @@ def _(mo, playground):
        points, the second a new start on the same points. With a network this size neither
        should change the result much; with `3` hidden units the weight seed matters a lot.
 
+    8. Pick **your drawn points**: a row of buttons appears over the picture. Choose a class
+       and click on the plane to add its points, drag with **erase** to remove some,
+       **clear** to start again; the network retrains after every stroke. Put a few orange
+       points inside the blue cloud and watch the boundary reach for them. A third class
+       (button 2) needs **softmax + cross-entropy**.
+    9. Pick **regression: a smooth bump** and **linear + squared error**: the targets are now
+       numbers, not classes. The picture is the prediction itself (orange above zero, blue
+       below), and each point is filled with its target's colour, so a point whose fill
+       matches the shading around it is one the network predicts well. A network with no hidden layer can
+       only tilt a plane through the hill; `8,8` with tanh fits it. **Regression: a tilted
+       plane** needs no hidden layer at all.
+
     Typing a shape the network cannot have, like `16,,x`, shows what is wrong and keeps the
     last good pictures.
     """)
