@@ -357,7 +357,13 @@ function networkPanel(box) {
     // Taller for taller layers: every neuron (and its map) keeps room to be read.
     const H = Math.max(250, 60 + (Math.max(...d.sizes) > 8 ? 30 : 36) * Math.max(...d.sizes));
     const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
-    const sizes = d.sizes, L = sizes.length, top = 34, bottom = 24, left = 40, right = 78;
+    const sizes = d.sizes, L = sizes.length, top = 34, bottom = 24, right = 78;
+    // Room on the left for input names too long for their circle (they are written beside it).
+    const R0 = Math.max(8, Math.min(images ? 16 : 18, (H - top - bottom) / (2.4 * Math.max(...sizes))));
+    ctx.font = FONT;
+    const long = ((d.names && d.names[0]) || []).filter((n) => ctx.measureText(n).width > 2 * R0 - 6);
+    ctx.font = FONT.replace('12px', '10px');
+    const left = Math.max(40, ...long.map((n) => R0 + 8 + ctx.measureText(n).width));
     const colX = (l) => left + (l * (W - left - right)) / Math.max(1, L - 1);
     const rowY = (l, i) => top + ((i + 0.5) * (H - top - bottom)) / sizes[l];
     let wmax = 1e-12;
@@ -372,7 +378,7 @@ function networkPanel(box) {
       if (few) labels.push([xa, ya, xb, yb, fmt(w)]);
     })));
     ctx.font = FONT; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-    const R = Math.max(8, Math.min(images ? 16 : 18, (H - top - bottom) / (2.4 * Math.max(...sizes))));
+    const R = R0;
     for (const [xa, ya, xb, yb, t] of labels) {
       // Each label sits on its edge just clear of the edge's source neuron, where the edges
       // leaving one neuron are still apart.
@@ -395,13 +401,22 @@ function networkPanel(box) {
         const value = d.values && d.values[l] ? d.values[l][i] : null;
         ctx.fillStyle = INK; ctx.font = FONT;
         if (value !== null && value !== undefined) {  // the activation inside, the name above
-          ctx.fillText(fmt(+value.toFixed(3)), x, y);
+          const t = fmt(+value.toFixed(3));  // (smaller when it would touch the circle's rim)
+          if (ctx.measureText(t).width > 2 * R - 9) ctx.font = FONT.replace('12px', '10px');
+          ctx.fillText(t, x, y); ctx.font = FONT;
           ctx.fillStyle = MUTED; ctx.fillText(name, x, y - R - 8);
-        } else if (R >= 11) ctx.fillText(name, x, y);
+        } else if (R >= 11 && ctx.measureText(name).width <= 2 * R - 6) ctx.fillText(name, x, y);
+        else if (l === 0 && name) {  // a long input name (sin x1) goes left of its circle
+          ctx.font = FONT.replace('12px', '10px'); ctx.textAlign = 'right';
+          ctx.fillText(name, x - R - 3, y); ctx.textAlign = 'center'; ctx.font = FONT;
+        }
       }
       if (l > 0 && d.biases && sizes[l] <= 4 && L <= 4) {
-        ctx.fillStyle = MUTED; ctx.textAlign = l === L - 1 ? 'left' : 'center';
-        ctx.fillText('b ' + fmt(d.biases[l - 1][i]), l === L - 1 ? x + R + 4 : x, l === L - 1 ? y : y + R + 9);
+        const t = 'b ' + fmt(d.biases[l - 1][i]), tw = ctx.measureText(t).width;
+        const bx = l === L - 1 ? x + R + 4 : x - tw / 2, by = l === L - 1 ? y : y + R + 9;
+        ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(bx - 2, by - 7, tw + 4, 14);  // no edge crosses it
+        ctx.fillStyle = MUTED; ctx.textAlign = 'left';
+        ctx.fillText(t, bx, by);
         ctx.textAlign = 'center';
       }
     } });

@@ -1105,6 +1105,7 @@ def live_frame(result: Result, epoch: int | None = None) -> dict:
         panels.append(live.network_panel("network", result.network, run.params,
                                          title=f"the network{at}", **maps))
         panels[-1]["width"] = NETWORK_WIDTH
+        panels[-1]["names"][0] = [FEATURE_LABELS.get(n, n) for n in result.network.input_names]
     panels += [_boundary_panel("boundary", result, f"decision boundary{at}")
                | ({"draw": {"classes": drawing.CLASSES, "max": drawing.MAX_POINTS}}
                   if result.settings.dataset == "draw" else {}),
