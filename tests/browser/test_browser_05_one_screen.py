@@ -4,7 +4,9 @@ in view without scrolling, as in TensorFlow Playground; no chart is wider than t
 sits in, at 1280 and at 1400 px; the pre-computed tab strip fits its row."""
 
 import pytest
-from harness import REPO, open_lesson, page_errors, record, stable_hashes, ui_element
+from harness import (REPO, open_lesson, page_errors, prepare_page, record, slider,
+                     stable_hashes, ui_element, wait_for_idle)
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 NOTEBOOK = REPO / "notebooks" / "05_playground.py"
@@ -53,7 +55,6 @@ def assert_charts_fit(page):
 def test_the_playground_fits_one_laptop_screen(browser, marimo_app):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    from harness import prepare_page
     prepare_page(page)
     try:
         with marimo_app(NOTEBOOK) as url:
@@ -74,8 +75,26 @@ def test_the_playground_fits_one_laptop_screen(browser, marimo_app):
                 assert_in_view(page, f"the {panel} picture",
                                page.locator(f'.nnlab-panel[data-panel="{panel}"] canvas').first)
             # The neuron maps are in the diagram itself (drawn inside the neurons' squares),
-            # so they are in view with it.
+            # so they are in view with it, and they follow the replay: at epoch 0 they differ.
             assert_charts_fit(page)
+            diagram = page.locator('.nnlab-panel[data-panel="network"] canvas').first
+            trained = diagram.evaluate("c => c.toDataURL()")
+            page.get_by_role("button", name="Reset").click()
+            expect(page.locator(".nnlab-counter").first).to_have_text("epoch 0 of 300",
+                                                                       timeout=30_000)
+            wait_for_idle(page)
+            assert diagram.evaluate("c => c.toDataURL()") != trained
+
+            # Pinned and current boundaries side by side (one row, the same size).
+            page.get_by_role("button", name="pin this run").click()
+            wait_for_idle(page)
+            slider(page, "learning rate").press("ArrowLeft")
+            expect(page.get_by_text("1 setting differs").first).to_be_attached(timeout=30_000)
+            wait_for_idle(page)
+            pinned, current = (page.locator(f'.nnlab-panel[data-panel="{name}"] canvas').last
+                               .bounding_box() for name in ("pinned", "current"))
+            assert abs(pinned["y"] - current["y"]) < 1 and current["x"] >= pinned["x"] + pinned["width"]
+            page.evaluate("window.scrollTo(0, 0)")
             for width in (1280, 1400):
                 page.set_viewport_size({"width": width, "height": 900})
                 page.wait_for_timeout(500)
