@@ -271,7 +271,13 @@ function boundaryPanel(box, model) {
     for (const [x, y, c, test] of d.points || []) {
       ctx.beginPath(); ctx.arc(sx(x), sy(y), r, 0, 2 * Math.PI);
       const colour = d.colors[c % d.colors.length];
-      if (test) { ctx.fillStyle = '#fff'; ctx.fill(); ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.stroke(); }
+      if (test) {
+        ctx.fillStyle = '#fff'; ctx.fill(); ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.stroke();
+        if (d.point_stroke) {  // (a pale colour on a pale map: a thin dark rim keeps it seen)
+          ctx.beginPath(); ctx.arc(sx(x), sy(y), r + 1.2, 0, 2 * Math.PI);
+          ctx.strokeStyle = d.point_stroke; ctx.lineWidth = 0.6; ctx.stroke();
+        }
+      }
       else { ctx.fillStyle = colour; ctx.fill(); ctx.strokeStyle = d.point_stroke || '#fff'; ctx.lineWidth = d.point_stroke ? 0.8 : 1.2; ctx.stroke(); }
     }
     ctx.strokeStyle = MUTED; ctx.lineWidth = 1; ctx.strokeRect(M.l, M.t, S, S);
@@ -357,13 +363,16 @@ function networkPanel(box) {
     // Taller for taller layers: every neuron (and its map) keeps room to be read.
     const H = Math.max(250, 60 + (Math.max(...d.sizes) > 8 ? 30 : 36) * Math.max(...d.sizes));
     const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
-    const sizes = d.sizes, L = sizes.length, top = 34, bottom = 24, right = 78;
+    const sizes = d.sizes, L = sizes.length, top = 34, bottom = 24;
     // Room on the left for input names too long for their circle (they are written beside it).
     const R0 = Math.max(8, Math.min(images ? 16 : 18, (H - top - bottom) / (2.4 * Math.max(...sizes))));
     ctx.font = FONT;
     const long = ((d.names && d.names[0]) || []).filter((n) => ctx.measureText(n).width > 2 * R0 - 6);
     ctx.font = FONT.replace('12px', '10px');
     const left = Math.max(40, ...long.map((n) => R0 + 8 + ctx.measureText(n).width));
+    ctx.font = FONT;  // and on the right for the output biases ("b 0.003353")
+    const outBias = d.biases && sizes[L - 1] <= 4 && L <= 4 ? d.biases[L - 2] || [] : [];
+    const right = Math.max(78, ...outBias.map((b) => R0 + 10 + ctx.measureText('b ' + fmt(b)).width));
     const colX = (l) => left + (l * (W - left - right)) / Math.max(1, L - 1);
     const rowY = (l, i) => top + ((i + 0.5) * (H - top - bottom)) / sizes[l];
     let wmax = 1e-12;
