@@ -458,21 +458,14 @@ def _(mo, playground, result, run_file, run_file_problem):
 @app.cell(hide_code=True)
 def _(mo, playground, result):
     mo.stop(result is None)
-    _s, _gap = result.settings, result.train_accuracy() - result.test_accuracy()
+    _s, (_q2, _a2) = result.settings, playground.gap_question(result)
     mo.vstack([mo.md("## Check yourself"), mo.accordion({
         "1. How many weights and biases does the network in the sidebar have? Work it out "
         "from the layer sizes first.":
             mo.md(f"{playground.parameter_count_formula(_s, result.data.classes)}. Each layer "
                   "has one weight per (input, unit) pair plus one bias per unit: (inputs + 1) "
                   "× units. Extra inputs such as x1² widen the first layer."),
-        f"2. This run ends at {result.train_accuracy():.0%} training and "
-        f"{result.test_accuracy():.0%} test accuracy. What would a large gap between the two "
-        "mean, and what could narrow it?":
-            mo.md(f"Here the gap is {_gap:+.0%}. A network that scores much better on the "
-                  "points it trained on than on held-back points has learnt their noise "
-                  "rather than the shape behind them (overfitting). More data, more noise-free "
-                  "data, a smaller network, fewer epochs or some L2 weight decay all help; "
-                  "try noise 0.3, 50 points, `32,32` and 2000 epochs to see the gap open."),
+        _q2: mo.md(_a2),
         "3. Why can a network with no hidden layer never separate circles from x1 and x2, "
         "yet manage with x1² and x2² added?":
             mo.md(r"With no hidden layer the output is $\sigma(w_1x_1 + w_2x_2 + b)$, and its "

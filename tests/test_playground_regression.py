@@ -100,3 +100,10 @@ def test_the_lesson_trains_a_regression_set_from_its_link():
     assert "300 epochs: training loss" in page_text(outputs)
     # the pre-computed regression tab is there too
     assert defs["scenario_results"]["a bump"].run.loss[-1] < 0.05
+
+
+def test_the_self_check_speaks_of_loss_for_regression_and_accuracy_for_classes():
+    question, answer = pg.gap_question(pg.run_settings(pg.Settings(dataset="bump", **REGRESSION)))
+    assert "training loss of" in question and "accuracy" not in question + answer
+    question, _ = pg.gap_question(pg.run_settings(pg.Settings()))
+    assert "test accuracy" in question
