@@ -258,6 +258,7 @@ function boundaryPanel(box, model) {
   const canvas = document.createElement('canvas'); box.append(canvas);
   let pixels = null, shown = null, geom = null;
   function paint(d, img) {
+    M.t = d.legend ? 44 : 30;  // a colour legend gets its own line under the title
     const S = d.size || 260, W = S + M.l + M.r, H = S + M.t + M.b;  // (a page may ask smaller)
     const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
     const [x0, x1, y0, y1] = d.extent;
@@ -290,7 +291,7 @@ function boundaryPanel(box, model) {
     ctx.save(); ctx.translate(12, M.t + S / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = 'middle';
     ctx.fillText(d.y_title || 'x2', 0, 0); ctx.restore();
     ctx.font = TITLE_FONT; ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillText(d.title || '', 4, 4);
-    if (d.legend) { ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'right'; ctx.fillText(d.legend, W - 4, 6); }  // a colour scale in words
+    if (d.legend) { ctx.font = FONT; ctx.fillStyle = MUTED; ctx.fillText(d.legend, 4, 22); }  // a colour scale in words
     if (d.caption) { ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText(d.caption, M.l + S / 2, M.t + 14); }
   }
   // Drawing your own points (when the panel carries `draw`): a toolbar of classes, an eraser
