@@ -888,6 +888,16 @@ def result_line(result: Result) -> str:
             f"prediction and target)")
 
 
+def unused_data_controls(settings: Settings) -> str:
+    """A sentence naming the data controls that do nothing for this data set (or "")."""
+    if settings.dataset == "draw":
+        return (" *Number of points* and *noise* make generated data only: here the points "
+                "are yours.")
+    if settings.dataset == "csv":
+        return " *Number of points* and *noise* make generated data only: here the file decides."
+    return ""
+
+
 def gap_question(result: Result) -> tuple[str, str]:
     """The lesson's self-check on train versus test: (question, answer in markdown), in
     accuracy for classes and in loss for regression (where accuracy means nothing)."""

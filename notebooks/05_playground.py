@@ -271,7 +271,8 @@ def _(mo, playground, result):
         mo.md(f"**The network:** "
               f"{playground.describe_network(result.settings, result.data.classes)}."),
         mo.md(f"**The data:** {result.data.source}, {len(result.data.X)} training points "
-              f"(filled) and {len(result.data.X_test)} test points (hollow circles)."),
+              f"(filled) and {len(result.data.X_test)} test points (hollow circles)."
+              f"{playground.unused_data_controls(result.settings)}"),
         mo.md(playground.unit_health_line(result)),
     ])
     return

@@ -62,3 +62,8 @@ def test_the_lesson_trains_on_the_drawing_in_its_link():
     assert "A link to exactly this state" in page_text(outputs)
     panel = next(p for p in defs["view"].frame["panels"] if p["name"] == "boundary")
     assert panel["draw"]["classes"] == 3
+
+
+def test_the_page_says_which_data_controls_do_nothing_for_drawn_points():
+    assert "here the points are yours" in pg.unused_data_controls(pg.Settings(dataset="draw"))
+    assert pg.unused_data_controls(pg.Settings()) == ""
