@@ -1,6 +1,6 @@
 # /// script
 # [tool.marimo.opengraph]
-# title = "The playground: many layers, your own data, runs you can share"
+# title = "The playground"
 # description = "Pick data, layers, loss and optimiser; compare a pinned run; share settings by link; upload your own CSV."
 # ///
 import marimo
@@ -12,18 +12,10 @@ app = marimo.App(width="full")
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
-    # The playground: many layers, your own data, runs you can share
+    # The playground
 
-    Everything from the earlier lessons on one page: pick a dataset (or upload your own),
-    shape a network with as many hidden layers as you like, choose how it starts and how it
-    learns, and watch the decision boundary form. The controls sit in the sidebar on the
-    left; every change retrains from the same starting weights, so what you see is the effect
-    of that change alone.
-
-    Three things here go beyond the usual playground: the **data seed** and the **weight
-    seed** are separate and visible, a run can be **pinned** and compared with the next one
-    side by side, and the page address holds every setting, so a copied link (or a
-    downloaded run file) brings back exactly this state.
+    Pick the data and shape the network in the sidebar; every change retrains from the same
+    starting weights, and **Play** replays the run. How to read the pictures comes after them.
     """)
     return
 
@@ -36,10 +28,10 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab.view import live, plots
     from nnlab.lessons import playground
+    from nnlab.view import drawing, live, plots
 
-    return itertools, live, mo, nnlab, np, playground, plots
+    return drawing, itertools, live, mo, nnlab, np, playground, plots
 
 
 @app.cell
@@ -68,10 +60,12 @@ def _(mo):
 
 
 @app.cell
-def _(get_loaded, playground, url_params):
+def _(drawing, get_loaded, playground, url_params):
     url_start, url_warnings = playground.from_query(url_params)
+    url_drawn, _drawn_warnings = drawing.from_query(url_params)  # points drawn, if any
+    url_warnings = url_warnings + _drawn_warnings
     start = get_loaded().settings if get_loaded() is not None else url_start
-    return start, url_warnings
+    return start, url_drawn, url_warnings
 
 
 @app.cell
@@ -159,14 +153,17 @@ def _(mo, playground, start):
 @app.cell
 def _(controls, csv_file, dataset, mo):
     _c = controls
+    # The controls a learner moves most come first, so they show without scrolling
+    # on a laptop screen (as in TensorFlow Playground); the finer ones follow by topic.
     mo.sidebar(mo.vstack([
-        mo.md("### Data"), dataset, _c["points"], _c["noise"], _c["test_fraction"],
-        _c["data_seed"], _c["features"], csv_file,
-        mo.md("### Network"), _c["hidden"], _c["activation"], _c["per_layer_activation"],
-        _c["output_loss"], _c["init"], _c["weight_range"], _c["bias_range"], _c["weight_seed"],
-        mo.md("### Training"), _c["optimizer"], _c["learning_rate"], _c["batch_size"], _c["l2"],
-        _c["epochs"],
-    ], gap=0.6), width="340px")
+        dataset, _c["hidden"], _c["activation"], _c["learning_rate"], _c["epochs"],
+        _c["output_loss"],
+        mo.md("### Data"), _c["points"], _c["noise"], _c["test_fraction"], _c["data_seed"],
+        _c["features"], csv_file,
+        mo.md("### Network"), _c["per_layer_activation"], _c["init"], _c["weight_range"],
+        _c["bias_range"], _c["weight_seed"],
+        mo.md("### Training"), _c["optimizer"], _c["batch_size"], _c["l2"],
+    ], gap=0.5), width="320px")
     return
 
 
@@ -178,15 +175,36 @@ def _(csv_file, playground):
 
 
 @app.cell
-def _(controls, csv_upload, dataset, playground):
+def _(controls, csv_upload, dataset, drawn, playground):
     try:
         settings, data = playground.prepare({**controls.value, "dataset": dataset.value},
-                                            csv_upload)
+                                            csv_upload, drawn)
         problem = None
     except ValueError as _error:
         settings = data = None
         problem = str(_error)
     return data, problem, settings
+
+
+@app.cell
+def _(drawing, itertools, live, mo, url_drawn):
+    # Made once: later changes send new numbers to these widgets, which redraw in place.
+    # The view also holds the points a learner draws (for "your drawn points").
+    view = drawing.DrawingView(drawn=[list(p) for p in url_drawn or drawing.STARTER])
+    player = live.Player(label="epoch")
+    compare_view = live.LiveView()
+    playback = live.Playback()
+    run_keys = itertools.count(1)  # names each run the player is about
+    player_ui, view_ui = mo.ui.anywidget(player), mo.ui.anywidget(view)
+    mo.vstack([player_ui, view_ui], gap=0.5)
+    return compare_view, player, player_ui, playback, run_keys, view, view_ui
+
+
+@app.cell
+def _(get_loaded, view, view_ui):
+    view_ui.value, get_loaded()  # a stroke on the picture (or a loaded run) runs this cell
+    drawn = [tuple(p) for p in view.drawn]
+    return (drawn,)
 
 
 @app.cell
@@ -213,7 +231,7 @@ def train_cell(data, get_good, mo, player, playground, problem, run_keys, set_go
     _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The pictures "
                                "show the last run that could."), kind="danger")] if problem else []
     if result is not None:
-        _notes.append(mo.callout(mo.md(playground.summary(result)),
+        _notes.append(mo.callout(mo.md(playground.result_line(result)),
                                  kind="danger" if result.run.diverged_at is not None else "neutral"))
     mo.vstack(_notes)
     return result, run_key
@@ -234,25 +252,16 @@ def live_cell(mo, player, player_ui, playback, playground, result, run_key, view
 
 
 @app.cell
-def _(itertools, live, mo):
-    # Made once: later changes send new numbers to these widgets, which redraw in place.
-    view, player = live.LiveView(), live.Player(label="epoch")
-    compare_view = live.LiveView()
-    playback = live.Playback()
-    run_keys = itertools.count(1)  # names each run the player is about
-    player_ui = mo.ui.anywidget(player)
-    mo.vstack([player_ui, mo.ui.anywidget(view)], gap=0.5)
-    return compare_view, player, player_ui, playback, run_keys, view
-
-
-@app.cell
-def _(mo, playground, settings):
+def _(data, mo, playground, settings):
     # Keep the page address in step with the settings, so a copied link reopens this state.
     if settings is not None:
-        _query = mo.query_params()
-        for _key, _text in playground.to_query(settings).items():
+        _query, _wanted = mo.query_params(), playground.share_query(settings, data)
+        for _key, _text in _wanted.items():
             if _query.get(_key) != _text:
                 _query[_key] = _text
+        for _key in set(playground.share_query_keys()) - set(_wanted):
+            if _key in _query:  # (drawn points no longer on screen)
+                del _query[_key]
     return
 
 
@@ -263,7 +272,8 @@ def _(mo, playground, result):
         mo.md(f"**The network:** "
               f"{playground.describe_network(result.settings, result.data.classes)}."),
         mo.md(f"**The data:** {result.data.source}, {len(result.data.X)} training points "
-              f"(filled) and {len(result.data.X_test)} test points (hollow circles)."),
+              f"(filled) and {len(result.data.X_test)} test points (hollow circles)."
+              f"{playground.unused_data_controls(result.settings)}"),
         mo.md(playground.unit_health_line(result)),
     ])
     return
@@ -285,6 +295,8 @@ def _(mo, playground, result):
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
+    ## Reading the pictures
+
     The shading is the network's output over the whole plane: the stronger the colour, the
     surer the network, and the dark line is where it changes its mind. Only the filled points
     are used for training; the hollow ones are held back, so the dashed *test* curves show
@@ -298,6 +310,11 @@ def _(mo):
     (orange high, blue low). The first hidden layer can only draw straight edges, or curves
     when you add extra inputs; each later layer combines the maps before it, and the last
     map is the decision boundary itself.
+
+    Three things here go beyond the usual playground: the **data seed** and the **weight
+    seed** are separate and visible, a run can be **pinned** and compared with the next one
+    side by side, and the page address holds every setting, so a copied link (or a
+    downloaded run file) brings back exactly this state.
     """)
     return
 
@@ -336,6 +353,18 @@ def _(mo, playground):
     7. Change only the **data seed**, then only the **weight seed**: the first draws new
        points, the second a new start on the same points. With a network this size neither
        should change the result much; with `3` hidden units the weight seed matters a lot.
+
+    8. Pick **your drawn points**: a row of buttons appears over the picture. Choose a class
+       and click on the plane to add its points, drag with **erase** to remove some,
+       **clear** to start again; the network retrains after every stroke. Put a few orange
+       points inside the blue cloud and watch the boundary reach for them. A third class
+       (button 2) needs **softmax + cross-entropy**.
+    9. Pick **regression: a smooth bump** and **linear + squared error**: the targets are now
+       numbers, not classes. The picture is the prediction itself (orange above zero, blue
+       below), and each point is filled with its target's colour, so a point whose fill
+       matches the shading around it is one the network predicts well. A network with no hidden layer can
+       only tilt a plane through the hill; `8,8` with tanh fits it. **Regression: a tilted
+       plane** needs no hidden layer at all.
 
     Typing a shape the network cannot have, like `16,,x`, shows what is wrong and keeps the
     last good pictures.
@@ -398,7 +427,7 @@ def _(mo):
 
 
 @app.cell
-def _(mo, playground, set_loaded, set_pinned):
+def _(mo, playground, set_loaded, set_pinned, view):
     def load_run(files):
         """Restore a saved run: its settings go into the controls and the run is pinned.
         Returns why the file cannot be loaded (then nothing changes), or None."""
@@ -406,6 +435,8 @@ def _(mo, playground, set_loaded, set_pinned):
             loaded = playground.read_run_file(files[0].contents)
         except (ValueError, IndexError) as error:
             return str(error)
+        if loaded.drawn:  # its drawn points go back onto the picture
+            view.drawn = [list(p) for p in loaded.drawn]
         set_loaded(loaded)
         set_pinned(playground.loaded_result(loaded))
         return None
@@ -426,8 +457,7 @@ def _(mo, playground, result, run_file, run_file_problem):
     mo.stop(result is None)
     _problem = run_file_problem
     mo.vstack([
-        mo.md(f"[A link to exactly this state]({playground.query_string(result.settings)}) "
-              "(the same as the address bar now holds)."),
+        mo.md(playground.share_line(result)),
         mo.hstack([mo.download(data=lambda: playground.run_file_bytes(result),
                                filename="playground-run.npz", label="download this run"),
                    run_file], justify="start"),
@@ -443,21 +473,14 @@ def _(mo, playground, result, run_file, run_file_problem):
 @app.cell(hide_code=True)
 def _(mo, playground, result):
     mo.stop(result is None)
-    _s, _gap = result.settings, result.train_accuracy() - result.test_accuracy()
+    _s, (_q2, _a2) = result.settings, playground.gap_question(result)
     mo.vstack([mo.md("## Check yourself"), mo.accordion({
         "1. How many weights and biases does the network in the sidebar have? Work it out "
         "from the layer sizes first.":
             mo.md(f"{playground.parameter_count_formula(_s, result.data.classes)}. Each layer "
                   "has one weight per (input, unit) pair plus one bias per unit: (inputs + 1) "
                   "× units. Extra inputs such as x1² widen the first layer."),
-        f"2. This run ends at {result.train_accuracy():.0%} training and "
-        f"{result.test_accuracy():.0%} test accuracy. What would a large gap between the two "
-        "mean, and what could narrow it?":
-            mo.md(f"Here the gap is {_gap:+.0%}. A network that scores much better on the "
-                  "points it trained on than on held-back points has learnt their noise "
-                  "rather than the shape behind them (overfitting). More data, more noise-free "
-                  "data, a smaller network, fewer epochs or some L2 weight decay all help; "
-                  "try noise 0.3, 50 points, `32,32` and 2000 epochs to see the gap open."),
+        _q2: mo.md(_a2),
         "3. Why can a network with no hidden layer never separate circles from x1 and x2, "
         "yet manage with x1² and x2² added?":
             mo.md(r"With no hidden layer the output is $\sigma(w_1x_1 + w_2x_2 + b)$, and its "
@@ -488,17 +511,26 @@ def _(playground):
 
 
 @app.cell
-def _(mo, playground, plots, scenario_results):
+def _(live, mo, playground, plots, scenario_results):
     # Static pictures (computed once), so Altair charts: nothing here redraws on a change.
+    # Two charts that wrap (not one wide chart), so neither is cut off by a narrow page.
+    # A regression run has no classes for the boundary chart: its live view is shown, which
+    # a static copy of the page draws from the state saved with it.
+    def _pictures(r):
+        if playground.is_regression(r.settings):
+            return mo.ui.anywidget(live.LiveView(frame=playground.live_frame(r)))
+        return mo.hstack([
+            plots.boundary_chart(r.network, r.run.params, r.data.X, r.data.labels,
+                                 X_test=r.data.X_test, labels_test=r.data.labels_test,
+                                 extent=r.data.extent),
+            plots.loss_chart(r.run)], wrap=True, justify="start")
+
     mo.ui.tabs({
         name: mo.vstack([
-            mo.md(f"{playground.summary(r)} · [open it in the playground]"
+            mo.md(f"**{r.data.source}, {playground.describe_network(r.settings, r.data.classes)}"
+                  f"**: {playground.result_line(r)} · [open it in the playground]"
                   f"({playground.query_string(r.settings)})"),
-            plots.side_by_side(
-                plots.boundary_chart(r.network, r.run.params, r.data.X, r.data.labels,
-                                     X_test=r.data.X_test, labels_test=r.data.labels_test,
-                                     extent=r.data.extent),
-                plots.loss_chart(r.run))])
+            _pictures(r)])
         for name, r in scenario_results.items()})
     return
 

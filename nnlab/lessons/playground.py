@@ -30,8 +30,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .. import datasets
-from ..view import code, live
+from .. import datasets, regression
 from ..activations import HIDDEN_ACTIVATIONS
 from ..diagnostics import health_messages, unit_health
 from ..init import METHODS as INIT_METHODS, Init
@@ -39,6 +38,7 @@ from ..network import Network, Params, accuracy, forward
 from ..optim import OPTIMIZERS
 from ..runio import run_from_bytes, run_to_bytes
 from ..train import Run, Training
+from ..view import code, drawing, live, prediction
 
 # ---------------------------------------------------------------------------------------------
 # What each control offers (names the library uses -> words a learner reads)
@@ -52,6 +52,8 @@ DATASETS = {
     "spirals3": "three spirals (3 classes)",
     "gaussians": "two gaussian clouds",
     "linear": "linearly separable",
+    **regression.REGRESSION_SETS,  # targets are numbers: see is_regression
+    "draw": "your drawn points",
     "csv": "your CSV file",
 }
 FEATURES = datasets.FEATURES  # x1^2, x2^2, x1*x2, sin x1, sin x2
@@ -64,6 +66,7 @@ OUTPUT_LOSSES = {
     "bce": ("sigmoid", "sigmoid + cross-entropy"),
     "mse": ("sigmoid", "sigmoid + squared error"),
     "softmax_ce": ("softmax", "softmax + cross-entropy"),
+    "mse_linear": ("identity", "linear + squared error"),  # loss: mse; regression only
 }
 INIT_LABELS = {"uniform": "uniform in ± range", "normal": "normal, std = weight range",
                "xavier": "Xavier (1/fan-in)", "he": "He (2/fan-in, for ReLU)",
@@ -291,7 +294,7 @@ class Settings:
 
     @property
     def loss(self) -> str:
-        return self.output_loss
+        return "mse" if self.output_loss == "mse_linear" else self.output_loss
 
     @property
     def full_batch(self) -> bool:
@@ -353,12 +356,13 @@ def settings_from_controls(**raw) -> Settings:
     return Settings(**raw)
 
 
-def prepare(raw: Mapping, csv: "str | bytes | Upload | None" = None) -> tuple[Settings, "Data"]:
+def prepare(raw: Mapping, csv: "str | bytes | Upload | None" = None,
+            drawn=None) -> tuple[Settings, "Data"]:
     """Settings and data from raw widget values, checked all the way to the network's shape
     (an output that cannot fit the data is rejected here) and to the compute budget (a run
     estimated above ``BUDGET_SECONDS`` is refused before training). Raises ValueError."""
     settings = settings_from_controls(**raw)
-    data = build_data(settings, csv)
+    data = build_data(settings, csv, drawn)
     build_network(settings, data.classes)
     check_budget(settings, data)
     return settings, data
@@ -409,6 +413,8 @@ def from_query(params: Mapping) -> tuple[Settings, list[str]]:
         if isinstance(raw, (list, tuple)):
             raw = raw[-1] if raw else ""
         name = FIELDS_BY_KEY.get(key)
+        if key == drawing.QUERY_KEY:  # drawn points: read by drawing.from_query
+            continue
         if name is None:
             warnings.append(f"unknown setting {_clip(repr(key), 60)} in the link was ignored")
             continue
@@ -433,6 +439,30 @@ def from_query(params: Mapping) -> tuple[Settings, list[str]]:
 def query_string(settings: Settings) -> str:
     """``"?data=circles&points=200&..."``: append it to the lesson's address to share it."""
     return "?" + urlencode(to_query(settings))
+
+
+def share_query(settings: Settings, data: "Data | None" = None) -> dict[str, str]:
+    """``to_query`` plus the drawn points of ``data`` when they are few enough for a link."""
+    query = to_query(settings)
+    if settings.dataset == "draw" and data is not None and data.drawn:
+        query.update(drawing.to_query(data.drawn))
+    return query
+
+
+def share_query_keys() -> tuple[str, ...]:
+    """Every key ``share_query`` may write (the page removes the ones it no longer needs)."""
+    return tuple(QUERY_KEYS.values()) + (drawing.QUERY_KEY,)
+
+
+def share_line(result: "Result") -> str:
+    """The lesson's "link to this state" sentence, in markdown."""
+    query = share_query(result.settings, result.data)
+    text = (f"[A link to exactly this state](?{urlencode(query)}) (the same as the address "
+            "bar now holds).")
+    if result.data.drawn and drawing.QUERY_KEY not in query:
+        text += (f" Your drawing has more than {drawing.LINK_MAX} points, too many for a link: "
+                 "download the run to keep them.")
+    return text
 
 
 def differences(before: Settings, after: Settings) -> list[str]:
@@ -462,6 +492,7 @@ class Data:
     classes: int
     source: str  # what a learner reads: "circles" or "your CSV file (120 rows)"
     extent: tuple[float, float, float, float]  # the plane the charts show
+    drawn: tuple = ()  # the drawn points (x1, x2, class) in the order drawn, for "draw"
 
     def targets(self, output: str, labels: np.ndarray | None = None) -> np.ndarray:
         """Targets for the output activation: (n, 1) of 0/1 for sigmoid, one-hot for softmax."""
@@ -499,12 +530,29 @@ def read_upload(contents: str | bytes) -> Upload:
         return Upload(None, str(error))
 
 
-def build_data(settings: Settings, csv: "str | bytes | Upload | None" = None) -> Data:
+def build_data(settings: Settings, csv: "str | bytes | Upload | None" = None,
+               drawn=None) -> Data:
     """Generate (or take from the uploaded ``csv``) the points and split them into train and test.
 
     ``settings.dataset == "csv"`` needs ``csv``: the file's text, or the ``Upload`` that
     ``read_upload`` made of it; a bad file raises ValueError naming the bad row.
+    ``"draw"`` takes ``drawn`` (points [x1, x2, class]; none: ``drawing.STARTER``).
     """
+    if settings.dataset == "draw":  # a fixed plane, so a click lands where it was aimed
+        points = drawing.parse_drawn(list(drawing.STARTER if drawn is None else drawn))
+        dataset = drawing.dataset(points)
+        train_set, test_set = datasets.split(dataset, test_fraction=settings.test_fraction,
+                                             seed=settings.data_seed)
+        return Data(train_set.X, train_set.labels, test_set.X, test_set.labels,
+                    dataset.n_classes, f"your drawn points ({len(dataset)})", drawing.EXTENT,
+                    points)
+    if is_regression(settings):  # numbers as targets, in ``labels`` (``classes`` is 0)
+        points = regression.make(settings.dataset, settings.points, settings.noise,
+                                 settings.data_seed)
+        train_set, test_set = regression.split(points, settings.test_fraction,
+                                               settings.data_seed)
+        return Data(train_set.X, train_set.y, test_set.X, test_set.y, 0,
+                    DATASETS[settings.dataset], _plane_extent(points.X))
     if settings.dataset == "csv":
         if csv is None:
             raise ValueError("your CSV file: upload a file with the columns x1,x2,label first")
@@ -584,10 +632,21 @@ class FeatureNetwork(Network):
 def output_units(settings: Settings, classes: int) -> int:
     """1 for a sigmoid output; one unit per class for softmax. Rejects impossible pairs."""
     output, label = OUTPUT_LOSSES[settings.output_loss]
+    if (output == "identity") != (classes == 0):
+        raise ValueError(
+            f"{label}: the regression data sets ({', '.join(regression.REGRESSION_SETS)}) need "
+            f"the linear output with squared error" if classes == 0 else
+            f"{label}: a linear output is for the regression data sets; for classes choose "
+            f"a sigmoid or softmax output")
     if output == "sigmoid" and classes > 2:
         raise ValueError(f"{label}: one sigmoid output separates two classes, but this data has "
                          f"{classes}; choose softmax + cross-entropy")
     return classes if output == "softmax" else 1
+
+
+def is_regression(settings: Settings) -> bool:
+    """True for the data sets whose targets are numbers (a plane, a bump) instead of classes."""
+    return settings.dataset in regression.REGRESSION_SETS
 
 
 def build_network(settings: Settings, classes: int = 2) -> FeatureNetwork:
@@ -818,6 +877,50 @@ def summary(result: Result) -> str:
             f"test accuracy {result.test_accuracy():.0%}, training loss {run.loss[-1]:.3f}")
 
 
+def result_line(result: Result) -> str:
+    """``summary`` for classes; for regression data, the losses (no class to get right)."""
+    run, s = result.run, result.settings
+    if not is_regression(s) or run.diverged_at is not None:
+        return summary(result)
+    done = f"{run.epochs} of {s.epochs} epochs" if run.epochs < s.epochs else f"{run.epochs} epochs"
+    test = f", test loss {run.test_loss[-1]:.3g}" if run.test_loss is not None else ""
+    return (f"{done}: training loss {run.loss[-1]:.3g}{test} (mean squared error between "
+            f"prediction and target)")
+
+
+def unused_data_controls(settings: Settings) -> str:
+    """A sentence naming the data controls that do nothing for this data set (or "")."""
+    if settings.dataset == "draw":
+        return (" *Number of points* and *noise* make generated data only: here the points "
+                "are yours.")
+    if settings.dataset == "csv":
+        return " *Number of points* and *noise* make generated data only: here the file decides."
+    return ""
+
+
+def gap_question(result: Result) -> tuple[str, str]:
+    """The lesson's self-check on train versus test: (question, answer in markdown), in
+    accuracy for classes and in loss for regression (where accuracy means nothing)."""
+    cure = ("More data, more noise-free data, a smaller network, fewer epochs or some L2 "
+            "weight decay all help; try noise 0.3, 50 points, `32,32` and 2000 epochs to see "
+            "the gap open.")
+    if is_regression(result.settings) and result.run.test_loss is not None:
+        train, test = result.run.loss[-1], result.run.test_loss[-1]
+        return (f"2. This run ends at a training loss of {train:.3g} and a test loss of "
+                f"{test:.3g}. What would a test loss far above the training loss mean, and "
+                "what could bring them together?",
+                f"Here the test loss is {test / max(train, 1e-300):.2g} times the training "
+                "loss. A network that predicts the points it trained on much better than "
+                "held-back points has learnt their noise rather than the surface behind them "
+                "(overfitting). " + cure)
+    train, test = result.train_accuracy(), result.test_accuracy()
+    return (f"2. This run ends at {train:.0%} training and {test:.0%} test accuracy. What "
+            "would a large gap between the two mean, and what could narrow it?",
+            f"Here the gap is {train - test:+.0%}. A network that scores much better on the "
+            "points it trained on than on held-back points has learnt their noise rather than "
+            "the shape behind them (overfitting). " + cure)
+
+
 def describe_network(settings: Settings, classes: int = 2) -> str:
     """``"4 inputs (x1, x2, x1², x2²) -> 8 ReLU -> 8 ReLU -> 1 sigmoid output, 121 weights and
     biases"``."""
@@ -837,6 +940,9 @@ def run_file_bytes(result: Result) -> bytes:
     run = result.run
     run = replace(run, settings={**run.settings, "playground": to_query(result.settings),
                                  "data_source": result.data.source})
+    if result.data.drawn:  # the drawn points travel with the run (the link may be too short)
+        run = replace(run, settings={**run.settings,
+                                     "drawn": drawing.to_text(result.data.drawn, limit=None)})
     return run_to_bytes(run)
 
 
@@ -847,6 +953,7 @@ class Loaded:
     settings: Settings
     run: Run
     warnings: tuple[str, ...]
+    drawn: tuple = ()  # drawn points, for a run trained on them
 
 
 def read_run_file(data: bytes) -> Loaded:
@@ -866,17 +973,26 @@ def read_run_file(data: bytes) -> Loaded:
     if query.get("data") == "csv" or run.settings.get("data_source", "").startswith("your CSV"):
         raise ValueError("run file: this run was trained on an uploaded CSV file, which the "
                          "run file does not contain")
-    network = build_network(settings, run.network.sizes[-1] if settings.output == "softmax" else 2)
+    network = build_network(settings, 0 if is_regression(settings) else  # (0: no classes)
+                            run.network.sizes[-1] if settings.output == "softmax" else 2)
     if network.sizes != run.network.sizes:
         raise ValueError(f"run file: its weights have layer sizes {list(run.network.sizes)}, "
                          f"but its settings make {list(network.sizes)}")
     run = replace(run, network=network)
-    return Loaded(settings, run, tuple(warnings))
+    drawn = ()
+    if settings.dataset == "draw":
+        try:
+            drawn = drawing.from_text(run.settings.get("drawn", ""))
+            drawing.dataset(drawn)
+        except ValueError as error:
+            raise ValueError(f"run file: its drawn points are damaged ({error})")
+    return Loaded(settings, run, tuple(warnings), drawn)
 
 
 def loaded_result(loaded: Loaded) -> Result:
     """A loaded run with the data its settings make, ready to draw (it is not retrained)."""
-    return Result(loaded.settings, build_data(loaded.settings), loaded.run)
+    return Result(loaded.settings, build_data(loaded.settings, drawn=loaded.drawn or None),
+                  loaded.run)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -902,7 +1018,8 @@ def describe_comparison(pinned: Result, current: Result) -> str:
     what = "1 setting differs" if len(lines) == 1 else f"{len(lines)} settings differ"
     text = f"{what}: " + "; ".join(lines) + "."
     same_data = all(getattr(pinned.settings, f) == getattr(current.settings, f)
-                    for f in DATA_FIELDS) and pinned.settings.dataset != "csv"
+                    for f in DATA_FIELDS) and pinned.settings.dataset != "csv" \
+        and pinned.data.drawn == current.data.drawn
     if same_data and same_start:
         text += (" Same data and the very same starting weights, so this change is the only "
                  "difference between the two runs.")
@@ -920,16 +1037,17 @@ def describe_comparison(pinned: Result, current: Result) -> str:
 
 _SPIRAL_NET = dict(hidden=(16, 16), activation="tanh", init="xavier", optimizer="momentum",
                    learning_rate=0.1, epochs=500)
+# Tab names stay short, so the seven tabs fit in one row next to the sidebar at 1280 px
+# (each tab's text says the dataset and the numbers).
 SCENARIOS: dict[str, Settings] = {
-    "circles: no hidden layer": Settings(hidden=()),
-    "circles: no hidden layer, x1² and x2²": Settings(hidden=(), features=("x1^2", "x2^2")),
-    "circles: 8,8 ReLU (the default)": Settings(),
-    "XOR: no hidden layer, x1·x2": Settings(dataset="quadrants", noise=0.0, hidden=(),
-                                            features=("x1*x2",)),
-    "two spirals: 16,16 tanh": Settings(dataset="spirals", **_SPIRAL_NET),
-    "three spirals: softmax": Settings(dataset="spirals3", output_loss="softmax_ce",
-                                       **_SPIRAL_NET),
-    "circles: learning rate 10": Settings(learning_rate=10.0),
+    "no hidden layer": Settings(hidden=()),
+    "with x1², x2²": Settings(hidden=(), features=("x1^2", "x2^2")),
+    "8,8 ReLU": Settings(),
+    "XOR, x1·x2": Settings(dataset="quadrants", noise=0.0, hidden=(), features=("x1*x2",)),
+    "two spirals": Settings(dataset="spirals", **_SPIRAL_NET),
+    "three spirals": Settings(dataset="spirals3", output_loss="softmax_ce", **_SPIRAL_NET),
+    "rate 10": Settings(learning_rate=10.0),
+    "a bump": Settings(dataset="bump", output_loss="mse_linear", activation="tanh"),
 }
 
 
@@ -1000,6 +1118,11 @@ def parameter_count_formula(settings: Settings, classes: int = 2) -> str:
 
 BOUNDARY_RESOLUTION = 60  # cells per side of the live boundary (the Altair one draws 100)
 MAP_RESOLUTION = 20  # cells per side of each neuron's map in the diagram
+# Sizes of the live pictures in CSS pixels, chosen so that the diagram, the boundary and the
+# loss curve fit one 1280x800 screen next to the 320 px sidebar.
+NETWORK_WIDTH = 360
+BOUNDARY_SIZE = 240  # the plotted square (axes and title add about 60 px)
+CURVES_SIZE = (320, 170)  # width, height of the plot area's canvas
 
 
 def live_frame(result: Result, epoch: int | None = None) -> dict:
@@ -1008,25 +1131,44 @@ def live_frame(result: Result, epoch: int | None = None) -> dict:
     each neuron's activation map. ``epoch`` (from the player) goes into the titles."""
     run = result.run
     at = f" at epoch {run.epochs}" if epoch is not None else ""
-    panels = [_boundary_panel("boundary", result, f"decision boundary{at}"),
-              live.curves_panel("loss", run, "loss", title=f"{run.loss_name} loss",
-                                y_title="loss", log=True, log_toggle=True)]
+    panels = []
     if diagram_fits(result.network):  # (a diagram of thousands of lines tells nothing)
         maps = dict(extent=result.data.extent, resolution=MAP_RESOLUTION) if maps_fit(
             result.network) else {}
         panels.append(live.network_panel("network", result.network, run.params,
                                          title=f"the network{at}", **maps))
-    panels.append(live.curves_panel("accuracy", run, "accuracy", title="accuracy",
-                                    y_title="points right", percent=True))
+        panels[-1]["width"] = NETWORK_WIDTH
+        panels[-1]["names"][0] = [FEATURE_LABELS.get(n, n) for n in result.network.input_names]
+    panels += [_boundary_panel("boundary", result, f"decision boundary{at}")
+               | ({"draw": {"classes": drawing.CLASSES, "max": drawing.MAX_POINTS}}
+                  if result.settings.dataset == "draw" else {}),
+               live.curves_panel("loss", run, "loss", title=f"{run.loss_name} loss",
+                                 y_title="loss", log=True, log_toggle=True)]
+    if not is_regression(result.settings):  # (regression has no classes to get right)
+        panels.append(live.curves_panel("accuracy", run, "accuracy", title="accuracy",
+                                        y_title="points right", percent=True))
+    for panel in panels:
+        if panel["kind"] == "curves":
+            panel["width"], panel["height"] = CURVES_SIZE
+    # As in TensorFlow Playground, data flows left to right: the network with its neuron maps,
+    # then what it outputs (the boundary, the loss under it), all on one laptop screen.
+    names = {panel["name"] for panel in panels}
     return live.frame(*panels, epoch=run.epochs if epoch is not None else None,
-                      columns=[["boundary", "network"], ["loss", "accuracy"]])
+                      columns=[[n for n in column if n in names]
+                               for column in (["network", "accuracy"], ["boundary", "loss"])])
 
 
 def _boundary_panel(name: str, result: Result, title: str) -> dict:
     d = result.data
+    if is_regression(result.settings):  # the prediction itself, points coloured by target
+        return prediction.prediction_panel(
+            name, result.network, result.run.params, d.X, d.labels, X_test=d.X_test,
+            y_test=d.labels_test, extent=d.extent, resolution=BOUNDARY_RESOLUTION,
+            title=title.replace("decision boundary", "prediction")) | {"size": BOUNDARY_SIZE}
     return live.boundary_panel(name, result.network, result.run.params, d.X, d.labels,
                                X_test=d.X_test, labels_test=d.labels_test, extent=d.extent,
-                               resolution=BOUNDARY_RESOLUTION, title=title)
+                               resolution=BOUNDARY_RESOLUTION, title=title) | {
+                                   "size": BOUNDARY_SIZE}
 
 
 def compare_frame(pinned: Result | None, current: Result) -> dict:

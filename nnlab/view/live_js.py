@@ -124,7 +124,12 @@ function curvesPanel(box) {
     ctx = sizeCanvas(canvas, W, H); sizeCanvas(overlay, W, H).clearRect(0, 0, W, H);
     ctx.clearRect(0, 0, W, H);
     const series = data.series, pw = W - M.l - M.r, ph = H - M.t - M.b;
-    const xmin = data.x_min || 0, xmax = data.x_log ? data.x_max : Math.max(xmin + 1e-9, data.x_max);
+    let xmin = data.x_min || 0, xmax = data.x_log ? data.x_max : Math.max(xmin + 1e-9, data.x_max);
+    // An epoch axis ends on a labelled tick (300 epochs are drawn up to loss[299], and an axis
+    // stopping at 299 with its last label at 250 reads as a cut-off chart).
+    if (!data.x_log && (data.x_title || 'epoch') === 'epoch') {
+      const step = niceStep(xmax - xmin, 6); xmax = Math.ceil(xmax / step - 1e-9) * step;
+    }
     const [y0, y1] = yDomain(series);
     const ly0 = Math.log10(y0), ly1 = Math.log10(y1);
     const lx0 = Math.log10(xmin || 1), lx1 = Math.log10(xmax || 10);
@@ -248,13 +253,16 @@ function curvesPanel(box) {
 }
 
 // ------------------------------------------------------------------ boundary
-function boundaryPanel(box) {
-  const S = 260, M = {l: 46, r: 12, t: 30, b: 40}, W = S + M.l + M.r, H = S + M.t + M.b;
+function boundaryPanel(box, model) {
+  const M = {l: 46, r: 12, t: 30, b: 40};
   const canvas = document.createElement('canvas'); box.append(canvas);
-  let pixels = null;
+  let pixels = null, shown = null, geom = null;
   function paint(d, img) {
+    M.t = d.legend ? 44 : 30;  // a colour legend gets its own line under the title
+    const S = d.size || 260, W = S + M.l + M.r, H = S + M.t + M.b;  // (a page may ask smaller)
     const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
     const [x0, x1, y0, y1] = d.extent;
+    geom = {S, x0, x1, y0, y1};
     const sx = (x) => M.l + ((x - x0) / (x1 - x0)) * S, sy = (y) => M.t + S - ((y - y0) / (y1 - y0)) * S;
     if (img) ctx.drawImage(img, M.l, M.t, S, S); else { ctx.fillStyle = '#f4f4f4'; ctx.fillRect(M.l, M.t, S, S); }
     ctx.strokeStyle = INK; ctx.lineWidth = 2; ctx.beginPath();
@@ -264,8 +272,14 @@ function boundaryPanel(box) {
     for (const [x, y, c, test] of d.points || []) {
       ctx.beginPath(); ctx.arc(sx(x), sy(y), r, 0, 2 * Math.PI);
       const colour = d.colors[c % d.colors.length];
-      if (test) { ctx.fillStyle = '#fff'; ctx.fill(); ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.stroke(); }
-      else { ctx.fillStyle = colour; ctx.fill(); ctx.strokeStyle = '#fff'; ctx.lineWidth = 1.2; ctx.stroke(); }
+      if (test) {
+        ctx.fillStyle = '#fff'; ctx.fill(); ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.stroke();
+        if (d.point_stroke) {  // (a pale colour on a pale map: a thin dark rim keeps it seen)
+          ctx.beginPath(); ctx.arc(sx(x), sy(y), r + 1.2, 0, 2 * Math.PI);
+          ctx.strokeStyle = d.point_stroke; ctx.lineWidth = 0.6; ctx.stroke();
+        }
+      }
+      else { ctx.fillStyle = colour; ctx.fill(); ctx.strokeStyle = d.point_stroke || '#fff'; ctx.lineWidth = d.point_stroke ? 0.8 : 1.2; ctx.stroke(); }
     }
     ctx.strokeStyle = MUTED; ctx.lineWidth = 1; ctx.strokeRect(M.l, M.t, S, S);
     ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
@@ -277,10 +291,65 @@ function boundaryPanel(box) {
     ctx.save(); ctx.translate(12, M.t + S / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = 'middle';
     ctx.fillText(d.y_title || 'x2', 0, 0); ctx.restore();
     ctx.font = TITLE_FONT; ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillText(d.title || '', 4, 4);
+    if (d.legend) { ctx.font = FONT; ctx.fillStyle = MUTED; ctx.fillText(d.legend, 4, 22); }  // a colour scale in words
     if (d.caption) { ctx.font = FONT; ctx.fillStyle = MUTED; ctx.textAlign = 'center'; ctx.textBaseline = 'middle'; ctx.fillText(d.caption, M.l + S / 2, M.t + 14); }
+  }
+  // Drawing your own points (when the panel carries `draw`): a toolbar of classes, an eraser
+  // and "clear"; a click adds a point of the chosen class, a drag with the eraser removes
+  // points. The points go to Python in the model's `drawn` list after each stroke, and are
+  // drawn at once (all filled) until the retrained picture comes back.
+  let tools = null, mode = 0, local = [], erasing = false, changed = false;
+  const toData = (ev) => {
+    const {S, x0, x1, y0, y1} = geom, px = ev.offsetX - M.l, py = ev.offsetY - M.t;
+    if (px < 0 || py < 0 || px > S || py > S) return null;
+    return [x0 + (px / S) * (x1 - x0), y1 - (py / S) * (y1 - y0)];
+  };
+  function showLocal() {
+    paint({...shown, points: local.map(([x, y, c]) => [x, y, c, 0])}, pixels);
+  }
+  function send() {
+    model.set('drawn', local.map((p) => p.slice())); model.save_changes(); showLocal();
+  }
+  function erase(ev) {
+    const {S, x0, x1} = geom, radius = (14 / S) * (x1 - x0), at = toData(ev);
+    if (!at) return;
+    const keep = local.filter(([x, y]) => Math.hypot(x - at[0], y - at[1]) > radius);
+    if (keep.length !== local.length) { local = keep; changed = true; showLocal(); }
+  }
+  function toolbar(d) {
+    tools = document.createElement('div'); tools.className = 'nnlab-draw';
+    const buttons = [];
+    const pick = (m) => { mode = m; buttons.forEach(([b, k]) => b.setAttribute('aria-pressed', String(k === m))); };
+    const add = (text, title, m, colour) => {
+      const b = document.createElement('button'); b.type = 'button'; b.textContent = text; b.title = title;
+      if (colour) b.style.setProperty('--swatch', colour);
+      b.addEventListener('click', () => (m === 'clear' ? (local = [], send()) : pick(m)));
+      tools.append(b); if (m !== 'clear') buttons.push([b, m]);
+    };
+    const label = document.createElement('span'); label.textContent = 'draw:'; tools.append(label);
+    for (let c = 0; c < d.draw.classes; c++) add(String(c), 'class ' + c + ': click on the picture to add a point of this class', c, d.colors[c]);
+    add('erase', 'drag over points to remove them', 'erase');
+    add('clear', 'remove every point', 'clear');
+    box.prepend(tools); pick(0);
+    local = (model.get('drawn') || []).map((p) => p.slice());
+    model.on('change:drawn', () => { local = (model.get('drawn') || []).map((p) => p.slice()); });
+    canvas.style.cursor = 'crosshair';
+    canvas.addEventListener('pointerdown', (ev) => {
+      if (!shown || !shown.draw || !geom) return;
+      if (mode === 'erase') { erasing = true; changed = false; canvas.setPointerCapture(ev.pointerId); erase(ev); return; }
+      const at = toData(ev);
+      if (!at || local.length >= (shown.draw.max || 300)) return;
+      local.push([+at[0].toFixed(3), +at[1].toFixed(3), mode]); send();
+    });
+    canvas.addEventListener('pointermove', (ev) => { if (erasing) erase(ev); });
+    const stop = () => { if (erasing) { erasing = false; if (changed) send(); } };
+    canvas.addEventListener('pointerup', stop); canvas.addEventListener('pointercancel', stop);
   }
   return {
     update(d) {
+      shown = d;
+      if (d.draw && !tools && model) toolbar(d);
+      if (tools) tools.style.display = d.draw ? '' : 'none';
       pixels = d.image ? pixelsCanvas(d.image, pixels) : null;
       paint(d, pixels);
     },
@@ -289,13 +358,22 @@ function boundaryPanel(box) {
 
 // ------------------------------------------------------------------ network
 function networkPanel(box) {
-  const W = 340;
   const canvas = document.createElement('canvas'); box.append(canvas);
   function paint(d, images) {
+    const W = d.width || 340;
     // Taller for taller layers: every neuron (and its map) keeps room to be read.
     const H = Math.max(250, 60 + (Math.max(...d.sizes) > 8 ? 30 : 36) * Math.max(...d.sizes));
     const ctx = sizeCanvas(canvas, W, H); ctx.clearRect(0, 0, W, H);
-    const sizes = d.sizes, L = sizes.length, top = 34, bottom = 24, left = 40, right = 78;
+    const sizes = d.sizes, L = sizes.length, top = 34, bottom = 24;
+    // Room on the left for input names too long for their circle (they are written beside it).
+    const R0 = Math.max(8, Math.min(images ? 16 : 18, (H - top - bottom) / (2.4 * Math.max(...sizes))));
+    ctx.font = FONT;
+    const long = ((d.names && d.names[0]) || []).filter((n) => ctx.measureText(n).width > 2 * R0 - 6);
+    ctx.font = FONT.replace('12px', '10px');
+    const left = Math.max(40, ...long.map((n) => R0 + 8 + ctx.measureText(n).width));
+    ctx.font = FONT;  // and on the right for the output biases ("b 0.003353")
+    const outBias = d.biases && sizes[L - 1] <= 4 && L <= 4 ? d.biases[L - 2] || [] : [];
+    const right = Math.max(78, ...outBias.map((b) => R0 + 10 + ctx.measureText('b ' + fmt(b)).width));
     const colX = (l) => left + (l * (W - left - right)) / Math.max(1, L - 1);
     const rowY = (l, i) => top + ((i + 0.5) * (H - top - bottom)) / sizes[l];
     let wmax = 1e-12;
@@ -310,7 +388,7 @@ function networkPanel(box) {
       if (few) labels.push([xa, ya, xb, yb, fmt(w)]);
     })));
     ctx.font = FONT; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-    const R = Math.max(8, Math.min(images ? 16 : 18, (H - top - bottom) / (2.4 * Math.max(...sizes))));
+    const R = R0;
     for (const [xa, ya, xb, yb, t] of labels) {
       // Each label sits on its edge just clear of the edge's source neuron, where the edges
       // leaving one neuron are still apart.
@@ -333,13 +411,22 @@ function networkPanel(box) {
         const value = d.values && d.values[l] ? d.values[l][i] : null;
         ctx.fillStyle = INK; ctx.font = FONT;
         if (value !== null && value !== undefined) {  // the activation inside, the name above
-          ctx.fillText(fmt(+value.toFixed(3)), x, y);
+          const t = fmt(+value.toFixed(3));  // (smaller when it would touch the circle's rim)
+          if (ctx.measureText(t).width > 2 * R - 9) ctx.font = FONT.replace('12px', '10px');
+          ctx.fillText(t, x, y); ctx.font = FONT;
           ctx.fillStyle = MUTED; ctx.fillText(name, x, y - R - 8);
-        } else if (R >= 11) ctx.fillText(name, x, y);
+        } else if (R >= 11 && ctx.measureText(name).width <= 2 * R - 6) ctx.fillText(name, x, y);
+        else if (l === 0 && name) {  // a long input name (sin x1) goes left of its circle
+          ctx.font = FONT.replace('12px', '10px'); ctx.textAlign = 'right';
+          ctx.fillText(name, x - R - 3, y); ctx.textAlign = 'center'; ctx.font = FONT;
+        }
       }
       if (l > 0 && d.biases && sizes[l] <= 4 && L <= 4) {
-        ctx.fillStyle = MUTED; ctx.textAlign = l === L - 1 ? 'left' : 'center';
-        ctx.fillText('b ' + fmt(d.biases[l - 1][i]), l === L - 1 ? x + R + 4 : x, l === L - 1 ? y : y + R + 9);
+        const t = 'b ' + fmt(d.biases[l - 1][i]), tw = ctx.measureText(t).width;
+        const bx = l === L - 1 ? x + R + 4 : x - tw / 2, by = l === L - 1 ? y : y + R + 9;
+        ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(bx - 2, by - 7, tw + 4, 14);  // no edge crosses it
+        ctx.fillStyle = MUTED; ctx.textAlign = 'left';
+        ctx.fillText(t, bx, by);
         ctx.textAlign = 'center';
       }
     } });
@@ -415,7 +502,7 @@ function render({ model, el }) {
       if (!entry || entry.kind !== p.kind) {
         const box = document.createElement('div'); box.className = 'nnlab-panel'; box.dataset.panel = p.name;
         home(frame, p.name).append(box);
-        entry = {kind: p.kind, box, panel: MAKERS[p.kind](box)};
+        entry = {kind: p.kind, box, panel: MAKERS[p.kind](box, model)};
         panels.set(p.name, entry);
       }
       entry.box.style.display = ''; shown.add(p.name);
@@ -471,6 +558,13 @@ VIEW_CSS = r"""
 .nnlab-grid { display: flex; flex-wrap: wrap; gap: 14px 18px; align-items: flex-start; }
 .nnlab-column { display: flex; flex-direction: column; gap: 14px; }
 .nnlab-panel { position: relative; }
+.nnlab-draw { display: flex; gap: 5px; flex-wrap: wrap; align-items: center; margin: 0 0 4px 4px;
+  width: 0; min-width: calc(100% - 4px); font-size: 12px; color: #555; }  /* never widens its panel */
+.nnlab-draw button { font: 12px system-ui, sans-serif; padding: 2px 8px; border: 1px solid #b9c0ca;
+  border-radius: 4px; background: #fff; cursor: pointer; }
+.nnlab-draw button[style*="--swatch"]::before { content: ""; display: inline-block; width: 9px; height: 9px;
+  border-radius: 50%; margin-right: 4px; background: var(--swatch); }
+.nnlab-draw button[aria-pressed="true"] { background: #e8eef6; border-color: #4E79A7; font-weight: 600; }
 .nnlab-head { display: flex; justify-content: flex-end; min-height: 0; font-size: 12px; color: #555; }
 .nnlab-head label { position: absolute; right: 14px; top: 2px; z-index: 2; }
 .nnlab-stack { position: relative; }
