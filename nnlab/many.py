@@ -37,6 +37,7 @@ from .init import Init
 from .losses import get_loss
 from .network import Network, Params, forward
 from .train import LOSS_EXPLODE_FACTOR, PARAM_EXPLODE_FACTOR, train
+from .verdicts import OVERSHOOT_FACTOR, diverged as diverged_rule, overshot_at
 
 MANY_LOSSES = ("mse", "half_mse", "bce")
 # Epochs between the checks of convergence and of divergence (their rows are kept for a block).
@@ -73,11 +74,12 @@ class ManyRuns:
     theta: np.ndarray  # (P, K) final parameters, float64
     converged_at: np.ndarray  # (K,) first epoch with loss < threshold, -1 if never
     solved: np.ndarray  # (K,) every output on the correct side of 0.5 at the end (not diverged)
-    diverged: np.ndarray  # (K,) the loss or the weights blew up (see train's rules)
-    diverged_at: np.ndarray  # (K,) first epoch seen blown up, -1 if never
+    diverged: np.ndarray  # (K,) verdicts.diverged: blew up, or overshot and never converged
+    diverged_at: np.ndarray  # (K,) first epoch seen blown up (train's rules), -1 if never
     threshold: float | None
     epochs: int
     settings: dict = field(default_factory=dict)
+    overshot_at: np.ndarray | None = None  # (K,) first loss above 2x epoch 0's, -1 if never
 
     @property
     def K(self) -> int:
@@ -182,7 +184,9 @@ def train_many(
         network=network, loss_name=loss, seeds=seeds, learning_rate=lr, weight_range=w_range,
         bias_range=b_range, loss=out["loss"], final_loss=out["final_loss"], theta=out["theta"],
         converged_at=out["converged_at"], solved=out["solved"],
-        diverged=out["diverged_at"] >= 0, diverged_at=out["diverged_at"], threshold=threshold,
+        # The one divergence rule of every lesson and of train (Run.verdict).
+        diverged=diverged_rule(out["converged_at"], out["diverged_at"], out["overshot_at"]),
+        diverged_at=out["diverged_at"], overshot_at=out["overshot_at"], threshold=threshold,
         epochs=epochs, settings=dict(init=template.method, std=template.std, dtype=dtype.name,
                                      engine="loop" if loop else "batched", chunks=len(parts)),
     )
@@ -208,7 +212,7 @@ def _train_batched(network, loss, X, Y, template, seeds, lr, w_range, b_range, e
         solved = kernel.solved() & (track.diverged_at < 0)
     return dict(loss=track.curve, final_loss=track.final,
                 theta=kernel.params().astype(np.float64), converged_at=track.converged_at,
-                solved=solved, diverged_at=track.diverged_at)
+                solved=solved, diverged_at=track.diverged_at, overshot_at=track.overshot_at)
 
 
 def _train_loop(network, loss, X, Y, template, seeds, lr, w_range, b_range, epochs,
@@ -219,7 +223,7 @@ def _train_loop(network, loss, X, Y, template, seeds, lr, w_range, b_range, epoc
     curve = np.full((epochs, K), np.nan, dtype) if record_loss else None
     out = dict(loss=curve, final_loss=np.full(K, np.nan), theta=np.empty_like(theta64),
                converged_at=np.full(K, -1), solved=np.zeros(K, bool),
-               diverged_at=np.full(K, -1))
+               diverged_at=np.full(K, -1), overshot_at=np.full(K, -1))
     garbage = 0
     for k in range(K):
         garbage += memory.per_call
@@ -236,6 +240,8 @@ def _train_loop(network, loss, X, Y, template, seeds, lr, w_range, b_range, epoc
         out["theta"][:, k] = np.concatenate([np.vstack([W, b]).ravel() for W, b in run.params])
         out["converged_at"][k] = -1 if run.converged_at is None else run.converged_at
         out["diverged_at"][k] = -1 if run.diverged_at is None else run.diverged_at
+        over = overshot_at(run.loss) if run.epochs else None
+        out["overshot_at"][k] = -1 if over is None else over
         if run.diverged_at is None:
             with np.errstate(all="ignore"):
                 outputs = forward(network, run.params, X)
@@ -620,6 +626,7 @@ class _Tracker:
         self.threshold, self.scale, self.norm_scale = threshold, scale, norm_scale
         self.converged_at = np.full(K, -1)
         self.diverged_at = np.full(K, -1)
+        self.overshot_at = np.full(K, -1)  # verdicts.overshot_at, a block at a time
         self.final = np.full(K, np.nan)
         self.limit = self.size_limit = None
         self.done = 0  # epochs already checked
@@ -651,6 +658,7 @@ class _Tracker:
             first = norms[0].astype(np.float64) * self.norm_scale
             self.size_limit = (PARAM_EXPLODE_FACTOR * np.maximum(1.0, np.sqrt(first))) ** 2
             self.limit = LOSS_EXPLODE_FACTOR * ((losses[0] * scale).astype(np.float64) + 1.0)
+            self.overshoot = OVERSHOOT_FACTOR * (losses[0] * scale).astype(np.float64)
         # np.max keeps NaN, so a NaN anywhere makes a net a suspect too.
         suspects = np.flatnonzero((self.diverged_at < 0) & (
             ~(norms.max(axis=0).astype(np.float64) * self.norm_scale <= self.size_limit)
@@ -663,6 +671,14 @@ class _Tracker:
                 bad[0] = ~(size[0] <= self.size_limit[suspects]) | np.isnan(loss[0])
             _first(bad, start, suspects, self.diverged_at)
         stop = np.where(self.diverged_at < 0, end, self.diverged_at)  # later epochs do not count
+        # The overshoot rule (verdicts.overshot_at): the largest loss of the block decides
+        # which nets to look at epoch by epoch.
+        candidates = np.flatnonzero((self.overshot_at < 0) & (
+            np.fmax.reduce(losses, axis=0) * scale > self.overshoot))
+        if len(candidates):
+            above = ((losses[:, candidates] * scale > self.overshoot[candidates])
+                     & (np.arange(start, end)[:, None] < stop[candidates]))
+            _first(above, start, candidates, self.overshot_at)
         if self.threshold is not None:
             # np.fmin skips NaN: an epoch before a blow-up may still have converged.
             candidates = np.flatnonzero((self.converged_at < 0) & (

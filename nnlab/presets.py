@@ -31,7 +31,7 @@ from .activations import HIDDEN_ACTIVATIONS
 from .datasets import xor
 from .init import Init
 from .losses import PAIRINGS
-from . import live
+from . import checks, live, verdicts
 from .many import ManyRuns, SweepResult, sweep, train_many
 from .network import Network, Params, forward, loss_value
 from .train import MODES, Run, Training, train
@@ -40,8 +40,9 @@ from .xor9 import TABLE_START
 STARTS = ("fixed", "random")
 XOR_LOSSES = PAIRINGS["sigmoid"]  # the output is one sigmoid unit
 HIDDEN_RANGE = (1, 8)
-# A loss more than this many times its starting value means a step overshot badly.
-OVERSHOOT_FACTOR = 2.0
+# A loss more than this many times its starting value means a step overshot badly (the one
+# rule of nnlab.verdicts, which train_many and every lesson use too).
+OVERSHOOT_FACTOR = verdicts.OVERSHOOT_FACTOR
 # Share of rising epochs, over the last tenth of a run, that counts as bouncing.
 BOUNCE_SHARE = 0.3
 SNAPSHOTS = 100  # about this many replay points per run
@@ -80,7 +81,7 @@ class Setup:
     weight_range: tuple[float, float] = (-2.0, 2.0)
     bias_range: tuple[float, float] = (-0.5, 0.5)
     retries: int = 0
-    threshold: float = 0.001
+    threshold: float | None = None  # None: the loss of outputs 0.1 from their targets
     stop_at_threshold: bool = False
 
     def __post_init__(self):
@@ -111,6 +112,8 @@ class Setup:
                 raise ValueError(f"{name} must be a finite pair (low, high) with low <= high; "
                                  f"got {value!r}")
             object.__setattr__(self, name, pair)
+        # A seed the page refused is named, never quietly clamped to 0.
+        checks.seed(self.seed, "seed")
         for name in ("hidden", "epochs", "batch_size", "seed", "retries"):
             object.__setattr__(self, name, int(getattr(self, name)))
         object.__setattr__(self, "learning_rate", float(self.learning_rate))
@@ -121,6 +124,12 @@ class Setup:
     @property
     def network(self) -> Network:
         return Network([2, self.hidden, 1], activation=self.activation, output="sigmoid")
+
+    @property
+    def loss_threshold(self) -> float:
+        """The loss below which a run counts as converged: ``threshold`` if given, else the
+        one rule of every lesson (``verdicts.loss_threshold``: every output within 0.1)."""
+        return verdicts.loss_threshold(self.loss) if self.threshold is None else self.threshold
 
     @property
     def uses_random_start(self) -> bool:
@@ -153,7 +162,8 @@ class Setup:
 
     def _options(self) -> dict:
         return dict(loss=self.loss, learning_rate=self.learning_rate, epochs=self.epochs,
-                    mode=self.mode, batch_size=self.batch_size, threshold=self.threshold,
+                    mode=self.mode, batch_size=self.batch_size,
+                    threshold=self.loss_threshold,
                     stop_at_threshold=self.stop_at_threshold,
                     snapshot_epochs=self.snapshot_epochs())
 
@@ -169,6 +179,25 @@ class Setup:
 
     def replace(self, **changes) -> "Setup":
         return replace(self, **changes)
+
+
+def unused_start_controls(start: str, hidden: int) -> str:
+    """Why the weight seed, init ranges and retries do nothing right now ('' when they act):
+    the fixed nine numbers on a 2-2-1 net are not drawn from anything."""
+    if start == "fixed" and hidden == 2:
+        return ("*Weight seed, init ranges and retries are hidden: the fixed start uses the "
+                "same nine numbers every time, so they would change nothing. Pick the random "
+                "start (or another number of hidden units) to use them.*")
+    return ""
+
+
+def runs_by_loss(runs: dict[str, Run]) -> list[tuple[dict[str, Run], float]]:
+    """The runs grouped by loss, each group with its convergence threshold: one chart per
+    loss, since two losses are different numbers."""
+    groups: dict[str, dict[str, Run]] = {}
+    for label, run in runs.items():
+        groups.setdefault(run.loss_name, {})[label] = run
+    return [(group, run_threshold(next(iter(group.values())))) for group in groups.values()]
 
 
 def _span(pair) -> str:
@@ -198,11 +227,11 @@ PRESETS: dict[str, Preset] = {
         Preset(RANDOM_RETRIES,
                "Weights drawn uniformly from [-2, 2] and biases from [-0.5, 0.5], one update "
                "per sample, half squared error at learning rate 3; a start that has not "
-               "reached loss 0.001 within 1000 epochs is thrown away and redrawn.",
+               "converged within 1000 epochs is thrown away and redrawn.",
                Setup(hidden=2, activation="sigmoid", loss="half_mse", learning_rate=3.0,
                      epochs=1000, mode="online", start="random", seed=0,
                      weight_range=(-2.0, 2.0), bias_range=(-0.5, 0.5), retries=9,
-                     threshold=0.001, stop_at_threshold=True)),
+                     stop_at_threshold=True)),
     )
 }
 
@@ -339,7 +368,7 @@ def explorer(resolution: int = 30, points: int = 120):
     for lr in LEARNING_RATES:
         for loss in LOSS_LABELS:
             run = base.replace(learning_rate=lr, loss=loss).train(X, Y)
-            frames[f"{lr:g}|{loss}"] = live_frame(run, X, Y, threshold=base.threshold,
+            frames[f"{lr:g}|{loss}"] = live_frame(run, X, Y, threshold=run_threshold(run),
                                                   resolution=resolution, points=points)
     return controls, frames
 
@@ -359,18 +388,29 @@ class Diagnosis:
     epoch: int | None = None  # converged at / diverged at
 
 
-def diagnose(run: Run, X, Y, threshold: float | None = None) -> Diagnosis:
+def run_threshold(run: Run) -> float:
+    """The convergence threshold a run was trained with (the shared rule's, if none)."""
+    threshold = run.settings.get("threshold")
+    return verdicts.loss_threshold(run.loss_name) if threshold is None else threshold
+
+
+def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagnosis:
     """Sort a run into converged / still learning / stuck / bouncing / diverged.
 
-    "Diverged" covers both the library's blow-up (parameters or loss exploding) and a loss
-    that jumps past ``OVERSHOOT_FACTOR`` times the loss of the starting parameters: with a
-    sigmoid output the numbers stay bounded, but such a jump means the steps overshoot.
+    Converged and diverged are ``run.verdict`` (``nnlab.verdicts``: the rules ``train_many``
+    and every lesson use): diverged covers a blow-up and a loss that jumped above twice its
+    first epoch's value without converging after (with a sigmoid output the numbers stay
+    bounded, but such a jump means the steps overshoot). Only the rest is read from the
+    curve's tail: bouncing, stuck on a plateau, or still learning. (``X`` and ``Y`` are
+    accepted for older callers and not needed.)
     """
-    threshold = run.settings.get("threshold") if threshold is None else threshold
-    threshold = 0.001 if threshold is None else threshold
+    threshold = run_threshold(run) if threshold is None else threshold
     lr = run.settings.get("learning_rate")
     name = run.loss_name
-    if run.diverged_at is not None:
+    verdict = run.verdict
+    rule = (f"every output within {verdicts.TOLERANCE:g} of its target, a {name} loss below "
+            f"{threshold:.3g}")
+    if verdict.cause == "blew up":
         return Diagnosis(
             "diverged", "danger",
             f"**Training diverged at epoch {run.diverged_at}:** the learning rate ({lr:g}) is "
@@ -379,23 +419,23 @@ def diagnose(run: Run, X, Y, threshold: float | None = None) -> Diagnosis:
     loss = np.asarray(run.loss, dtype=float)
     if not len(loss):
         return Diagnosis("stuck", "warn", "No epoch was trained.")
-    start = loss_value(run.network, run.initial_params, X, Y, name)
-    over = np.flatnonzero(loss > OVERSHOOT_FACTOR * start)
-    if len(over):
-        e = int(over[0])
+    if verdict.cause == "overshoot":
+        e = verdict.epoch
         return Diagnosis(
             "diverged", "danger",
             f"**Training diverged at epoch {e}:** the learning rate ({lr:g}) is too large for "
-            f"{name}: a step overshot and the loss jumped from {start:.4g} at the start to "
-            f"{loss[e]:.4g}, more than {OVERSHOOT_FACTOR:g} times higher. "
-            f"It ends at {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}. Try a smaller "
-            f"learning rate.", e)
-    if run.converged:
+            f"{name}: a step overshot and the loss jumped from {loss[0]:.4g} at epoch 0 to "
+            f"{loss[e]:.4g}, more than {OVERSHOOT_FACTOR:g} times higher, and it never "
+            f"converged after. It ends at {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}. "
+            f"Try a smaller learning rate.", e)
+    if verdict.status == "converged":
+        bumped = (f" (after an overshoot at epoch {verdict.overshot_at} it recovered)"
+                  if verdict.overshot_at is not None else "")
         return Diagnosis(
             "converged", "success",
-            f"**Converged:** the {name} loss fell below {threshold:g} at epoch "
-            f"{run.converged_at}; after {run.epochs} epochs it is {loss[-1]:.4g} and "
-            f"{run.accuracy[-1]:.0%} of the four cases are right.", run.converged_at)
+            f"**Converged at epoch {run.converged_at}:** {rule}{bumped}. After {run.epochs} "
+            f"epochs the loss is {loss[-1]:.4g} and {run.accuracy[-1]:.0%} of the four cases "
+            f"are right.", run.converged_at)
     tail = loss[-max(2, len(loss) // 10):]
     rising = float(np.mean(np.diff(tail) > 0)) if len(tail) > 1 else 0.0
     if rising > BOUNCE_SHARE:
@@ -414,9 +454,9 @@ def diagnose(run: Run, X, Y, threshold: float | None = None) -> Diagnosis:
             f"start leads into a poor valley (try another weight seed, or retries).")
     return Diagnosis(
         "learning", "info",
-        f"**Still learning:** after {run.epochs} epochs the {name} loss is {loss[-1]:.4g} "
-        f"(threshold {threshold:g}), accuracy {run.accuracy[-1]:.0%}. More epochs or a larger "
-        f"learning rate would take it further.")
+        f"**Still learning:** after {run.epochs} epochs the {name} loss is {loss[-1]:.4g}, "
+        f"not yet converged ({rule}); accuracy {run.accuracy[-1]:.0%}. More epochs or a "
+        f"larger learning rate would take it further.")
 
 
 def summary(run: Run) -> str:
@@ -454,10 +494,10 @@ def scenarios(X, Y) -> dict[str, dict[str, Run]]:
 # Many random starts: how often does XOR get stuck?
 # ---------------------------------------------------------------------------------------------
 
-# "Converged" thresholds that mean about the same thing for each loss: every output within
-# roughly 0.1 of its target (squared error 0.1^2 = 0.01; half of it; cross-entropy
-# -log(0.9) = 0.105). One threshold for all losses would make cross-entropy look slow.
-MATCHED_THRESHOLDS = {"mse": 0.01, "half_mse": 0.005, "bce": 0.1}
+# "Converged" thresholds that mean the same thing for each loss, from the one rule of every
+# lesson (verdicts.loss_threshold): the loss of outputs each 0.1 from their targets (squared
+# error 0.1^2 = 0.01; half of it; cross-entropy -ln(0.9) = 0.105).
+MATCHED_THRESHOLDS = {loss: verdicts.loss_threshold(loss) for loss in ("mse", "half_mse", "bce")}
 WIDTHS = (2, 3, 4)
 INIT_RANGES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)  # weights drawn from (-r, r)
 START_COUNTS = (20, 50, 100, 200, 500)
@@ -521,7 +561,7 @@ def train_starts(starts: Starts) -> ManyRuns:
 
 def starts_stats(runs: ManyRuns) -> dict:
     """How the starts did: shares converged / stuck / diverged and epochs to converge."""
-    converged = runs.converged
+    converged = runs.converged & ~runs.diverged  # (a net that converged, then blew up)
     epochs = runs.converged_at[converged]
     quantiles = (np.percentile(epochs, [10, 50, 90]) if len(epochs)
                  else np.full(3, np.nan))
@@ -529,6 +569,7 @@ def starts_stats(runs: ManyRuns) -> dict:
         "starts": runs.K,
         "converged": int(converged.sum()),
         "share": float(converged.mean()),
+        # The shared rule: blew up, or overshot (loss above 2x its first) and never converged.
         "stuck": int((~converged & ~runs.diverged).sum()),  # on a plateau, or too slow
         "diverged": int(runs.diverged.sum()),
         "solved at the end": int(runs.solved.sum()),
@@ -559,13 +600,16 @@ def starts_sentence(runs: ManyRuns, starts: Starts) -> str:
     """One markdown sentence reading a ``ManyRuns``."""
     s = starts_stats(runs)
     text = (f"**{s['converged']} of {s['starts']} starts converged** ({s['share']:.0%}): their "
-            f"{starts.loss} loss went below {starts.threshold:g} within {starts.epochs} epochs")
+            f"{starts.loss} loss went below {starts.threshold:.3g} (every output within "
+            f"{verdicts.TOLERANCE:g} of its target) within {starts.epochs} epochs")
     if s["converged"]:
         text += f", after {s['median epochs']:.0f} epochs for the median one"
     text += (f". {s['stuck']} did not get there (stuck on a plateau, or still too slow when "
              f"the budget ran out)")
     if s["diverged"]:
-        text += f" and {s['diverged']} diverged"
+        text += (f" and {s['diverged']} diverged (a step overshot: the loss rose above "
+                 f"{OVERSHOOT_FACTOR:g} times its start and never converged, or the numbers "
+                 f"blew up)")
     return text + f"; {s['solved at the end']} answer all four cases right at the end."
 
 

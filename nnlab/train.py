@@ -26,7 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import checks
+from . import checks, verdicts
 from .engine import FlatParams, NumpyStepper, TinyStepper, one_blas_thread, tiny_supported
 from .init import Init
 from .losses import get_loss
@@ -84,6 +84,12 @@ class Run:
     @property
     def converged(self) -> bool:
         return self.converged_at is not None
+
+    @property
+    def verdict(self) -> "verdicts.Verdict":
+        """Converged, diverged (blew up, or overshot) or not, by the rules every lesson and
+        ``train_many`` use (``nnlab.verdicts``)."""
+        return verdicts.of_run(self)
 
     def params_at(self, epoch: int) -> Params:
         """Parameters at the start of ``epoch`` from the nearest stored snapshot at or before it."""

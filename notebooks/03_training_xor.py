@@ -60,8 +60,15 @@ def _(mo):
     to the curves and the replay. A preset sets every control. **Fixed start, learning rate
     2.0** begins from nine fixed numbers, so it prints the very same loss table on every
     computer. **Random start, online steps, retries** draws its starting weights at random;
-    when a start has not reached a loss of 0.001 within its epoch budget, it is thrown away
-    and a fresh one drawn.
+    when a start has not converged within its epoch budget, it is thrown away and a fresh
+    one drawn.
+
+    **Converged** means the same thing on every page of this course: every output within
+    0.1 of its target. Each loss turns that into its own threshold, the loss of four outputs
+    each 0.1 away: $0.1^2 = 0.01$ for squared error, half of it (0.005) for half squared
+    error, $-\ln 0.9 \approx 0.105$ for cross-entropy. (One number for all three would let
+    cross-entropy's 0.001 / 0.999 outputs count as "still learning" while squared error's
+    0.02 / 0.98 counted as done.)
     """)
     return
 
@@ -91,7 +98,8 @@ def _(live, mo, preset, presets):
                                      value=_s.activation, label="hidden activation"),
         "start": mo.ui.dropdown(_pick(presets.START_LABELS),
                                 value=presets.START_LABELS[_s.start], label="start"),
-        "seed": mo.ui.number(0, 9999, value=_s.seed, label="weight seed", debounce=True),
+        # No bounds in the widget: it would clamp -5 to 0 silently; Setup names the refusal.
+        "seed": mo.ui.number(value=_s.seed, step=1, label="weight seed", debounce=True),
         "weight_range": mo.ui.range_slider(-5, 5, step=0.25, value=list(_s.weight_range),
                                            label="weight init range", show_value=True,
                                            debounce=True),
@@ -101,17 +109,27 @@ def _(live, mo, preset, presets):
         "retries": mo.ui.slider(0, 9, value=_s.retries, label="retries", show_value=True,
                                 debounce=True),
     })
+    return (controls,)
+
+
+@app.cell
+def _(controls, live, mo, preset, presets):
     # In the sidebar the controls stay in view next to whatever part of the page is read.
+    # Under the fixed start the seed, init ranges and retries do nothing: they are hidden,
+    # with the reason, instead of moving without effect.
     _frozen = live.live_only_note(
         "Static copy: these controls need the live lesson (marimo run). The learning rate "
         "and loss above the charts still switch between runs computed in advance.")
+    _unused = presets.unused_start_controls(controls.value["start"], controls.value["hidden"])
+    _start = ([mo.md(_unused)] if _unused else
+              [controls[k] for k in ("seed", "weight_range", "bias_range", "retries")])
     mo.sidebar(mo.vstack(
         [mo.Html(_frozen), preset, mo.md("### Training")]
         + [controls[k] for k in ("learning_rate", "loss", "mode", "epochs")]
         + [mo.md("### Network and start")]
-        + [controls[k] for k in ("hidden", "activation", "start", "seed", "weight_range",
-                                 "bias_range", "retries")], gap=0.6), width="340px")
-    return (controls,)
+        + [controls[k] for k in ("hidden", "activation", "start")] + _start, gap=0.6),
+        width="340px")
+    return
 
 
 @app.cell
@@ -147,7 +165,7 @@ def live_cell(X, Y, player, player_ui, playback, presets, run, setup, view):
     _last = presets.all_attempts(run)[-1]  # Play trains the last attempt again
     shown = run if wanted is None else playback.at(
         run_key, lambda: setup.training(X, Y, _last.initial_params), wanted)
-    view.frame = presets.live_frame(shown, X, Y, threshold=setup.threshold, epoch=wanted)
+    view.frame = presets.live_frame(shown, X, Y, threshold=setup.loss_threshold, epoch=wanted)
     if wanted is not None:
         player.answered(shown.epochs)
     return
@@ -177,15 +195,14 @@ def _(mo):
     the controls trained in one go.
 
     `loss[e]` is measured on epoch *e*'s own forward passes, before that epoch's update, so
-    epoch 0 is the loss of the starting weights; the dotted line is the 0.001 threshold.
-    The accuracy is the share of the four cases answered right in those same passes (right
+    epoch 0 is the loss of the starting weights; the dotted line is the convergence
+    threshold of the chosen loss (every output within 0.1 of its target). The accuracy is the share of the four cases answered right in those same passes (right
     means on the target's side of 0.5): it moves in jumps of a quarter, and often reaches
     100% long before the loss reaches the threshold. The boundary is shaded by the output
     (blue near 0, orange near 1) with the 0.5 line drawn dark; the network's lines are its
     weights (orange positive, blue negative, thicker for larger).
 
-    With **retries**, a start whose loss is still above the threshold at the end of its
-    epoch budget is dropped and fresh weights are drawn (from the same weight seed, one new
+    With **retries**, a start that has not converged by the end of its epoch budget is dropped and fresh weights are drawn (from the same weight seed, one new
     stream per attempt). Every attempt's curve is drawn and listed; Play replays the last.
     Stuck attempts of the retry preset level off near 0.07-0.11: a hidden unit has settled
     on a line that cannot help separate XOR, and its slopes are too small to climb out.
@@ -220,17 +237,18 @@ def _(diagnosis, mo, run):
     mo.md(rf"""
     **Try it.** This run ended *{diagnosis.status}* after {run.epochs} epochs. With the
     fixed start at learning rate 2.0 the table reads 0.2518, 0.0888, 0.0034, ... 0.0004: a
-    long slow start, a sudden drop between epochs 500 and 1000, then a slow polish. Now move
-    **one** control at a time:
+    long slow start, a sudden drop between epochs 500 and 1000 (it converges at epoch 698),
+    then a slow polish. Now move **one** control at a time:
 
     - learning rate **0.5**: the same start, smaller steps; the plateau near 0.25 lasts
-      until about epoch 1700, and 4001 epochs are no longer enough to reach 0.001;
-      at **0.1** the run never leaves the plateau;
-    - learning rate **10**: the loss is below 0.001 by about epoch 400;
+      until about epoch 1500, and the run converges only at epoch 2784; at **0.3** the
+      4001 epochs run out before it converges, and at **0.1** it never leaves the plateau;
+    - learning rate **10**: converged by epoch 138;
     - loss **half squared error** at 2.0: it moves exactly like squared error at 1.0, since
       halving the loss halves every slope (compare the tables: the numbers are halved too);
-    - loss **cross-entropy** at 2.0: the same start leaves the plateau within 300 epochs; at
-      **10** or **20** the steps overshoot and the run is flagged as diverged;
+    - loss **cross-entropy** at 2.0: the same start converges at epoch 301; at **10** or
+      **20** a step overshoots (the loss more than doubles) and the run is flagged as
+      diverged;
     - update mode **online**: four small steps per epoch instead of one averaged step.
     """)
     return
@@ -244,7 +262,9 @@ def _(mo):
     These tabs were computed once when the page was built, so they also teach on a static
     copy of this page: three learning rates from the fixed start, squared error against
     cross-entropy from that same start, and the retry preset's attempts (loss on a log
-    scale, threshold dotted).
+    scale, the loss's convergence threshold dotted). Squared error and cross-entropy are
+    different numbers, so they get an axis and a threshold each, next to the accuracy
+    they share.
     """)
     return
 
@@ -257,10 +277,16 @@ def _(X, Y, presets):
 
 @app.cell
 def _(mo, plots, presets, scenario_runs):
+    # One chart per loss (a squared error and a cross-entropy on one axis would compare
+    # different numbers), plus their shared accuracy when the tab holds two losses.
     mo.ui.tabs({
         name: mo.vstack([
             mo.md("  \n".join(f"*{k}*: {presets.summary(r)}" for k, r in runs.items())),
-            plots.loss_chart(runs, log=True, threshold=0.001)])
+            mo.hstack([plots.loss_chart(group, log=True, threshold=threshold)
+                       for group, threshold in presets.runs_by_loss(runs)]
+                      + ([plots.accuracy_chart(runs, title="accuracy, the share of cases right")]
+                         if len(presets.runs_by_loss(runs)) > 1 else []),
+                      widths="equal", wrap=True)])
         for name, runs in scenario_runs.items()})
     return
 

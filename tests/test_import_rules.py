@@ -14,7 +14,7 @@ MODULES = sorted(p.stem for p in NNLAB.glob("*.py") if p.stem != "__init__")
 
 # The readable core: the maths a lesson points to, its checks, data and recipes.
 CORE = ("activations", "losses", "checks", "network", "init", "optim", "gradcheck", "datasets",
-        "diagnostics", "xor9")
+        "diagnostics", "xor9", "verdicts")
 FAST = ("engine",)
 
 
