@@ -48,11 +48,17 @@ def loss_threshold(loss: str, tolerance: float = TOLERANCE) -> float:
     """The ``loss`` of outputs that are each exactly ``tolerance`` from their 0/1 targets."""
     tolerance = checks.number(tolerance, "tolerance", low=0, high=1, low_open=True,
                               high_open=True)
-    # One sigmoid output at 1 - tolerance for a target of 1, through the loss's own formula
+    # One output at 1 - tolerance for a target of 1, through the loss's own formula
     # (squared error 0.01, half of it, cross-entropy -ln 0.9 for 0.1): no per-loss table.
-    a = np.array([[1.0 - tolerance]])
-    z = np.log(a) - np.log1p(-a)
-    return round(float(get_loss(loss, "sigmoid").fn(z, a, np.ones_like(a))[0]), 12)
+    # Softmax: the right class at 1 - tolerance, the rest sharing tolerance (-ln 0.9 too).
+    get_loss(loss)  # an unknown name fails here, with the list of names
+    if loss == "softmax_ce":
+        a, y, output = np.array([[1.0 - tolerance, tolerance]]), np.array([[1.0, 0.0]]), "softmax"
+        z = np.log(a)
+    else:
+        a, y, output = np.array([[1.0 - tolerance]]), np.array([[1.0]]), "sigmoid"
+        z = np.log(a) - np.log1p(-a)
+    return round(float(get_loss(loss, output).fn(z, a, y)[0]), 12)
 
 
 def converged_rule(loss: str, tolerance: float = TOLERANCE) -> str:
@@ -110,13 +116,24 @@ class Verdict:
         return self.status == "diverged"
 
 
+def converged_at(run) -> int | None:
+    """The run's convergence epoch: ``run.converged_at`` when it was trained with a threshold,
+    else the first epoch whose loss is below ``loss_threshold`` (the same rule, read from
+    the curve)."""
+    if run.settings.get("threshold") is not None or not len(run.loss):
+        return run.converged_at
+    below = np.flatnonzero(np.asarray(run.loss) < loss_threshold(run.loss_name))
+    return int(below[0]) if len(below) else None
+
+
 def of_run(run) -> Verdict:
     """The verdict on a ``Run`` (from ``train``)."""
     over = overshot_at(run.loss) if len(run.loss) else None
     if run.diverged_at is not None:
         return Verdict("diverged", run.diverged_at, "blew up", over)
-    if run.converged_at is not None:
-        return Verdict("converged", run.converged_at, None, over)
+    converged = converged_at(run)
+    if converged is not None:
+        return Verdict("converged", converged, None, over)
     if over is not None:
         return Verdict("diverged", over, "overshoot", over)
     return Verdict("not converged")
@@ -156,9 +173,10 @@ def unit_trouble(report: Sequence[LayerHealth], initial: Params, final: Params) 
 
 
 def symmetry_message(layer: int, units: int) -> str:
-    return (f"the {units} units of hidden layer {layer} started as exact copies of each "
-            f"other and still are: each gets the same gradient, so they can never differ "
-            f"(the symmetry problem of the start, not dead units)")
+    return (f"The {units} units of hidden layer {layer} started as exact copies of each "
+            f"other and still are: each gets the same gradient, so they can never differ. "
+            f"That is the symmetry of the start (all weights equal), not dead or saturated "
+            f"units: a random start breaks it")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -213,7 +213,7 @@ def train_cell(data, get_good, mo, player, playground, problem, run_keys, set_go
                                "show the last run that could."), kind="danger")] if problem else []
     if result is not None:
         _notes.append(mo.callout(mo.md(playground.summary(result)),
-                                 kind="danger" if result.run.diverged_at is not None else "neutral"))
+                                 kind="danger" if result.run.verdict.diverged else "neutral"))
     mo.vstack(_notes)
     return result, run_key
 
