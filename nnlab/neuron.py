@@ -27,7 +27,7 @@ import numpy as np
 
 from . import live
 from .network import Network, Params
-from .xor9 import XOR_ROWS, Nine, Step9
+from .xor9 import TABLE_START, XOR_ROWS, Nine, Step9
 
 # ---------------------------------------------------------------------------------------------
 # Lesson 1: one neuron, one line
@@ -335,6 +335,44 @@ def _delta_line(loss: str, y_hat: float, y: float, delta: float) -> str:
             r"\quad\text{(the sigmoid's slope cancels)}")
 
 
+def update_decimals(change: float) -> int:
+    """Decimals that show ``change`` to 4 significant digits (4 to 10 of them)."""
+    if change == 0 or not math.isfinite(change):
+        return 4
+    return min(10, max(4, 3 - math.floor(math.log10(abs(change)))))
+
+
+def _update_line(name: str, before: float, learning_rate: float, grad: float,
+                 after: float) -> str:
+    """``w ← before − η·slope = before − change = after``, the last three at one precision,
+    so the subtraction checks by hand (4 significant digits for before and after hid the
+    change, which once read 0 − 0.1·0.00609 = −0.000608998)."""
+    change = learning_rate * grad
+    d = update_decimals(change)
+    sign = "-" if change >= 0 else "+"
+    return (rf"{NINE_LATEX[name]} &\leftarrow {_num(before)} - {_num(learning_rate)}\cdot"
+            rf" {_factor(grad, 5)} = {before:.{d}f} {sign} {abs(change):.{d}f}"
+            rf" = {_fixed(after, d)}")
+
+
+def _fixed(value: float, d: int) -> str:
+    text = f"{value:.{d}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+NAMING_NOTE = (
+    "**Names, not numbers, differ from the loss-table program.** This page writes "
+    "$w_{ij}$ for the weight *from input $i$ into hidden neuron $j$*. The loss-table program "
+    "names them neuron first: its `w12 = -0.4` is the weight *into neuron 1 from input 2*, "
+    "which is $w_{21}$ here, and its `w21 = 0.9` is $w_{12}$ here. The boxes above hold each "
+    "of its numbers where it belongs by meaning, so the network is the very same.")
+
+
+def naming_note(start) -> str:
+    """The note on the other program's weight names, for its fixed start ('' otherwise)."""
+    return NAMING_NOTE if start == TABLE_START else ""
+
+
 def step_sections(step: Step9, y: float, learning_rate: float, loss: str) -> dict[str, str]:
     """Every number of one online step with its formula: Markdown with LaTeX blocks.
 
@@ -381,11 +419,8 @@ def step_sections(step: Step9, y: float, learning_rate: float, loss: str) -> dic
         hidden_grads.append(rf"\frac{{\partial L}}{{\partial b_{j}}} &= \delta_{j}"
                             rf" = {_num(getattr(step, f'db{j}'))}")
     grads, eta = step.gradients(), _num(learning_rate)
-    update = [
-        rf"{NINE_LATEX[name]} &\leftarrow {_num(getattr(n, name))} - {eta}\cdot"
-        rf" {_factor(getattr(grads, name))} = {_num(getattr(step.after, name), 6)}"
-        for name in NINE_NAMES
-    ]
+    update = [_update_line(name, getattr(n, name), learning_rate, getattr(grads, name),
+                           getattr(step.after, name)) for name in NINE_NAMES]
     return {
         "forward": _block(forward),
         "output error": _block([_delta_line(loss, f.y_hat, y, d)]),

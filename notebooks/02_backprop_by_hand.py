@@ -78,15 +78,19 @@ def _(mo, xor9):
 
 @app.cell
 def _(mo, neuron, preset):
+    # Text fields, not number fields: a browser's number field quietly puts back the old
+    # value for "abc" and clamps 1e9; here the page names what it refused, and why.
     nine_inputs = mo.ui.dictionary({
-        _name: mo.ui.number(-neuron.NINE_LIMIT, neuron.NINE_LIMIT, step=0.01,
-                            value=getattr(preset.value, _name), label=_name, debounce=True)
+        _name: mo.ui.text(value=f"{getattr(preset.value, _name):g}", label=_name,
+                          debounce=True)
         for _name in neuron.NINE_NAMES})
-    mo.hstack([mo.vstack([mo.md(f"**{_title}**")] + [nine_inputs[_n] for _n in _names])
-               for _title, _names in (("hidden neuron h1", ("w11", "w21", "b1")),
-                                      ("hidden neuron h2", ("w12", "w22", "b2")),
-                                      ("output neuron", ("v1", "v2", "c")))],
-              justify="start", gap=3)
+    _note = neuron.naming_note(preset.value)
+    mo.vstack([mo.hstack([mo.vstack([mo.md(f"**{_title}**")] + [nine_inputs[_n] for _n in _names])
+                          for _title, _names in (("hidden neuron h1", ("w11", "w21", "b1")),
+                                                 ("hidden neuron h2", ("w12", "w22", "b2")),
+                                                 ("output neuron", ("v1", "v2", "c")))],
+                         justify="start", gap=3)]
+              + ([mo.callout(mo.md(_note), kind="info")] if _note else []))
     return (nine_inputs,)
 
 
@@ -224,6 +228,9 @@ def _(mo, neuron, sections, shown):
 
     The same forward pass for the chosen input, number by number, and the loss of its
     answer against the target $y = {shown.y}$ ({neuron.LOSS_LABELS[shown.loss]}).
+    Here and below, every number is shown **rounded to 4 significant digits**; the
+    computer keeps about 16, so redoing a line by hand from the rounded numbers can
+    differ in its last digit.
     """), mo.md(sections["forward"])])
     return
 
@@ -284,7 +291,9 @@ def _(mo, sections, shown):
     ### Step 6: the update
 
     All nine slopes are known, and only now does any number change: each moves by
-    $-\eta$ times its slope, with $\eta = {shown.learning_rate:g}$.
+    $-\eta$ times its slope, with $\eta = {shown.learning_rate:g}$. Each line shows the old
+    number, the change and the new number to the same number of decimals, so the
+    subtraction checks by hand.
     """), mo.md(sections["update"])])
     return
 
