@@ -215,11 +215,23 @@ def _(compare, deep_runs, mo):
 
     The two charts share one gradient axis. In the sigmoid net the lines fan out from the
     output layer (top) to the first layer (bottom), several orders of magnitude apart, and its loss sits near
-    $\ln 2 \approx 0.693$, the loss of always answering 0.5. Now pick 2 hidden layers,
-    learning rate 1.0 and 2000 epochs, and train: the fan is much narrower and the sigmoid
-    net learns the rings. Keep those settings and go back to 6 layers: it stays at chance.
-    Try tanh on the left at the default settings: its slope reaches 1, so it loses far less
-    per layer than the sigmoid and learns at depth 6.
+    $\ln 2 \approx 0.693$, the loss of always answering 0.5.
+
+    Within about 50 epochs even its *output* layer's gradient falls to about $10^{-6}$, and
+    every line goes flat. The six sigmoid layers squeeze the points together on the way
+    forward as well: the last hidden layer's outputs differ by only about $10^{-4}$ from one
+    point to the next, so the output unit sees nearly the same numbers for every point. All
+    it can learn is its bias; once it answers 0.5 everywhere, the errors of the two classes
+    cancel and almost no gradient is left to send down.
+
+    Now pick 2 hidden layers, learning rate 1.0 and 2000 epochs, and train: the fan is much
+    narrower and the sigmoid net learns the rings. Then go back to 6 layers with learning
+    rate 0.3 (still 2000 epochs): the sigmoid net stays at chance while the ReLU net gets
+    every point right. At learning rate 1.0 the deep ReLU net fails too, for another
+    reason: within a few hundred epochs its large steps push every unit's $z$ below 0 on
+    every point, its units die, and its gradient lines drop out of the chart (they are
+    exactly 0). Try tanh on the left at the default settings: its slope reaches 1, so it
+    loses far less per layer than the sigmoid and learns at depth 6.
     """)
     return
 
