@@ -130,6 +130,21 @@ def _num(value: float, digits: int = 4) -> str:
     return "0" if text == "-0" else text
 
 
+def _probability(value: float, digits: int = 4) -> str:
+    """A sigmoid's output: never "1" or "0", which it cannot reach. 0.9999546 shows as
+    0.99995 (as many digits as it takes), and one within 1e-10 of 1 as "> 0.9999999999"."""
+    text = _num(value, digits)
+    if text not in ("1", "0"):
+        return text
+    if text == "1":
+        gap = 1.0 - value
+        if gap < 1e-10:
+            return r"> 0.9999999999"
+        decimals = 1 - math.floor(math.log10(gap))  # two digits past the run of nines
+        return f"{value:.{decimals}f}".rstrip("0")
+    return _num(value, digits)  # tiny outputs already read like 4.54 x 10^-5
+
+
 def _factor(value: float, digits: int = 4) -> str:
     """A number as a factor in a product: negatives in parentheses."""
     text = _num(value, digits)
@@ -163,7 +178,7 @@ def working(result: NeuronResult) -> str:
         lines.append(
             rf"(x_1, x_2) = ({x1:g}, {x2:g}):\quad z &= {_factor(result.w1)}\cdot {x1:g}"
             rf" + {_factor(result.w2)}\cdot {x2:g}{_plus(result.b)} = {_num(z)},"
-            rf"\quad \sigma(z) = {_num(out)}")
+            rf"\quad \sigma(z) = {_probability(out)}")
     return r"\begin{aligned}" + r"\\ ".join(lines) + r"\end{aligned}"
 
 

@@ -185,8 +185,9 @@ def _(mo):
 
 @app.cell
 def _(mo):
-    n_lines = mo.ui.number(start=100, stop=200_000, step=100, value=20_000,
-                           label="random lines", debounce=True)
+    # No bounds in the widget: it would silently turn 5 into 100; the scan itself names
+    # a number it cannot use (and keeps the last scan).
+    n_lines = mo.ui.number(value=20_000, step=1, label="random lines", debounce=True)
     fresh = mo.ui.button(value=0, on_click=lambda count: count + 1,
                          label="draw fresh lines")
     mo.hstack([n_lines, fresh], justify="start", gap=2)
