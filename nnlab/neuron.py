@@ -26,6 +26,7 @@ from typing import Mapping
 import numpy as np
 
 from . import live
+from .tables import _round_output
 from .network import Network, Params
 from .xor9 import TABLE_START, XOR_ROWS, Nine, Step9
 
@@ -143,6 +144,12 @@ def _probability(value: float, digits: int = 4) -> str:
         decimals = 1 - math.floor(math.log10(gap))  # two digits past the run of nines
         return f"{value:.{decimals}f}".rstrip("0")
     return _num(value, digits)  # tiny outputs already read like 4.54 x 10^-5
+
+
+def output_text(value: float) -> str:
+    """An output in running text: 3 decimals, more where 3 would round it to 0, 0.5 or 1."""
+    rounded = _round_output(value)
+    return f"{rounded:.3f}" if round(rounded, 3) == rounded else repr(rounded)
 
 
 def _factor(value: float, digits: int = 4) -> str:

@@ -86,12 +86,15 @@ def outputs_layout(X, outputs, Y) -> tuple[list[str], list[list[tuple[str, str]]
     d = len(shown[0]["input"]) if shown else 0
     columns = [f"x{i + 1}" for i in range(d)] + ["output", "target", "verdict"]
 
-    def show(v):
-        return ", ".join(f"{u:g}" for u in v) if isinstance(v, list) else f"{v:g}"
+    def show(v, text=lambda u: f"{u:g}"):
+        return ", ".join(text(u) for u in v) if isinstance(v, list) else text(v)
+
+    def output(u):  # already rounded by _round_output; :g would turn 0.99999998 into 1
+        return repr(u + 0.0)
 
     rows = []
     for row in shown:
-        texts = [f"{v:g}" for v in row["input"]] + [show(row["output"]), show(row["target"]),
+        texts = [f"{v:g}" for v in row["input"]] + [show(row["output"], output), show(row["target"]),
                                                     row["verdict"]]
         rows.append([(text, row["verdict"] if col in ("verdict", "output") else "plain")
                      for col, text in zip(columns, texts)])

@@ -255,8 +255,10 @@ def _(mo):
 def sweep_cell(big, hidden, loss, mo, plots, presets):
     grid = presets.BIG_GRID if big.value else presets.DEFAULT_GRID
     sweep_progress = []
+    # Plain words on the bar ("300 of 600 runs"), not a rate in iterations per second.
     with mo.status.progress_bar(total=grid.runs, title="training the grid",
-                                remove_on_exit=True) as _bar:
+                                subtitle=f"0 of {grid.runs} runs", show_rate=False,
+                                show_eta=False, remove_on_exit=True) as _bar:
         def _show(done, total, partial):
             sweep_progress.append((done, total))
             _bar.update(increment=done - _bar.current, subtitle=f"{done} of {total} runs")

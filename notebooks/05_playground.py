@@ -197,7 +197,8 @@ def train_cell(data, get_good, mo, player, playground, problem, run_keys, set_go
         if _chunks > 1:  # a long run: a progress bar, and the pictures grow under it
             _runs = mo.status.progress_bar(_runs, total=_chunks, remove_on_exit=True,
                                            title=f"training {settings.epochs} epochs",
-                                           subtitle="chunks of epochs")
+                                           subtitle=f"in {_chunks} chunks of epochs",
+                                           show_rate=False, show_eta=False)
         for _run in _runs:  # every chunk's pictures go out at once: they grow as it trains
             result = playground.Result(settings, data, _run)
             view.frame = playground.live_frame(result)

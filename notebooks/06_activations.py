@@ -310,13 +310,16 @@ def _(compare, mo, nnlab):
 
     @mo.cache
     def race(epochs):
-        with mo.status.progress_bar(total=len(RACE_RATES) * len(RACE_SEEDS),
-                                    title=f"training for {epochs} epochs",
-                                    remove_on_exit=True) as _bar:
+        # Plain words on the bar ("5 of 12 networks"), not a rate in iterations per second.
+        _total = len(RACE_RATES) * len(RACE_SEEDS)
+        with mo.status.progress_bar(total=_total, title=f"training for {epochs} epochs",
+                                    subtitle=f"0 of {_total} networks", show_rate=False,
+                                    show_eta=False, remove_on_exit=True) as _bar:
             return compare.compare_activations(
                 circles, (16, 8), tuple(RACE_RATES), RACE_SEEDS,
                 learning_rate=RACE_RATES, epochs=epochs,
-                on_progress=lambda done, total: _bar.update())
+                on_progress=lambda done, total: _bar.update(
+                    subtitle=f"{done} of {total} networks"))
 
     return RACE_RATES, circles, race
 
