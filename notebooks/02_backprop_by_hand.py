@@ -31,9 +31,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import gradcheck, live, neuron, tables, xor9
+    from nnlab import gradcheck, live, neuron, quiz, tables, xor9
 
-    return gradcheck, live, mo, neuron, nnlab, np, tables, xor9
+    return gradcheck, live, mo, neuron, nnlab, np, quiz, tables, xor9
 
 
 @app.cell
@@ -401,37 +401,61 @@ def _(mo, neuron, tables, xor9):
 
 
 @app.cell(hide_code=True)
-def _(mo, neuron, shown, xor9):
+def _(neuron, quiz, shown, xor9):
     _grads = shown.step.gradients()
     _zero = [n for n in neuron.NINE_NAMES if getattr(_grads, n) == 0]
     _gap = neuron.output_first_gap(shown.step.before, shown.x1, shown.x2, shown.y,
                                    shown.learning_rate, shown.loss)
     _f = shown.step.forward
-    _deltas = ", ".join(f"{neuron.LOSS_LABELS[name]} {xor9.output_delta(_f.y_hat, shown.y, name):.4f}"
-                        for name in neuron.LOSS_LABELS)
-    mo.vstack([mo.md("## Check yourself"), mo.accordion({
-        f"1. On input {shown.label}, which of the nine slopes are exactly 0, and why?":
-            mo.md((f"**{', '.join(_zero)}**. " if _zero else "**None of them.** ")
-                  + r"A weight's slope is the error term of the neuron it feeds times the "
-                  r"input it carries, $\partial L/\partial w_{ij} = \delta_j x_i$. An input "
-                  "of 0 contributes nothing to the sum, so nudging its weights changes "
-                  "nothing and their slopes vanish; biases always get a slope."),
-        "2. Why compute all nine slopes before changing any number? What if v1, v2 and c "
-        "were updated first and the hidden error terms used the new values?":
-            mo.md("The slopes describe the loss at one point, the current nine numbers. "
-                  "Updating the output neuron first would compute the hidden slopes at a "
-                  "point the network never stood on. For the step shown the outputs would "
-                  f"end up at most **{_gap:.1e}** away from the right step: tiny with small "
-                  "steps, but it is no longer gradient descent, and it grows with the "
-                  "learning rate."),
-        f"3. For the output {_f.y_hat:.4f} and target {shown.y} shown, how large is the "
-        "output's error term under each loss, and why does cross-entropy give the "
-        "largest push?":
-            mo.md(rf"$\delta_\text{{out}}$: {_deltas}. The squared errors multiply "
-                  r"$\hat y - y$ by the sigmoid's slope $\hat y(1-\hat y) \le 0.25$; "
-                  r"cross-entropy's slope cancels it, leaving $\hat y - y$. The gap "
-                  "grows when the output is confidently wrong, where the sigmoid is flat."),
-    })])
+    _deltas = {name: xor9.output_delta(_f.y_hat, shown.y, name) for name in neuron.LOSS_LABELS}
+    _delta_text = ", ".join(f"{neuron.LOSS_LABELS[n]} {d:.4f}" for n, d in _deltas.items())
+    _largest = max(_deltas, key=lambda n: abs(_deltas[n]))
+    # Answer first, then the answer and why (nnlab.quiz).
+    questions = [
+        quiz.Question(
+            f"1. On input {shown.label}, which of the nine slopes are exactly 0?",
+            ("none of them", "the weights that carry an input of 0", "the three biases",
+             "v1 and v2"), 1 if _zero else 0,
+            (f"**{', '.join(_zero)}**. " if _zero else "**None of them:** both inputs are 1. ")
+            + r"A weight's slope is the error term of the neuron it feeds times the "
+            r"input it carries, $\partial L/\partial w_{ij} = \delta_j x_i$. An input "
+            "of 0 contributes nothing to the sum, so nudging its weights changes "
+            "nothing and their slopes vanish; biases always get a slope."),
+        quiz.Question(
+            "2. Why compute all nine slopes before changing any number, instead of updating "
+            "v1, v2 and c first and using their new values for the hidden error terms?",
+            ("it is only faster; the numbers would be the same",
+             "the slopes belong to one point, the current nine numbers",
+             "the output neuron must always be updated last",
+             "the hidden slopes do not depend on v1 and v2"), 1,
+            "Updating the output neuron first would compute the hidden slopes at a point the "
+            "network never stood on. For the step shown the outputs would end up at most "
+            f"**{_gap:.1e}** away from the right step: tiny with small steps, but it is no "
+            "longer gradient descent, and it grows with the learning rate."),
+        quiz.Question(
+            f"3. For the output {_f.y_hat:.4f} and target {shown.y} shown, which loss sends "
+            "back the largest output error term?",
+            tuple(neuron.LOSS_LABELS.values()) + ("all three the same",),
+            list(neuron.LOSS_LABELS).index(_largest),
+            rf"$\delta_\text{{out}}$: {_delta_text}. The squared errors multiply "
+            r"$\hat y - y$ by the sigmoid's slope $\hat y(1-\hat y) \le 0.25$; "
+            r"cross-entropy's slope cancels it, leaving $\hat y - y$. The gap "
+            "grows when the output is confidently wrong, where the sigmoid is flat."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 

@@ -39,9 +39,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import datasets, live, plots, presets, tables
+    from nnlab import datasets, live, plots, presets, quiz, tables
 
-    return datasets, live, mo, nnlab, np, plots, presets, tables
+    return datasets, live, mo, nnlab, np, plots, presets, quiz, tables
 
 
 @app.cell
@@ -292,31 +292,60 @@ def _(mo, plots, presets, scenario_runs):
 
 
 @app.cell(hide_code=True)
-def _(diagnosis, mo, run, setup):
-    mo.vstack([mo.md("## Check yourself"), mo.accordion({
-        f"1. In the run above (learning rate {setup.learning_rate:g}, {setup.loss}), at which "
-        "epoch did the loss first drop below 0.001, and why is that not the end of training?":
-            mo.md(
-                (f"At epoch **{run.converged_at}**. " if run.converged else
-                 "It never did in this run: " + diagnosis.message + " ")
-                + "Below the threshold every output is already on the right side of 0.5, but "
-                "each step still pushes the outputs closer to 0 and 1, so the loss keeps "
-                "shrinking, ever more slowly (unless the run stops at the threshold, as the "
-                "retry preset does)."),
-        "2. Why does the fixed start print the same table on every computer, while the "
-        "random start needs a seed and sometimes a retry?":
-            mo.md("Nothing in the fixed run is random: same nine numbers, same order of "
-                  "cases, same arithmetic. A random start is a draw from the init ranges; the "
-                  "seed makes the draw repeatable, but some draws land where gradient descent "
-                  "stalls, and a retry simply draws again."),
-        "3. Set the loss to cross-entropy and the learning rate to 20. What happens, and why "
-        "does the same learning rate hurt squared error less?":
-            mo.md("The loss jumps above where it started within a few epochs and the page "
-                  "flags the run as diverged. With cross-entropy the output's error term is "
-                  r"$\hat y - y$, which stays large when the output is confidently wrong; "
-                  r"squared error multiplies it by $\hat y(1-\hat y)$, which shrinks towards 0 "
-                  "as the sigmoid saturates, so its steps are smaller and it overshoots less."),
-    })])
+def _(diagnosis, quiz, run, setup):
+    _stopped = run.stopped == "threshold"
+    # Answer first, then the answer and why (nnlab.quiz).
+    questions = [
+        quiz.Question(
+            f"1. In the run above (learning rate {setup.learning_rate:g}, {setup.loss}), what "
+            "does training do after the epoch where the run counts as converged?",
+            ("it stops there by itself",
+             "the loss keeps shrinking, ever more slowly",
+             "the loss starts to rise again",
+             "the accuracy keeps rising"), 0 if _stopped else 1,
+            (f"This run converged at epoch **{run.converged_at}**. " if run.converged else
+             "This run never converged: " + diagnosis.message + " ")
+            + ("This preset stops at that epoch on purpose. " if _stopped else "")
+            + "Once converged every output is within 0.1 of its target (and on the right side "
+            "of 0.5, so the accuracy cannot rise any more), but each step still pushes the "
+            "outputs closer to 0 and 1, so the loss keeps shrinking, ever more slowly."),
+        quiz.Question(
+            "2. Why does the fixed start print the same table on every computer, while the "
+            "random start needs a seed and sometimes a retry?",
+            ("the fixed start uses a smaller learning rate",
+             "nothing in the fixed run is random",
+             "the random start trains fewer epochs",
+             "the computer's clock seeds the fixed start"), 1,
+            "Same nine numbers, same order of cases, same arithmetic. A random start is a draw "
+            "from the init ranges; the seed makes the draw repeatable, but some draws land "
+            "where gradient descent stalls, and a retry simply draws again."),
+        quiz.Question(
+            "3. Cross-entropy at learning rate 20 from the fixed start: what happens, and why "
+            "does squared error at the same rate suffer less?",
+            ("both converge, cross-entropy first",
+             "cross-entropy overshoots and is flagged as diverged",
+             "squared error blows up, cross-entropy does not",
+             "both stay on the plateau"), 1,
+            "The loss more than doubles within a few epochs and never converges, which this "
+            r"course calls divergence. With cross-entropy the output's error term is "
+            r"$\hat y - y$, which stays large when the output is confidently wrong; squared "
+            r"error multiplies it by $\hat y(1-\hat y)$, which shrinks towards 0 as the "
+            "sigmoid saturates, so its steps are smaller and it overshoots less."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 

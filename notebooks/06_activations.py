@@ -29,9 +29,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import compare, live, plots
+    from nnlab import compare, live, plots, quiz
 
-    return compare, live, mo, nnlab, np, plots
+    return compare, live, mo, nnlab, np, plots, quiz
 
 
 @app.cell(hide_code=True)
@@ -507,31 +507,55 @@ def _(RACE_RATES, circles, compare, mo):
 
 
 @app.cell(hide_code=True)
-def _(compare, deep_runs, health, mo):
+def _(compare, deep_runs, health, quiz):
     _ratio = {name: compare.first_to_last(run) for name, run in deep_runs.items()}
     _ratio_text = ", ".join(f"{name} {value:.0e}" for name, value in _ratio.items())
     _flagged = sum(layer.flagged for layer in health.start)
     _units = sum(layer.units for layer in health.start)
-    mo.accordion({
-        f"Check yourself: the first-to-last gradient ratios above are {_ratio_text}. "
-        "Roughly what should a sigmoid net with 2 hidden layers give?": mo.md(
-            r"Each sigmoid layer multiplies the error by at most $\tfrac14$ (times the weights), "
-            r"so 2 layers lose a factor of at least $16$ rather than $4^6 \approx 4000$: "
-            "somewhere around $10^{-1}$ to $10^{-2}$ instead of $10^{-4}$ to $10^{-6}$. "
-            "Pick 2 hidden layers in the form and train to check."),
-        "Check yourself: why did the race give the sigmoid a learning rate ten times larger?":
-            mo.md(r"Its slope is at most $\tfrac14$, so every gradient that passes through a "
-                  "sigmoid layer is at least four times smaller than through a tanh layer at "
-                  "the same point. A larger step makes up for part of that; even so it is "
-                  "the slowest of the four."),
-        f"Check yourself: your current start flags {_flagged} of {_units} hidden units. "
-        "Why does a dead ReLU unit get no gradient at all, while a leaky one still gets some?":
-            mo.md(r"The weight gradient of a unit is its error term times its inputs, and the "
-                  r"error term contains $f'(z)$. A dead ReLU unit has $z \le 0$ on every point, "
-                  r"so $f'(z) = 0$ everywhere: its weights and bias get exactly zero, epoch "
-                  r"after epoch. Leaky ReLU's slope there is 0.01: the gradient is 100 times "
-                  "smaller, but not zero, so the unit can still move, slowly."),
-    })
+    # Answer first, then the answer and why (nnlab.quiz).
+    questions = [
+        quiz.Question(
+            f"1. The first-to-last gradient ratios above are {_ratio_text}. Roughly what "
+            "should a sigmoid net with 2 hidden layers give?",
+            ("about 1e-6, the same as with 6 layers", "about 1e-1 to 1e-2",
+             "exactly 1", "more than 10"), 1,
+            r"Each sigmoid layer multiplies the error by at most $\tfrac14$ (times the "
+            r"weights), so 2 layers lose a factor of at least $16$ rather than "
+            r"$4^6 \approx 4000$: somewhere around $10^{-1}$ to $10^{-2}$ instead of "
+            "$10^{-4}$ to $10^{-6}$. Pick 2 hidden layers in the form and train to check."),
+        quiz.Question(
+            "2. Why did the race give the sigmoid a learning rate ten times larger?",
+            ("its loss is smaller", "its slope is at most 1/4, so its gradients are smaller",
+             "it has fewer weights", "to make it diverge"), 1,
+            "Every gradient that passes through a sigmoid layer is at least four times "
+            "smaller than through a tanh layer at the same point. A larger step makes up for "
+            "part of that; even so it is the slowest of the four."),
+        quiz.Question(
+            f"3. Your current start flags {_flagged} of {_units} hidden units. How much "
+            "gradient does a dead ReLU unit's weights get, and a leaky ReLU unit's in the "
+            "same spot?",
+            ("both get none", "dead ReLU none; leaky ReLU 100 times less than when on",
+             "both get the usual amount", "dead ReLU a little; leaky ReLU none"), 1,
+            r"The weight gradient of a unit is its error term times its inputs, and the error "
+            r"term contains $f'(z)$. A dead ReLU unit has $z \le 0$ on every point, so "
+            r"$f'(z) = 0$ everywhere: its weights and bias get exactly zero, epoch after epoch. "
+            "Leaky ReLU's slope there is 0.01: the gradient is 100 times smaller, but not "
+            "zero, so the unit can still move, slowly."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 

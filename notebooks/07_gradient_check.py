@@ -27,9 +27,9 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import gradcheck, live, verdicts
+    from nnlab import gradcheck, live, quiz, verdicts
 
-    return gradcheck, live, mo, nnlab, np, verdicts
+    return gradcheck, live, mo, nnlab, np, quiz, verdicts
 
 
 @app.cell(hide_code=True)
@@ -210,22 +210,48 @@ def _(data, gradcheck, mo, net, params, verdicts):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.accordion({
-        "Check yourself: why nudge both ways instead of only up?": mo.md(
-            "A one-sided difference $(L(p+\\varepsilon) - L(p))/\\varepsilon$ has an error "
-            "proportional to $\\varepsilon$; the central one cancels that term, leaving an error "
-            "proportional to $\\varepsilon^2$. At $\\varepsilon = 10^{-5}$ that is the "
+def _(quiz):
+    # Answer first, then the answer and why (nnlab.quiz).
+    questions = [
+        quiz.Question(
+            "1. Why nudge both ways instead of only up?",
+            ("it halves the work", "the central difference's error shrinks like ε², the "
+             "one-sided one's only like ε", "the loss can only be measured in pairs",
+             "to avoid negative parameters"), 1,
+            r"A one-sided difference $(L(p+\varepsilon) - L(p))/\varepsilon$ has an error "
+            r"proportional to $\varepsilon$; the central one cancels that term, leaving an "
+            r"error proportional to $\varepsilon^2$. At $\varepsilon = 10^{-5}$ that is the "
             "difference between about 5 and about 10 correct digits."),
-        "Check yourself: set ε to 1e-9. Why does the correct backward pass look worse?": mo.md(
+        quiz.Question(
+            "2. Set ε to 1e-9. Why does the correct backward pass look worse?",
+            ("the backward pass changes with ε", "rounding: the two losses agree in almost "
+             "every digit", "the loss is not smooth at that scale", "it does not: nothing "
+             "changes"), 1,
             "The two losses agree in their first 9 or so digits, so their difference keeps "
             "only the last few digits of a 16-digit float: rounding noise divided by a tiny "
-            "$2\\varepsilon$. The backward pass did not change; the referee got worse."),
-        "Check yourself: with the bug and cross-entropy, why does the last layer pass?": mo.md(
+            r"$2\varepsilon$. The backward pass did not change; the referee got worse, and "
+            "the table blames the step."),
+        quiz.Question(
+            "3. With the bug and cross-entropy, which layer's rows still agree?",
+            ("none", "the output layer's", "the first layer's", "all of them"), 1,
             "For a sigmoid output with cross-entropy the output error term is simply "
-            "$\\hat y - y$: the sigmoid's slope cancels out, so the buggy slope is never "
-            "used there. The hidden layers do use it, and their rows fail."),
-    })
+            r"$\hat y - y$: the sigmoid's slope cancels out, so the buggy slope is never used "
+            "there. The hidden layers do use it, and their rows are wrong."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 

@@ -97,7 +97,13 @@ def test_self_checks_read_the_step(default):
     outputs, _ = default
     text = raw_html(outputs)
     assert "On input (0, 0), which of the nine slopes are exactly 0" in text
-    assert "w11, w21, w12, w22" in text
+    assert "w11, w21, w12, w22" not in text  # the answer waits for the learner's pick
+    questions = default[1]["questions"]
+    assert questions[0].right == "the weights that carry an input of 0"
+    assert questions[2].right == "cross-entropy"
+    outputs, _ = load_app(LESSON).run(defs={"answers": Value([q.right for q in questions])})
+    text = raw_html(outputs)
+    assert "w11, w21, w12, w22" in text and text.count("Right.") == 3
     assert "cross-entropy 0.4875" in text  # its error term is y_hat - y
 
 
