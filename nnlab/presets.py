@@ -200,6 +200,12 @@ def runs_by_loss(runs: dict[str, Run]) -> list[tuple[dict[str, Run], float]]:
     return [(group, run_threshold(next(iter(group.values())))) for group in groups.values()]
 
 
+def loss_title(runs: dict[str, Run]) -> str:
+    """'cross-entropy (bce) per epoch': the title of a chart of runs of one loss."""
+    name = next(iter(runs.values())).loss_name
+    return f"{LOSS_LABELS.get(name, name)} per epoch"
+
+
 def _span(pair) -> str:
     return f"[{pair[0]:g}, {pair[1]:g}]"
 
@@ -408,8 +414,8 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
     lr = run.settings.get("learning_rate")
     name = run.loss_name
     verdict = run.verdict
-    rule = (f"every output within {verdicts.TOLERANCE:g} of its target, a {name} loss below "
-            f"{threshold:.3g}")
+    rule = (f"the {name} loss fell below {threshold:.3g}, its value when every output is "
+            f"{verdicts.TOLERANCE:g} from its target")
     if verdict.cause == "blew up":
         return Diagnosis(
             "diverged", "danger",
@@ -455,7 +461,8 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
     return Diagnosis(
         "learning", "info",
         f"**Still learning:** after {run.epochs} epochs the {name} loss is {loss[-1]:.4g}, "
-        f"not yet converged ({rule}); accuracy {run.accuracy[-1]:.0%}. More epochs or a "
+        f"not yet converged (that needs a loss below {threshold:.3g}, its value when every "
+        f"output is {verdicts.TOLERANCE:g} from its target); accuracy {run.accuracy[-1]:.0%}. More epochs or a "
         f"larger learning rate would take it further.")
 
 

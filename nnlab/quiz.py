@@ -8,7 +8,7 @@ imports marimo: the notebook makes the widgets.
     q = Question("Where is the output exactly 0.5?", ("at (0, 0)", "on the line z = 0"), 1,
                  "sigma(z) = 0.5 exactly when z = 0.")
     feedback(q, None)          # "*Pick an answer ...*"
-    feedback(q, "at (0, 0)")   # "**Not quite.** The answer is: on the line z = 0. ..."
+    feedback(q, "at (0, 0)")   # "**Not quite.** The answer is: *on the line z = 0*.\n\n..."
 """
 
 from __future__ import annotations
@@ -49,4 +49,4 @@ def feedback(question: Question, chosen: str | None) -> str:
         checks.fail("chosen", "one of the question's choices, or None", chosen)
     head = ("**Right.**" if chosen == question.right else
             f"**Not quite.** The answer is: *{question.right}*.")
-    return f"{head} {question.why}"
+    return f"{head}\n\n{question.why}"  # (its own paragraph: a formula may start it)

@@ -63,10 +63,10 @@ def _(mo):
     when a start has not converged within its epoch budget, it is thrown away and a fresh
     one drawn.
 
-    **Converged** means the same thing on every page of this course: every output within
-    0.1 of its target. Each loss turns that into its own threshold, the loss of four outputs
-    each 0.1 away: $0.1^2 = 0.01$ for squared error, half of it (0.005) for half squared
-    error, $-\ln 0.9 \approx 0.105$ for cross-entropy. (One number for all three would let
+    **Converged** means the same thing on every page of this course: the loss fell below
+    the value it takes when every output is 0.1 from its target. Each loss turns that one
+    distance into its own threshold: $0.1^2 = 0.01$ for squared error, half of it (0.005)
+    for half squared error, $-\ln 0.9 \approx 0.105$ for cross-entropy. (One number for all three would let
     cross-entropy's 0.001 / 0.999 outputs count as "still learning" while squared error's
     0.02 / 0.98 counted as done.)
     """)
@@ -196,7 +196,8 @@ def _(mo):
 
     `loss[e]` is measured on epoch *e*'s own forward passes, before that epoch's update, so
     epoch 0 is the loss of the starting weights; the dotted line is the convergence
-    threshold of the chosen loss (every output within 0.1 of its target). The accuracy is the share of the four cases answered right in those same passes (right
+    threshold of the chosen loss (its value when every output is 0.1 from its target). The
+    accuracy is the share of the four cases answered right in those same passes (right
     means on the target's side of 0.5): it moves in jumps of a quarter, and often reaches
     100% long before the loss reaches the threshold. The boundary is shaded by the output
     (blue near 0, orange near 1) with the 0.5 line drawn dark; the network's lines are its
@@ -282,7 +283,8 @@ def _(mo, plots, presets, scenario_runs):
     mo.ui.tabs({
         name: mo.vstack([
             mo.md("  \n".join(f"*{k}*: {presets.summary(r)}" for k, r in runs.items())),
-            mo.hstack([plots.loss_chart(group, log=True, threshold=threshold)
+            mo.hstack([plots.loss_chart(group, log=True, threshold=threshold,
+                                        title=presets.loss_title(group))
                        for group, threshold in presets.runs_by_loss(runs)]
                       + ([plots.accuracy_chart(runs, title="accuracy, the share of cases right")]
                          if len(presets.runs_by_loss(runs)) > 1 else []),

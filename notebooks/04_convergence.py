@@ -28,7 +28,10 @@ def _(mo):
     A start **converges** when its loss drops below a threshold within the epoch budget.
     The threshold depends on the loss so that it always means about the same thing: *every
     output within roughly 0.1 of its target*. That is $0.1^2 = 0.01$ for squared error,
-    half of it for half squared error, and $-\log 0.9 \approx 0.1$ for cross-entropy.
+    half of it for half squared error, and $-\ln 0.9 \approx 0.105$ for cross-entropy: the
+    loss of outputs that are each 0.1 from their targets, the rule every lesson uses. A
+    start **diverged** when a step overshot, its loss rising above twice its first
+    epoch's and never converging after, or when its numbers blew up.
     """)
     return
 

@@ -19,8 +19,8 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 def test_a_question_waits_for_an_answer_then_says_right_or_not_and_why():
     q = quiz.Question("Where?", ("here", "there"), 1, "Because.")
     assert quiz.feedback(q, None) == quiz.WAITING and "Because" not in quiz.WAITING
-    assert quiz.feedback(q, "there") == "**Right.** Because."
-    assert quiz.feedback(q, "here") == "**Not quite.** The answer is: *there*. Because."
+    assert quiz.feedback(q, "there") == "**Right.**\n\nBecause."
+    assert quiz.feedback(q, "here") == "**Not quite.** The answer is: *there*.\n\nBecause."
     with pytest.raises(ValueError, match="chosen"):
         quiz.feedback(q, "elsewhere")
     with pytest.raises(ValueError, match="answer"):

@@ -115,7 +115,7 @@ def test_lesson03_cross_entropy_with_outputs_at_0_001_is_converged(lesson03):
     assert np.abs(defs["final_outputs"] - Y[:, 0]).max() < 0.01
     assert defs["diagnosis"].status == "converged" and defs["run"].converged_at == 301
     assert "Converged at epoch 301" in page_text(outputs)
-    assert "every output within 0.1 of its target" in page_text(outputs)
+    assert "its value when every output is 0.1 from its target" in page_text(outputs)
 
 
 def test_lesson03_both_losses_converge_by_the_same_distance(lesson03):
