@@ -607,14 +607,15 @@ def starts_sentence(runs: ManyRuns, starts: Starts) -> str:
     """One markdown sentence reading a ``ManyRuns``."""
     s = starts_stats(runs)
     text = (f"**{s['converged']} of {s['starts']} starts converged** ({s['share']:.0%}): their "
-            f"{starts.loss} loss went below {starts.threshold:.3g} (every output within "
-            f"{verdicts.TOLERANCE:g} of its target) within {starts.epochs} epochs")
+            f"{starts.loss} loss went below {starts.threshold:.3g} (its value when every "
+            f"output is {verdicts.TOLERANCE:g} from its target) within {starts.epochs} epochs")
     if s["converged"]:
         text += f", after {s['median epochs']:.0f} epochs for the median one"
-    text += (f". {s['stuck']} did not get there (stuck on a plateau, or still too slow when "
-             f"the budget ran out)")
+    if s["stuck"]:
+        text += (f". {s['stuck']} did not get there (stuck on a plateau, or still too slow "
+                 f"when the budget ran out)")
     if s["diverged"]:
-        text += (f" and {s['diverged']} diverged (a step overshot: the loss rose above "
+        text += (f"{' and' if s['stuck'] else '.'} {s['diverged']} diverged (a step overshot: the loss rose above "
                  f"{OVERSHOOT_FACTOR:g} times its start and never converged, or the numbers "
                  f"blew up)")
     return text + f"; {s['solved at the end']} answer all four cases right at the end."

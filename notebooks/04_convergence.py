@@ -106,7 +106,7 @@ def _(live, runs, starts, starts_view):
         live.band_panel("loss", runs.loss, metric=f"{starts.loss} loss",
                         title=f"loss of {starts.starts} starts"),
         live.bars_panel("epochs", runs.converged_at, max_epochs=starts.epochs,
-                        title=f"epochs to reach {starts.threshold:g}"))
+                        title=f"epochs to reach {starts.threshold:.3g}"))
     return
 
 
