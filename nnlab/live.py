@@ -218,11 +218,11 @@ def _no_line_caption(network: Network, params, extent) -> str | None:
     square would look like a broken chart), or stays on one side of 0.5 in view."""
     xs, ys, probs = plots.boundary_grid(network, params, extent, 9)
     if np.all(np.abs(probs - 0.5) < 1e-9):
-        return "output 0.5 everywhere: no side is preferred, so there is no line"
+        return "output 0.5 everywhere: no line to draw"
     if np.all(probs > 0.5):
-        return "output above 0.5 everywhere in view: the line lies outside"
+        return "output > 0.5 everywhere: no line in view"
     if np.all(probs < 0.5):
-        return "output below 0.5 everywhere in view: the line lies outside"
+        return "output < 0.5 everywhere: no line in view"
     return None
 
 

@@ -983,8 +983,8 @@ def unit_health_line(result: Result) -> str:
     # Units that started as copies and still are: the symmetry of the start, whatever their
     # slope (all-zero ReLU units also have z <= 0 everywhere, but "dead" names the wrong cause).
     symmetric = verdicts.unit_trouble(report, result.run.initial_params, result.run.params)
-    messages = [verdicts.symmetry_message(h.layer, h.units) for h in report
-                if h.layer in symmetric]
+    copies = [(h.layer, h.units) for h in report if h.layer in symmetric]
+    messages = [verdicts.symmetry_message(copies)] if copies else []
     messages += health_messages([h for h in report if h.layer not in symmetric],
                                 len(result.data.X))
     if not messages:

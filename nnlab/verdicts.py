@@ -172,11 +172,18 @@ def unit_trouble(report: Sequence[LayerHealth], initial: Params, final: Params) 
             and any(h.layer == layer for h in report)}
 
 
-def symmetry_message(layer: int, units: int) -> str:
-    return (f"The {units} units of hidden layer {layer} started as exact copies of each "
-            f"other and still are: each gets the same gradient, so they can never differ. "
-            f"That is the symmetry of the start (all weights equal), not dead or saturated "
-            f"units: a random start breaks it")
+def symmetry_message(layers: Sequence[tuple[int, int]]) -> str:
+    """One sentence for every symmetric hidden layer, given as (layer number, units) pairs."""
+    if len(layers) == 1:
+        (layer, units), = layers
+        which = f"The {units} units of hidden layer {layer}"
+    else:
+        numbers = [str(layer) for layer, _ in layers]
+        which = (f"In hidden layers {', '.join(numbers[:-1])} and {numbers[-1]}, the units of "
+                 "each layer")
+    return (f"{which} started as exact copies of each other and still are: each gets the "
+            "same gradient, so they can never differ. That is the symmetry of the start (all "
+            "weights equal), not dead or saturated units: a random start breaks it")
 
 
 # ---------------------------------------------------------------------------------------------
