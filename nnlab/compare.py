@@ -403,8 +403,6 @@ def _show_relu_under_leaky(panel: dict) -> None:
         elif s["name"] == "leaky_relu":
             s["dash"] = True
     panel["series"] = series
-    panel["notes"] = panel["notes"] + ["relu (wide) runs under leaky_relu (dashed): "
-                                       "they differ only for z < 0"]
 
 
 HEALTH_EXTENT = (-1.6, 1.6, -1.6, 1.6)  # the circles data with a margin

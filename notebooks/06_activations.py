@@ -83,7 +83,9 @@ def _(mo):
     $\tfrac14$, reached at $z = 0$, and it is below $0.01$ once $|z| > 4.6$. The tanh is a
     stretched sigmoid, $\tanh(z) = 2\sigma(2z) - 1$: its slope reaches 1, but it flattens out just
     as quickly. ReLU's slope is exactly 1 for every positive $z$ and exactly 0 for every
-    negative one; leaky ReLU keeps a small slope of 0.01 on the negative side. Widen the range
+    negative one; leaky ReLU keeps a small slope of 0.01 on the negative side (the two
+    coincide for positive $z$, so ReLU is drawn as the wide line under leaky ReLU's dashes).
+    Widen the range
     to 12: the sigmoid and tanh slopes vanish, the ReLU slope does not.
     """)
     return
