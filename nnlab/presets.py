@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
+import zlib
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -124,6 +125,12 @@ class Setup:
     @property
     def network(self) -> Network:
         return Network([2, self.hidden, 1], activation=self.activation, output="sigmoid")
+
+    @property
+    def key(self) -> str:
+        """A short name of these settings, the same in every process (``hash`` is not: it
+        mixes in the address of None, which the default threshold is)."""
+        return f"{zlib.crc32(repr(self).encode()):08x}"
 
     @property
     def loss_threshold(self) -> float:

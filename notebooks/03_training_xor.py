@@ -158,7 +158,7 @@ def live_cell(X, Y, player, player_ui, playback, presets, run, setup, view):
     # (Right after training in the file: among the cells a change re-runs, this one goes
     # first, so the pictures are sent before the text below them is worked out.)
     player_ui.value  # a request from the player (Play, Step, scrub) runs this cell
-    run_key = f"{hash(setup):x}"  # (the same setup always trains the same run)
+    run_key = setup.key  # (the same setup always trains the same run)
     if player.run_key != run_key:  # a new run: stop the player, point it at the run's end
         player.start(run_key, presets.all_attempts(run)[-1].epochs)
     wanted = player.wanted(run_key)
