@@ -198,6 +198,18 @@ def unused_start_controls(start: str, hidden: int) -> str:
     return ""
 
 
+START_CONTROLS = ("seed", "weight_range", "bias_range", "retries")
+
+
+def active_controls(values: dict) -> dict:
+    """The control values that act: under the fixed start the seed, init ranges and retries
+    are hidden (``unused_start_controls``), so whatever they hold last is left out rather
+    than refused or used."""
+    if unused_start_controls(values.get("start"), values.get("hidden")):
+        return {k: v for k, v in values.items() if k not in START_CONTROLS}
+    return dict(values)
+
+
 def runs_by_loss(runs: dict[str, Run]) -> list[tuple[dict[str, Run], float]]:
     """The runs grouped by loss, each group with its convergence threshold: one chart per
     loss, since two losses are different numbers."""

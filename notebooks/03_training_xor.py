@@ -122,7 +122,7 @@ def _(controls, live, mo, preset, presets):
         "and loss above the charts still switch between runs computed in advance.")
     _unused = presets.unused_start_controls(controls.value["start"], controls.value["hidden"])
     _start = ([mo.md(_unused)] if _unused else
-              [controls[k] for k in ("seed", "weight_range", "bias_range", "retries")])
+              [controls[k] for k in presets.START_CONTROLS])
     mo.sidebar(mo.vstack(
         [mo.Html(_frozen), preset, mo.md("### Training")]
         + [controls[k] for k in ("learning_rate", "loss", "mode", "epochs")]
@@ -142,7 +142,7 @@ def _(mo):
 def train_cell(X, Y, controls, get_good, preset, presets, set_good):
     _chosen = presets.preset(preset.value).setup
     try:
-        setup = _chosen.replace(**controls.value)
+        setup = _chosen.replace(**presets.active_controls(controls.value))
         run = setup.train(X, Y)
     except ValueError as _error:
         problem = str(_error)

@@ -125,9 +125,17 @@ def test_a_blow_up_caught_by_the_library_keeps_the_charts_finite(app, default):
     assert "NaN" not in html and "Infinity" not in html
 
 
+def test_hidden_start_controls_are_ignored_under_the_fixed_start(app, default):
+    # Under the fixed start the retries (and seed, ranges) are hidden: a value they kept
+    # from a random start is neither used nor refused.
+    outputs, defs = run_with(app, default, retries=3, seed=-5)
+    assert defs["problem"] is None and defs["run"].settings["retries"] == 0
+    assert "Weight seed, init ranges and retries are hidden" in page_html(outputs)
+
+
 def test_settings_that_cannot_run_show_an_error_and_keep_the_last_good_run(app, default):
-    outputs, defs = run_with(app, default, retries=3)  # retries with the fixed start
-    assert "random start" in defs["problem"]
+    outputs, defs = run_with(app, default, start="random", seed=-5)
+    assert "seed: a whole number >= 0" in defs["problem"]
     assert np.isfinite(defs["run"].loss).all() and defs["run"].epochs > 0
     html = page_html(outputs)
     assert "These settings cannot run" in html and "Traceback" not in html
