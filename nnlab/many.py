@@ -28,6 +28,7 @@ from .init import Init
 from .losses import get_loss
 from .network import Network, Params, forward
 from .train import train
+from .verdicts import diverged as diverged_rule, overshot_at
 
 # No train_many or sweep call allocates more than this (scratch and results together, as
 # counted by _Memory): a call that would trains its nets in chunks, one that cannot is refused.
@@ -61,11 +62,12 @@ class ManyRuns:
     theta: np.ndarray  # (P, K) final parameters, float64
     converged_at: np.ndarray  # (K,) first epoch with loss < threshold, -1 if never
     solved: np.ndarray  # (K,) every output on the correct side of 0.5 at the end (not diverged)
-    diverged: np.ndarray  # (K,) the loss or the weights blew up (see train's rules)
-    diverged_at: np.ndarray  # (K,) first epoch seen blown up, -1 if never
+    diverged: np.ndarray  # (K,) verdicts.diverged: blew up, or overshot and never converged
+    diverged_at: np.ndarray  # (K,) first epoch seen blown up (train's rules), -1 if never
     threshold: float | None
     epochs: int
     settings: dict = field(default_factory=dict)
+    overshot_at: np.ndarray | None = None  # (K,) first loss above 2x epoch 0's, -1 if never
 
     @property
     def K(self) -> int:
@@ -173,7 +175,9 @@ def train_many(
         network=network, loss_name=loss, seeds=seeds, learning_rate=lr, weight_range=w_range,
         bias_range=b_range, loss=out["loss"], final_loss=out["final_loss"], theta=out["theta"],
         converged_at=out["converged_at"], solved=out["solved"],
-        diverged=out["diverged_at"] >= 0, diverged_at=out["diverged_at"], threshold=threshold,
+        # The one divergence rule of every lesson and of train (Run.verdict).
+        diverged=diverged_rule(out["converged_at"], out["diverged_at"], out["overshot_at"]),
+        diverged_at=out["diverged_at"], overshot_at=out["overshot_at"], threshold=threshold,
         epochs=epochs, settings=dict(init=template.method, std=template.std, dtype=dtype.name,
                                      engine="loop" if loop else "batched", chunks=len(parts)),
     )
@@ -199,7 +203,7 @@ def _train_batched(network, loss, X, Y, template, seeds, lr, w_range, b_range, e
         solved = kernel.solved() & (track.diverged_at < 0)
     return dict(loss=track.curve, final_loss=track.final,
                 theta=kernel.params().astype(np.float64), converged_at=track.converged_at,
-                solved=solved, diverged_at=track.diverged_at)
+                solved=solved, diverged_at=track.diverged_at, overshot_at=track.overshot_at)
 
 
 def _train_loop(network, loss, X, Y, template, seeds, lr, w_range, b_range, epochs,
@@ -210,7 +214,7 @@ def _train_loop(network, loss, X, Y, template, seeds, lr, w_range, b_range, epoc
     curve = np.full((epochs, K), np.nan, dtype) if record_loss else None
     out = dict(loss=curve, final_loss=np.full(K, np.nan), theta=np.empty_like(theta64),
                converged_at=np.full(K, -1), solved=np.zeros(K, bool),
-               diverged_at=np.full(K, -1))
+               diverged_at=np.full(K, -1), overshot_at=np.full(K, -1))
     garbage = 0
     for k in range(K):
         garbage += memory.per_call
@@ -227,6 +231,8 @@ def _train_loop(network, loss, X, Y, template, seeds, lr, w_range, b_range, epoc
         out["theta"][:, k] = np.concatenate([np.vstack([W, b]).ravel() for W, b in run.params])
         out["converged_at"][k] = -1 if run.converged_at is None else run.converged_at
         out["diverged_at"][k] = -1 if run.diverged_at is None else run.diverged_at
+        over = overshot_at(run.loss) if run.epochs else None
+        out["overshot_at"][k] = -1 if over is None else over
         if run.diverged_at is None:
             with np.errstate(all="ignore"):
                 outputs = forward(network, run.params, X)

@@ -21,6 +21,9 @@ from .network import Network, Params
 # this many times beyond max(1, their initial norm), counts as exploding.
 LOSS_EXPLODE_FACTOR = 1e6
 PARAM_EXPLODE_FACTOR = 1e3
+# Overshoot: a loss above this many times its first epoch's, in a run that never converges
+# afterwards, is divergence too (a step overshot; nnlab.verdicts applies the rule).
+OVERSHOOT_FACTOR = 2.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +55,13 @@ class Run:
     @property
     def converged(self) -> bool:
         return self.converged_at is not None
+
+    @property
+    def verdict(self):
+        """Converged, diverged (blew up, or overshot) or not, by the rules every lesson and
+        ``train_many`` use (``nnlab.verdicts``)."""
+        from .verdicts import of_run  # verdicts reads runs; a run only asks it
+        return of_run(self)
 
     def params_at(self, epoch: int) -> Params:
         """Parameters at the start of ``epoch`` from the nearest stored snapshot at or before it."""

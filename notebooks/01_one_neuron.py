@@ -29,10 +29,10 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab.view import live, plots, tables
+    from nnlab.view import live, plots, quiz, tables
     from nnlab.lessons import one_neuron
 
-    return live, mo, one_neuron, nnlab, np, plots, tables
+    return live, mo, one_neuron, nnlab, np, plots, quiz, tables
 
 
 @app.cell(hide_code=True)
@@ -153,6 +153,7 @@ def _(mo, one_neuron, result):
     return
 
 
+
 @app.cell(hide_code=True)
 def _(mo, one_neuron):
     mo.vstack([
@@ -199,8 +200,9 @@ def _(mo):
 
 @app.cell
 def _(mo):
-    n_lines = mo.ui.number(start=100, stop=200_000, step=100, value=20_000,
-                           label="random lines", debounce=True)
+    # No bounds in the widget: it would silently turn 5 into 100; the scan itself names
+    # a number it cannot use (and keeps the last scan).
+    n_lines = mo.ui.number(value=20_000, step=1, label="random lines", debounce=True)
     fresh = mo.ui.button(value=0, on_click=lambda count: count + 1,
                          label="draw fresh lines")
     mo.hstack([n_lines, fresh], justify="start", gap=2)
@@ -308,27 +310,54 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(mo, one_neuron, result):
+def _(one_neuron, quiz, result):
     _tripled = one_neuron.evaluate(3 * result.w1, 3 * result.w2, 3 * result.b, result.target)
-    _outs = ", ".join(f"{v:.3f}" for v in result.outputs[:, 0])
-    _outs3 = ", ".join(f"{v:.3f}" for v in _tripled.outputs[:, 0])
-    mo.vstack([mo.md("## Check yourself"), mo.accordion({
-        "1. Where on the plane does the neuron output exactly 0.5, and what is z there?":
-            mo.md(r"Everywhere on its line, and only there: $\sigma(z) = 0.5$ exactly when "
-                  r"$z = w_1x_1 + w_2x_2 + b = 0$. The dark line in the chart is this set."),
-        f"2. Multiply your three numbers (w1 = {result.w1:g}, w2 = {result.w2:g}, "
-        f"b = {result.b:g}) by 3. Does the line move? Do the verdicts change?":
-            mo.md("Neither: $3z = 0$ on exactly the same points, and each corner keeps the "
-                  "sign of its $z$, so it stays on the same side. Only the outputs move away "
-                  f"from 0.5: now {_outs}, tripled {_outs3} "
-                  f"({_tripled.correct} of 4 right either way)."),
-        "3. Someone shows you w1, w2, b and claims the neuron solves XOR. How do you "
-        "check it without drawing anything?":
-            mo.md(r"Add the sums at the two 1-corners and at the two 0-corners: both give "
-                  r"$w_1 + w_2 + 2b$. XOR needs the first sum above 0 and the second at or "
-                  "below 0, which is impossible for one number, so the claim is wrong for "
-                  "any three numbers."),
-    })])
+    _outs = ", ".join(one_neuron.output_text(v) for v in result.outputs[:, 0])
+    _outs3 = ", ".join(one_neuron.output_text(v) for v in _tripled.outputs[:, 0])
+    # Answer first, then the answer and why (nnlab.view.quiz): the choices come before any text
+    # that gives the answer away.
+    questions = [
+        quiz.Question(
+            "1. Where on the plane does the neuron output exactly 0.5?",
+            ("only at the corner (0, 0)", "everywhere on its line, where z = 0",
+             "nowhere: the sigmoid never reaches 0.5", "where z = 0.5"), 1,
+            r"$\sigma(z) = 0.5$ exactly when $z = w_1x_1 + w_2x_2 + b = 0$, and those points "
+            "are the line. The dark line in the chart is this set."),
+        quiz.Question(
+            f"2. Multiply your three numbers (w1 = {result.w1:g}, w2 = {result.w2:g}, "
+            f"b = {result.b:g}) by 3. What happens?",
+            ("the line moves and some corners change side",
+             "the line stays; only the outputs move away from 0.5",
+             "the line stays and the outputs do not change at all",
+             "the line turns by a third"), 1,
+            "$3z = 0$ on exactly the same points, and each corner keeps the sign of its $z$, "
+            "so it stays on the same side. Only the outputs move away from 0.5: now "
+            f"{_outs}, tripled {_outs3} ({_tripled.correct} of 4 right either way)."),
+        quiz.Question(
+            "3. Someone shows you w1, w2, b and claims the neuron solves XOR. Without "
+            "drawing anything, what can you say?",
+            ("it may be true if the weights are large enough",
+             "it is true when b = 0",
+             "it is false for any three numbers",
+             "it is true when w1 = -w2"), 2,
+            r"Add the sums at the two 1-corners and at the two 0-corners: both give "
+            r"$w_1 + w_2 + 2b$. XOR needs the first sum above 0 and the second at or below 0, "
+            "which is impossible for one number."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 

@@ -32,10 +32,10 @@ def _():
 
     import nnlab
     from nnlab import gradcheck, nine
-    from nnlab.view import live, tables
+    from nnlab.view import live, quiz, tables
     from nnlab.lessons import backprop_by_hand
 
-    return gradcheck, live, mo, backprop_by_hand, nnlab, np, tables, nine
+    return gradcheck, live, mo, backprop_by_hand, nnlab, np, quiz, tables, nine
 
 
 @app.cell
@@ -80,15 +80,19 @@ def _(mo, nine):
 
 @app.cell
 def _(mo, backprop_by_hand, preset):
+    # Text fields, not number fields: a browser's number field quietly puts back the old
+    # value for "abc" and clamps 1e9; here the page names what it refused, and why.
     nine_inputs = mo.ui.dictionary({
-        _name: mo.ui.number(-backprop_by_hand.NINE_LIMIT, backprop_by_hand.NINE_LIMIT, step=0.01,
-                            value=getattr(preset.value, _name), label=_name, debounce=True)
+        _name: mo.ui.text(value=f"{getattr(preset.value, _name):g}", label=_name,
+                          debounce=True)
         for _name in backprop_by_hand.NINE_NAMES})
-    mo.hstack([mo.vstack([mo.md(f"**{_title}**")] + [nine_inputs[_n] for _n in _names])
-               for _title, _names in (("hidden neuron h1", ("w11", "w21", "b1")),
-                                      ("hidden neuron h2", ("w12", "w22", "b2")),
-                                      ("output neuron", ("v1", "v2", "c")))],
-              justify="start", gap=3)
+    _note = backprop_by_hand.naming_note(preset.value)
+    mo.vstack([mo.hstack([mo.vstack([mo.md(f"**{_title}**")] + [nine_inputs[_n] for _n in _names])
+                          for _title, _names in (("hidden neuron h1", ("w11", "w21", "b1")),
+                                                 ("hidden neuron h2", ("w12", "w22", "b2")),
+                                                 ("output neuron", ("v1", "v2", "c")))],
+                         justify="start", gap=3)]
+              + ([mo.callout(mo.md(_note), kind="info")] if _note else []))
     return (nine_inputs,)
 
 
@@ -193,6 +197,7 @@ def _(net, backprop_by_hand, shown, step_view):
     return
 
 
+
 @app.cell(hide_code=True)
 def _(mo, backprop_by_hand, shown):
     mo.vstack([
@@ -244,6 +249,9 @@ def _(mo, backprop_by_hand, sections, shown):
 
     The same forward pass for the chosen input, number by number, and the loss of its
     answer against the target $y = {shown.y}$ ({backprop_by_hand.LOSS_LABELS[shown.loss]}).
+    Here and below, every number is shown **rounded to 4 significant digits**; the
+    computer keeps about 16, so redoing a line by hand from the rounded numbers can
+    differ in its last digit.
     """), mo.md(sections["forward"])])
     return
 
@@ -304,7 +312,9 @@ def _(mo, sections, shown):
     ### Step 6: the update
 
     All nine slopes are known, and only now does any number change: each moves by
-    $-\eta$ times its slope, with $\eta = {shown.learning_rate:g}$.
+    $-\eta$ times its slope, with $\eta = {shown.learning_rate:g}$. Each line shows the old
+    number, the change and the new number to the same number of decimals, so the
+    subtraction checks by hand.
     """), mo.md(sections["update"])])
     return
 
@@ -412,37 +422,61 @@ def _(mo, backprop_by_hand, tables, nine):
 
 
 @app.cell(hide_code=True)
-def _(mo, backprop_by_hand, shown, nine):
+def _(backprop_by_hand, quiz, shown, nine):
     _grads = shown.step.gradients()
     _zero = [n for n in backprop_by_hand.NINE_NAMES if getattr(_grads, n) == 0]
     _gap = backprop_by_hand.output_first_gap(shown.step.before, shown.x1, shown.x2, shown.y,
                                    shown.learning_rate, shown.loss)
     _f = shown.step.forward
-    _deltas = ", ".join(f"{backprop_by_hand.LOSS_LABELS[name]} {nine.output_delta(_f.y_hat, shown.y, name):.4f}"
-                        for name in backprop_by_hand.LOSS_LABELS)
-    mo.vstack([mo.md("## Check yourself"), mo.accordion({
-        f"1. On input {shown.label}, which of the nine slopes are exactly 0, and why?":
-            mo.md((f"**{', '.join(_zero)}**. " if _zero else "**None of them.** ")
-                  + r"A weight's slope is the error term of the neuron it feeds times the "
-                  r"input it carries, $\partial L/\partial w_{ij} = \delta_j x_i$. An input "
-                  "of 0 contributes nothing to the sum, so nudging its weights changes "
-                  "nothing and their slopes vanish; biases always get a slope."),
-        "2. Why compute all nine slopes before changing any number? What if v1, v2 and c "
-        "were updated first and the hidden error terms used the new values?":
-            mo.md("The slopes describe the loss at one point, the current nine numbers. "
-                  "Updating the output neuron first would compute the hidden slopes at a "
-                  "point the network never stood on. For the step shown the outputs would "
-                  f"end up at most **{_gap:.1e}** away from the right step: tiny with small "
-                  "steps, but it is no longer gradient descent, and it grows with the "
-                  "learning rate."),
-        f"3. For the output {_f.y_hat:.4f} and target {shown.y} shown, how large is the "
-        "output's error term under each loss, and why does cross-entropy give the "
-        "largest push?":
-            mo.md(rf"$\delta_\text{{out}}$: {_deltas}. The squared errors multiply "
-                  r"$\hat y - y$ by the sigmoid's slope $\hat y(1-\hat y) \le 0.25$; "
-                  r"cross-entropy's slope cancels it, leaving $\hat y - y$. The gap "
-                  "grows when the output is confidently wrong, where the sigmoid is flat."),
-    })])
+    _deltas = {name: nine.output_delta(_f.y_hat, shown.y, name) for name in backprop_by_hand.LOSS_LABELS}
+    _delta_text = ", ".join(f"{backprop_by_hand.LOSS_LABELS[n]} {d:.4f}" for n, d in _deltas.items())
+    _largest = max(_deltas, key=lambda n: abs(_deltas[n]))
+    # Answer first, then the answer and why (nnlab.view.quiz).
+    questions = [
+        quiz.Question(
+            f"1. On input {shown.label}, which of the nine slopes are exactly 0?",
+            ("none of them", "the weights that carry an input of 0", "the three biases",
+             "v1 and v2"), 1 if _zero else 0,
+            (f"**{', '.join(_zero)}**. " if _zero else "**None of them:** both inputs are 1. ")
+            + r"A weight's slope is the error term of the neuron it feeds times the "
+            r"input it carries, $\partial L/\partial w_{ij} = \delta_j x_i$. An input "
+            "of 0 contributes nothing to the sum, so nudging its weights changes "
+            "nothing and their slopes vanish; biases always get a slope."),
+        quiz.Question(
+            "2. Why compute all nine slopes before changing any number, instead of updating "
+            "v1, v2 and c first and using their new values for the hidden error terms?",
+            ("it is only faster; the numbers would be the same",
+             "the slopes belong to one point, the current nine numbers",
+             "the output neuron must always be updated last",
+             "the hidden slopes do not depend on v1 and v2"), 1,
+            "Updating the output neuron first would compute the hidden slopes at a point the "
+            "network never stood on. For the step shown the outputs would end up at most "
+            f"**{_gap:.1e}** away from the right step: tiny with small steps, but it is no "
+            "longer gradient descent, and it grows with the learning rate."),
+        quiz.Question(
+            f"3. For the output {_f.y_hat:.4f} and target {shown.y} shown, which loss sends "
+            "back the largest output error term?",
+            tuple(backprop_by_hand.LOSS_LABELS.values()) + ("all three the same",),
+            list(backprop_by_hand.LOSS_LABELS).index(_largest),
+            rf"$\delta_\text{{out}}$: {_delta_text}. The squared errors multiply "
+            r"$\hat y - y$ by the sigmoid's slope $\hat y(1-\hat y) \le 0.25$; "
+            r"cross-entropy's slope cancels it, leaving $\hat y - y$. The gap "
+            "grows when the output is confidently wrong, where the sigmoid is flat."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 

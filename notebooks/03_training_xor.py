@@ -40,10 +40,10 @@ def _():
 
     import nnlab
     from nnlab import datasets
-    from nnlab.view import live, plots, tables
+    from nnlab.view import live, plots, quiz, tables
     from nnlab.lessons import training_xor
 
-    return datasets, live, mo, nnlab, np, plots, training_xor, tables
+    return datasets, live, mo, nnlab, np, plots, training_xor, quiz, tables
 
 
 @app.cell
@@ -62,8 +62,15 @@ def _(mo):
     to the curves and the replay. A preset sets every control. **Fixed start, learning rate
     2.0** begins from nine fixed numbers, so it prints the very same loss table on every
     computer. **Random start, online steps, retries** draws its starting weights at random;
-    when a start has not reached a loss of 0.001 within its epoch budget, it is thrown away
-    and a fresh one drawn.
+    when a start has not converged within its epoch budget, it is thrown away and a fresh
+    one drawn.
+
+    **Converged** means the same thing on every page of this course: the loss fell below
+    the value it takes when every output is 0.1 from its target. Each loss turns that one
+    distance into its own threshold: $0.1^2 = 0.01$ for squared error, half of it (0.005)
+    for half squared error, $-\ln 0.9 \approx 0.105$ for cross-entropy. (One number for all three would let
+    cross-entropy's 0.001 / 0.999 outputs count as "still learning" while squared error's
+    0.02 / 0.98 counted as done.)
     """)
     return
 
@@ -93,7 +100,8 @@ def _(live, mo, preset, training_xor):
                                      value=_s.activation, label="hidden activation"),
         "start": mo.ui.dropdown(_pick(training_xor.START_LABELS),
                                 value=training_xor.START_LABELS[_s.start], label="start"),
-        "seed": mo.ui.number(0, 9999, value=_s.seed, label="weight seed", debounce=True),
+        # No bounds in the widget: it would clamp -5 to 0 silently; Setup names the refusal.
+        "seed": mo.ui.number(value=_s.seed, step=1, label="weight seed", debounce=True),
         "weight_range": mo.ui.range_slider(-5, 5, step=0.25, value=list(_s.weight_range),
                                            label="weight init range", show_value=True,
                                            debounce=True),
@@ -103,17 +111,27 @@ def _(live, mo, preset, training_xor):
         "retries": mo.ui.slider(0, 9, value=_s.retries, label="retries", show_value=True,
                                 debounce=True),
     })
+    return (controls,)
+
+
+@app.cell
+def _(controls, live, mo, preset, training_xor):
     # In the sidebar the controls stay in view next to whatever part of the page is read.
+    # Under the fixed start the seed, init ranges and retries do nothing: they are hidden,
+    # with the reason, instead of moving without effect.
     _frozen = live.live_only_note(
         "Static copy: these controls need the live lesson (marimo run). The learning rate "
         "and loss above the charts still switch between runs computed in advance.")
+    _unused = training_xor.unused_start_controls(controls.value["start"], controls.value["hidden"])
+    _start = ([mo.md(_unused)] if _unused else
+              [controls[k] for k in training_xor.START_CONTROLS])
     mo.sidebar(mo.vstack(
         [mo.Html(_frozen), preset, mo.md("### Training")]
         + [controls[k] for k in ("learning_rate", "loss", "mode", "epochs")]
         + [mo.md("### Network and start")]
-        + [controls[k] for k in ("hidden", "activation", "start", "seed", "weight_range",
-                                 "bias_range", "retries")], gap=0.6), width="340px")
-    return (controls,)
+        + [controls[k] for k in ("hidden", "activation", "start")] + _start, gap=0.6),
+        width="340px")
+    return
 
 
 @app.cell
@@ -126,7 +144,7 @@ def _(mo):
 def train_cell(X, Y, controls, get_good, preset, training_xor, set_good):
     _chosen = training_xor.preset(preset.value).setup
     try:
-        setup = _chosen.replace(**controls.value)
+        setup = _chosen.replace(**training_xor.active_controls(controls.value))
         run = setup.train(X, Y)
     except ValueError as _error:
         problem = str(_error)
@@ -142,14 +160,14 @@ def live_cell(X, Y, player, player_ui, playback, training_xor, run, setup, view)
     # (Right after training in the file: among the cells a change re-runs, this one goes
     # first, so the pictures are sent before the text below them is worked out.)
     player_ui.value  # a request from the player (Play, Step, scrub) runs this cell
-    run_key = f"{hash(setup):x}"  # (the same setup always trains the same run)
+    run_key = setup.key  # (the same setup always trains the same run)
     if player.run_key != run_key:  # a new run: stop the player, point it at the run's end
         player.start(run_key, training_xor.all_attempts(run)[-1].epochs)
     wanted = player.wanted(run_key)
     _last = training_xor.all_attempts(run)[-1]  # Play trains the last attempt again
     shown = run if wanted is None else playback.at(
         run_key, lambda: setup.training(X, Y, _last.initial_params), wanted)
-    view.frame = training_xor.live_frame(shown, X, Y, threshold=setup.threshold, epoch=wanted)
+    view.frame = training_xor.live_frame(shown, X, Y, threshold=setup.loss_threshold, epoch=wanted)
     if wanted is not None:
         player.answered(shown.epochs)
     return
@@ -179,15 +197,15 @@ def _(mo):
     the controls trained in one go.
 
     `loss[e]` is measured on epoch *e*'s own forward passes, before that epoch's update, so
-    epoch 0 is the loss of the starting weights; the dotted line is the 0.001 threshold.
-    The accuracy is the share of the four cases answered right in those same passes (right
+    epoch 0 is the loss of the starting weights; the dotted line is the convergence
+    threshold of the chosen loss (its value when every output is 0.1 from its target). The
+    accuracy is the share of the four cases answered right in those same passes (right
     means on the target's side of 0.5): it moves in jumps of a quarter, and often reaches
     100% long before the loss reaches the threshold. The boundary is shaded by the output
     (blue near 0, orange near 1) with the 0.5 line drawn dark; the network's lines are its
     weights (orange positive, blue negative, thicker for larger).
 
-    With **retries**, a start whose loss is still above the threshold at the end of its
-    epoch budget is dropped and fresh weights are drawn (from the same weight seed, one new
+    With **retries**, a start that has not converged by the end of its epoch budget is dropped and fresh weights are drawn (from the same weight seed, one new
     stream per attempt). Every attempt's curve is drawn and listed; Play replays the last.
     Stuck attempts of the retry preset level off near 0.07-0.11: a hidden unit has settled
     on a line that cannot help separate XOR, and its slopes are too small to climb out.
@@ -222,20 +240,22 @@ def _(diagnosis, mo, run):
     mo.md(rf"""
     **Try it.** This run ended *{diagnosis.status}* after {run.epochs} epochs. With the
     fixed start at learning rate 2.0 the table reads 0.2518, 0.0888, 0.0034, ... 0.0004: a
-    long slow start, a sudden drop between epochs 500 and 1000, then a slow polish. Now move
-    **one** control at a time:
+    long slow start, a sudden drop between epochs 500 and 1000 (it converges at epoch 698),
+    then a slow polish. Now move **one** control at a time:
 
     - learning rate **0.5**: the same start, smaller steps; the plateau near 0.25 lasts
-      until about epoch 1700, and 4001 epochs are no longer enough to reach 0.001;
-      at **0.1** the run never leaves the plateau;
-    - learning rate **10**: the loss is below 0.001 by about epoch 400;
+      until about epoch 1500, and the run converges only at epoch 2784; at **0.3** the
+      4001 epochs run out before it converges, and at **0.1** it never leaves the plateau;
+    - learning rate **10**: converged by epoch 138;
     - loss **half squared error** at 2.0: it moves exactly like squared error at 1.0, since
       halving the loss halves every slope (compare the tables: the numbers are halved too);
-    - loss **cross-entropy** at 2.0: the same start leaves the plateau within 300 epochs; at
-      **10** or **20** the steps overshoot and the run is flagged as diverged;
+    - loss **cross-entropy** at 2.0: the same start converges at epoch 301; at **10** or
+      **20** a step overshoots (the loss more than doubles) and the run is flagged as
+      diverged;
     - update mode **online**: four small steps per epoch instead of one averaged step.
     """)
     return
+
 
 
 @app.cell(hide_code=True)
@@ -252,6 +272,7 @@ def _(mo, training_xor):
         mo.md(training_xor.loop_markdown()),
     ])
     return
+
 
 
 @app.cell(hide_code=True)
@@ -286,7 +307,9 @@ def _(mo):
     These tabs were computed once when the page was built, so they also teach on a static
     copy of this page: three learning rates from the fixed start, squared error against
     cross-entropy from that same start, and the retry preset's attempts (loss on a log
-    scale, threshold dotted).
+    scale, the loss's convergence threshold dotted). Squared error and cross-entropy are
+    different numbers, so they get an axis and a threshold each, next to the accuracy
+    they share.
     """)
     return
 
@@ -299,40 +322,76 @@ def _(X, Y, training_xor):
 
 @app.cell
 def _(mo, plots, training_xor, scenario_runs):
+    # One chart per loss (a squared error and a cross-entropy on one axis would compare
+    # different numbers), plus their shared accuracy when the tab holds two losses.
     mo.ui.tabs({
         name: mo.vstack([
             mo.md("  \n".join(f"*{k}*: {training_xor.summary(r)}" for k, r in runs.items())),
-            plots.loss_chart(runs, log=True, threshold=0.001)])
+            mo.hstack([plots.loss_chart(group, log=True, threshold=threshold,
+                                        title=training_xor.loss_title(group))
+                       for group, threshold in training_xor.runs_by_loss(runs)]
+                      + ([plots.accuracy_chart(runs, title="accuracy, the share of cases right")]
+                         if len(training_xor.runs_by_loss(runs)) > 1 else []),
+                      widths="equal", wrap=True)])
         for name, runs in scenario_runs.items()})
     return
 
 
 @app.cell(hide_code=True)
-def _(diagnosis, mo, run, setup):
-    mo.vstack([mo.md("## Check yourself"), mo.accordion({
-        f"1. In the run above (learning rate {setup.learning_rate:g}, {setup.loss}), at which "
-        "epoch did the loss first drop below 0.001, and why is that not the end of training?":
-            mo.md(
-                (f"At epoch **{run.converged_at}**. " if run.converged else
-                 "It never did in this run: " + diagnosis.message + " ")
-                + "Below the threshold every output is already on the right side of 0.5, but "
-                "each step still pushes the outputs closer to 0 and 1, so the loss keeps "
-                "shrinking, ever more slowly (unless the run stops at the threshold, as the "
-                "retry preset does)."),
-        "2. Why does the fixed start print the same table on every computer, while the "
-        "random start needs a seed and sometimes a retry?":
-            mo.md("Nothing in the fixed run is random: same nine numbers, same order of "
-                  "cases, same arithmetic. A random start is a draw from the init ranges; the "
-                  "seed makes the draw repeatable, but some draws land where gradient descent "
-                  "stalls, and a retry simply draws again."),
-        "3. Set the loss to cross-entropy and the learning rate to 20. What happens, and why "
-        "does the same learning rate hurt squared error less?":
-            mo.md("The loss jumps above where it started within a few epochs and the page "
-                  "flags the run as diverged. With cross-entropy the output's error term is "
-                  r"$\hat y - y$, which stays large when the output is confidently wrong; "
-                  r"squared error multiplies it by $\hat y(1-\hat y)$, which shrinks towards 0 "
-                  "as the sigmoid saturates, so its steps are smaller and it overshoots less."),
-    })])
+def _(diagnosis, quiz, run, setup):
+    _stopped = run.stopped == "threshold"
+    # Answer first, then the answer and why (nnlab.view.quiz).
+    questions = [
+        quiz.Question(
+            f"1. In the run above (learning rate {setup.learning_rate:g}, {setup.loss}), what "
+            "does training do after the epoch where the run counts as converged?",
+            ("it stops there by itself",
+             "the loss keeps shrinking, ever more slowly",
+             "the loss starts to rise again",
+             "the accuracy keeps rising"), 0 if _stopped else 1,
+            (f"This run converged at epoch **{run.converged_at}**. " if run.converged else
+             "This run never converged: " + diagnosis.message + " ")
+            + ("This preset stops at that epoch on purpose. " if _stopped else "")
+            + "Once converged every output is within 0.1 of its target (and on the right side "
+            "of 0.5, so the accuracy cannot rise any more), but each step still pushes the "
+            "outputs closer to 0 and 1, so the loss keeps shrinking, ever more slowly."),
+        quiz.Question(
+            "2. Why does the fixed start print the same table on every computer, while the "
+            "random start needs a seed and sometimes a retry?",
+            ("the fixed start uses a smaller learning rate",
+             "nothing in the fixed run is random",
+             "the random start trains fewer epochs",
+             "the computer's clock seeds the fixed start"), 1,
+            "Same nine numbers, same order of cases, same arithmetic. A random start is a draw "
+            "from the init ranges; the seed makes the draw repeatable, but some draws land "
+            "where gradient descent stalls, and a retry simply draws again."),
+        quiz.Question(
+            "3. Cross-entropy at learning rate 20 from the fixed start: what happens, and why "
+            "does squared error at the same rate suffer less?",
+            ("both converge, cross-entropy first",
+             "cross-entropy overshoots and is flagged as diverged",
+             "squared error blows up, cross-entropy does not",
+             "both stay on the plateau"), 1,
+            "The loss more than doubles within a few epochs and never converges, which this "
+            r"course calls divergence. With cross-entropy the output's error term is "
+            r"$\hat y - y$, which stays large when the output is confidently wrong; squared "
+            r"error multiplies it by $\hat y(1-\hat y)$, which shrinks towards 0 as the "
+            "sigmoid saturates, so its steps are smaller and it overshoots less."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 

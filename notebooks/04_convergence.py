@@ -28,7 +28,10 @@ def _(mo):
     A start **converges** when its loss drops below a threshold within the epoch budget.
     The threshold depends on the loss so that it always means about the same thing: *every
     output within roughly 0.1 of its target*. That is $0.1^2 = 0.01$ for squared error,
-    half of it for half squared error, and $-\log 0.9 \approx 0.1$ for cross-entropy.
+    half of it for half squared error, and $-\ln 0.9 \approx 0.105$ for cross-entropy: the
+    loss of outputs that are each 0.1 from their targets, the rule every lesson uses. A
+    start **diverged** when a step overshot, its loss rising above twice its first
+    epoch's and never converging after, or when its numbers blew up.
     """)
     return
 
@@ -39,10 +42,10 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab.view import live, plots, tables
+    from nnlab.view import live, plots, quiz, tables
     from nnlab.lessons import convergence
 
-    return live, mo, nnlab, np, plots, convergence, tables
+    return live, mo, nnlab, np, plots, convergence, quiz, tables
 
 
 @app.cell(hide_code=True)
@@ -104,7 +107,7 @@ def _(live, runs, starts, starts_view):
         live.band_panel("loss", runs.loss, metric=f"{starts.loss} loss",
                         title=f"loss of {starts.starts} starts"),
         live.bars_panel("epochs", runs.converged_at, max_epochs=starts.epochs,
-                        title=f"epochs to reach {starts.threshold:g}"))
+                        title=f"epochs to reach {starts.threshold:.3g}"))
     return
 
 
@@ -256,8 +259,10 @@ def _(mo):
 def sweep_cell(big, hidden, loss, mo, plots, convergence):
     grid = convergence.BIG_GRID if big.value else convergence.DEFAULT_GRID
     sweep_progress = []
+    # Plain words on the bar ("300 of 600 runs"), not a rate in iterations per second.
     with mo.status.progress_bar(total=grid.runs, title="training the grid",
-                                remove_on_exit=True) as _bar:
+                                subtitle=f"0 of {grid.runs} runs", show_rate=False,
+                                show_eta=False, remove_on_exit=True) as _bar:
         def _show(done, total, partial):
             sweep_progress.append((done, total))
             _bar.update(increment=done - _bar.current, subtitle=f"{done} of {total} runs")
@@ -306,27 +311,55 @@ def _(mo, plots, convergence, static_maps):
 
 
 @app.cell(hide_code=True)
-def _(mo, convergence, runs, starts):
+def _(convergence, quiz, runs, starts):
     _s = convergence.starts_stats(runs)
-    mo.vstack([mo.md("## Check yourself"), mo.accordion({
-        f"1. With the settings above ({starts.hidden} hidden units, {starts.loss}, learning "
-        f"rate {starts.learning_rate:g}, init range ±{starts.init_range:g}), what share of "
-        "the starts converged, and what did the others do?":
-            mo.md(f"{_s['converged']} of {_s['starts']} ({_s['share']:.0%}) converged. "
-                  f"{_s['stuck']} did not: stuck on a plateau, or still too slow when the "
-                  f"budget ran out; {_s['diverged']} diverged. In the band chart the stuck "
-                  "ones hold up the upper part of the band: it levels off instead of falling."),
-        "2. Why does a wider init range (say ±8) make getting stuck more likely?":
-            mo.md(r"Large weights give large pre-activations $z$, and the sigmoid is flat "
-                  r"far from 0: $\sigma'(z) = \sigma(z)(1-\sigma(z))$ is below 0.001 for "
-                  r"$|z| > 7$. Backpropagation multiplies by that slope, so saturated units "
-                  "receive almost no gradient and cannot move."),
-        "3. Two hidden units can represent XOR. Why do three converge more often?":
-            mo.md("Representing XOR needs two useful hidden lines, and with two units both "
-                  "must find one. A third unit gives gradient descent a spare: if one unit "
-                  "settles on a useless line, the other two can still carve out the answer, "
-                  "so fewer starts end on a plateau."),
-    })])
+    _bands = ("under a quarter", "a quarter to a half", "a half to three quarters",
+              "more than three quarters")
+    # Answer first, then the answer and why (nnlab.view.quiz).
+    questions = [
+        quiz.Question(
+            f"1. With the settings above ({starts.hidden} hidden units, {starts.loss}, learning "
+            f"rate {starts.learning_rate:g}, init range ±{starts.init_range:g}), what share "
+            "of the starts converged?", _bands, min(3, int(_s["share"] * 4)),
+            f"{_s['converged']} of {_s['starts']} ({_s['share']:.0%}) converged. "
+            f"{_s['stuck']} did not: stuck on a plateau, or still too slow when the budget ran "
+            f"out; {_s['diverged']} diverged (a step overshot the loss to more than twice its "
+            "start, or the numbers blew up). In the band chart the stuck ones hold up the "
+            "upper part of the band: it levels off instead of falling."),
+        quiz.Question(
+            "2. What does a wider init range (say ±8) do to the share of starts that get "
+            "stuck?",
+            ("fewer get stuck: bigger weights learn faster", "more get stuck",
+             "nothing changes", "every start diverges"), 1,
+            r"Large weights give large pre-activations $z$, and the sigmoid is flat far from "
+            r"0: $\sigma'(z) = \sigma(z)(1-\sigma(z))$ is below 0.001 for $|z| > 7$. "
+            "Backpropagation multiplies by that slope, so saturated units receive almost no "
+            "gradient and cannot move."),
+        quiz.Question(
+            "3. Two hidden units can represent XOR. Why do three converge more often?",
+            ("two units cannot represent XOR after all",
+             "the third unit is a spare",
+             "three units get a larger learning rate",
+             "the threshold is easier to reach with three"), 1,
+            "Representing XOR needs two useful hidden lines, and with two units both must find "
+            "one. A third unit gives gradient descent a spare: if one unit settles on a "
+            "useless line, the other two can still carve out the answer, so fewer starts end "
+            "on a plateau."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 

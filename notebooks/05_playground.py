@@ -29,9 +29,9 @@ def _():
 
     import nnlab
     from nnlab.lessons import playground
-    from nnlab.view import drawing, live, plots
+    from nnlab.view import drawing, live, plots, quiz
 
-    return drawing, itertools, live, mo, nnlab, np, playground, plots
+    return drawing, itertools, live, mo, nnlab, np, playground, plots, quiz
 
 
 @app.cell
@@ -216,7 +216,8 @@ def train_cell(data, get_good, mo, player, playground, problem, run_keys, set_go
         if _chunks > 1:  # a long run: a progress bar, and the pictures grow under it
             _runs = mo.status.progress_bar(_runs, total=_chunks, remove_on_exit=True,
                                            title=f"training {settings.epochs} epochs",
-                                           subtitle="chunks of epochs")
+                                           subtitle=f"in {_chunks} chunks of epochs",
+                                           show_rate=False, show_eta=False)
         for _run in _runs:  # every chunk's pictures go out at once: they grow as it trains
             result = playground.Result(settings, data, _run)
             view.frame = playground.live_frame(result)
@@ -232,7 +233,7 @@ def train_cell(data, get_good, mo, player, playground, problem, run_keys, set_go
                                "show the last run that could."), kind="danger")] if problem else []
     if result is not None:
         _notes.append(mo.callout(mo.md(playground.result_line(result)),
-                                 kind="danger" if result.run.diverged_at is not None else "neutral"))
+                                 kind="danger" if result.run.verdict.diverged else "neutral"))
     mo.vstack(_notes)
     return result, run_key
 
@@ -471,24 +472,52 @@ def _(mo, playground, result, run_file, run_file_problem):
 
 
 @app.cell(hide_code=True)
-def _(mo, playground, result):
+def _(mo, playground, quiz, result):
     mo.stop(result is None)
     _s, (_q2, _a2) = result.settings, playground.gap_question(result)
-    mo.vstack([mo.md("## Check yourself"), mo.accordion({
-        "1. How many weights and biases does the network in the sidebar have? Work it out "
-        "from the layer sizes first.":
-            mo.md(f"{playground.parameter_count_formula(_s, result.data.classes)}. Each layer "
-                  "has one weight per (input, unit) pair plus one bias per unit: (inputs + 1) "
-                  "× units. Extra inputs such as x1² widen the first layer."),
-        _q2: mo.md(_a2),
-        "3. Why can a network with no hidden layer never separate circles from x1 and x2, "
-        "yet manage with x1² and x2² added?":
-            mo.md(r"With no hidden layer the output is $\sigma(w_1x_1 + w_2x_2 + b)$, and its "
-                  r"0.5 contour $w_1x_1 + w_2x_2 + b = 0$ is a straight line: no line puts a "
-                  r"disc on one side and a ring around it on the other. With $x_1^2$ and "
-                  r"$x_2^2$ as inputs the contour becomes $w_3x_1^2 + w_4x_2^2 + \dots = -b$, "
-                  r"which for equal negative $w_3, w_4$ is a circle."),
-    })])
+    _sizes = result.network.sizes
+    _weights = sum(a * b for a, b in zip(_sizes[:-1], _sizes[1:]))
+    _total = result.network.n_params
+    _counts = [_weights, _total, _total + sum(_sizes), _weights + _sizes[0]]
+    _choices = tuple(dict.fromkeys(f"{n:,}" for n in _counts))  # distinct, in this order
+    # Answer first, then the answer and why (nnlab.quiz).
+    questions = [
+        quiz.Question(
+            "1. How many weights and biases does the network in the sidebar have? Work it "
+            "out from the layer sizes first.", _choices, 1,
+            f"{playground.parameter_count_formula(_s, result.data.classes)}. Each layer has "
+            "one weight per (input, unit) pair plus one bias per unit: (inputs + 1) × units. "
+            "Extra inputs such as x1² widen the first layer."),
+        quiz.Question(
+            _q2, ("the learning rate is too small", "the network learnt the training points' "
+                  "noise (overfitting)", "the test points are mislabelled",
+                  "training diverged"), 1, _a2),
+        quiz.Question(
+            "3. A network with no hidden layer fails on circles from x1 and x2 alone. Why "
+            "does it manage with x1² and x2² added?",
+            ("the extra inputs add hidden units", "its 0.5 contour can then be a circle",
+             "squared inputs are larger, so it learns faster", "it does not: it still fails"),
+            1,
+            r"With no hidden layer the output is $\sigma(w_1x_1 + w_2x_2 + b)$, and its 0.5 "
+            r"contour $w_1x_1 + w_2x_2 + b = 0$ is a straight line: no line puts a disc on one "
+            r"side and a ring around it on the other. With $x_1^2$ and $x_2^2$ as inputs the "
+            r"contour becomes $w_3x_1^2 + w_4x_2^2 + \dots = -b$, which for equal negative "
+            r"$w_3, w_4$ is a circle."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 

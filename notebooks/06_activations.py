@@ -30,9 +30,9 @@ def _():
 
     import nnlab
     from nnlab.lessons import activation_study
-    from nnlab.view import live, plots
+    from nnlab.view import live, plots, quiz
 
-    return activation_study, live, mo, nnlab, np, plots
+    return activation_study, live, mo, nnlab, np, plots, quiz
 
 
 @app.cell(hide_code=True)
@@ -84,10 +84,13 @@ def _(mo):
     $\tfrac14$, reached at $z = 0$, and it is below $0.01$ once $|z| > 4.6$. The tanh is a
     stretched sigmoid, $\tanh(z) = 2\sigma(2z) - 1$: its slope reaches 1, but it flattens out just
     as quickly. ReLU's slope is exactly 1 for every positive $z$ and exactly 0 for every
-    negative one; leaky ReLU keeps a small slope of 0.01 on the negative side. Widen the range
+    negative one; leaky ReLU keeps a small slope of 0.01 on the negative side (the two
+    coincide for positive $z$, so ReLU is drawn as the wide line under leaky ReLU's dashes).
+    Widen the range
     to 12: the sigmoid and tanh slopes vanish, the ReLU slope does not.
     """)
     return
+
 
 
 @app.cell(hide_code=True)
@@ -228,11 +231,23 @@ def _(activation_study, deep_runs, mo):
 
     The two charts share one gradient axis. In the sigmoid net the lines fan out from the
     output layer (top) to the first layer (bottom), several orders of magnitude apart, and its loss sits near
-    $\ln 2 \approx 0.693$, the loss of always answering 0.5. Now pick 2 hidden layers,
-    learning rate 1.0 and 2000 epochs, and train: the fan is much narrower and the sigmoid
-    net learns the rings. Keep those settings and go back to 6 layers: it stays at chance.
-    Try tanh on the left at the default settings: its slope reaches 1, so it loses far less
-    per layer than the sigmoid and learns at depth 6.
+    $\ln 2 \approx 0.693$, the loss of always answering 0.5.
+
+    Within about 50 epochs even its *output* layer's gradient falls to about $10^{-6}$, and
+    every line goes flat. The six sigmoid layers squeeze the points together on the way
+    forward as well: the last hidden layer's outputs differ by only about $10^{-4}$ from one
+    point to the next, so the output unit sees nearly the same numbers for every point. All
+    it can learn is its bias; once it answers 0.5 everywhere, the errors of the two classes
+    cancel and almost no gradient is left to send down.
+
+    Now pick 2 hidden layers, learning rate 1.0 and 2000 epochs, and train: the fan is much
+    narrower and the sigmoid net learns the rings. Then go back to 6 layers with learning
+    rate 0.3 (still 2000 epochs): the sigmoid net stays at chance while the ReLU net gets
+    every point right. At learning rate 1.0 the deep ReLU net fails too, for another
+    reason: within a few hundred epochs its large steps push every unit's $z$ below 0 on
+    every point, its units die, and its gradient lines drop out of the chart (they are
+    exactly 0). Try tanh on the left at the default settings: its slope reaches 1, so it
+    loses far less per layer than the sigmoid and learns at depth 6.
     """)
     return
 
@@ -311,13 +326,16 @@ def _(activation_study, mo, nnlab):
 
     @mo.cache
     def race(epochs):
-        with mo.status.progress_bar(total=len(RACE_RATES) * len(RACE_SEEDS),
-                                    title=f"training for {epochs} epochs",
-                                    remove_on_exit=True) as _bar:
+        # Plain words on the bar ("5 of 12 networks"), not a rate in iterations per second.
+        _total = len(RACE_RATES) * len(RACE_SEEDS)
+        with mo.status.progress_bar(total=_total, title=f"training for {epochs} epochs",
+                                    subtitle=f"0 of {_total} networks", show_rate=False,
+                                    show_eta=False, remove_on_exit=True) as _bar:
             return activation_study.compare_activations(
                 circles, (16, 8), tuple(RACE_RATES), RACE_SEEDS,
                 learning_rate=RACE_RATES, epochs=epochs,
-                on_progress=lambda done, total: _bar.update())
+                on_progress=lambda done, total: _bar.update(
+                    subtitle=f"{done} of {total} networks"))
 
     return RACE_RATES, circles, race
 
@@ -505,31 +523,55 @@ def _(RACE_RATES, circles, activation_study, mo):
 
 
 @app.cell(hide_code=True)
-def _(activation_study, deep_runs, health, mo):
+def _(activation_study, deep_runs, health, quiz):
     _ratio = {name: activation_study.first_to_last(run) for name, run in deep_runs.items()}
     _ratio_text = ", ".join(f"{name} {value:.0e}" for name, value in _ratio.items())
     _flagged = sum(layer.flagged for layer in health.start)
     _units = sum(layer.units for layer in health.start)
-    mo.accordion({
-        f"Check yourself: the first-to-last gradient ratios above are {_ratio_text}. "
-        "Roughly what should a sigmoid net with 2 hidden layers give?": mo.md(
-            r"Each sigmoid layer multiplies the error by at most $\tfrac14$ (times the weights), "
-            r"so 2 layers lose a factor of at least $16$ rather than $4^6 \approx 4000$: "
-            "somewhere around $10^{-1}$ to $10^{-2}$ instead of $10^{-4}$ to $10^{-6}$. "
-            "Pick 2 hidden layers in the form and train to check."),
-        "Check yourself: why did the race give the sigmoid a learning rate ten times larger?":
-            mo.md(r"Its slope is at most $\tfrac14$, so every gradient that passes through a "
-                  "sigmoid layer is at least four times smaller than through a tanh layer at "
-                  "the same point. A larger step makes up for part of that; even so it is "
-                  "the slowest of the four."),
-        f"Check yourself: your current start flags {_flagged} of {_units} hidden units. "
-        "Why does a dead ReLU unit get no gradient at all, while a leaky one still gets some?":
-            mo.md(r"The weight gradient of a unit is its error term times its inputs, and the "
-                  r"error term contains $f'(z)$. A dead ReLU unit has $z \le 0$ on every point, "
-                  r"so $f'(z) = 0$ everywhere: its weights and bias get exactly zero, epoch "
-                  r"after epoch. Leaky ReLU's slope there is 0.01: the gradient is 100 times "
-                  "smaller, but not zero, so the unit can still move, slowly."),
-    })
+    # Answer first, then the answer and why (nnlab.view.quiz).
+    questions = [
+        quiz.Question(
+            f"1. The first-to-last gradient ratios above are {_ratio_text}. Roughly what "
+            "should a sigmoid net with 2 hidden layers give?",
+            ("about 1e-6, the same as with 6 layers", "about 1e-1 to 1e-2",
+             "exactly 1", "more than 10"), 1,
+            r"Each sigmoid layer multiplies the error by at most $\tfrac14$ (times the "
+            r"weights), so 2 layers lose a factor of at least $16$ rather than "
+            r"$4^6 \approx 4000$: somewhere around $10^{-1}$ to $10^{-2}$ instead of "
+            "$10^{-4}$ to $10^{-6}$. Pick 2 hidden layers in the form and train to check."),
+        quiz.Question(
+            "2. Why did the race give the sigmoid a learning rate ten times larger?",
+            ("its loss is smaller", "its slope is at most 1/4, so its gradients are smaller",
+             "it has fewer weights", "to make it diverge"), 1,
+            "Every gradient that passes through a sigmoid layer is at least four times "
+            "smaller than through a tanh layer at the same point. A larger step makes up for "
+            "part of that; even so it is the slowest of the four."),
+        quiz.Question(
+            f"3. Your current start flags {_flagged} of {_units} hidden units. How much "
+            "gradient does a dead ReLU unit's weights get, and a leaky ReLU unit's in the "
+            "same spot?",
+            ("both get none", "dead ReLU none; leaky ReLU 100 times less than when on",
+             "both get the usual amount", "dead ReLU a little; leaky ReLU none"), 1,
+            r"The weight gradient of a unit is its error term times its inputs, and the error "
+            r"term contains $f'(z)$. A dead ReLU unit has $z \le 0$ on every point, so "
+            r"$f'(z) = 0$ everywhere: its weights and bias get exactly zero, epoch after epoch. "
+            "Leaky ReLU's slope there is 0.01: the gradient is 100 times smaller, but not "
+            "zero, so the unit can still move, slowly."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 

@@ -27,11 +27,11 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab import gradcheck
+    from nnlab import gradcheck, verdicts
     from nnlab.lessons import gradient_check
-    from nnlab.view import live
+    from nnlab.view import live, quiz
 
-    return gradcheck, gradient_check, live, mo, nnlab, np
+    return gradcheck, gradient_check, live, mo, nnlab, np, quiz, verdicts
 
 
 @app.cell(hide_code=True)
@@ -59,7 +59,11 @@ def _(mo):
     $$
 
     which does not care whether the gradients are large or small. In 64-bit floats a correct
-    backward pass gives $e$ around $10^{-9}$ or below; a wrong formula gives $10^{-2}$ and up.
+    backward pass gives $e$ around $10^{-9}$ or below at a good step; a wrong formula gives
+    $10^{-2}$ and up, at every step. The table below also checks each array at a step ten
+    times smaller and ten times larger: an error that falls about 100-fold with the smaller
+    step is the step's own $\varepsilon^2$ error, one that falls with the larger step is
+    rounding, and only an error that stays put is called **WRONG**.
     """)
     return
 
@@ -69,7 +73,8 @@ def _(mo):
     layers = mo.ui.dropdown(["3", "4, 3", "4, 3, 3"], value="4, 3", label="hidden layers")
     activation = mo.ui.dropdown(["sigmoid", "tanh"], value="sigmoid", label="hidden activation")
     loss = mo.ui.dropdown(["mse", "half_mse", "bce"], value="mse", label="loss")
-    eps = mo.ui.slider(steps=[1e-9, 1e-7, 1e-5, 1e-3, 1e-1], value=1e-5, label="step ε")
+    eps = mo.ui.slider(steps=[1e-9, 1e-7, 1e-5, 1e-3, 1e-1], value=1e-5, label="step ε",
+                       show_value=True)
     backward = mo.ui.radio(
         ["nnlab's backpropagation", "bug: slope taken at the activation"],
         value="nnlab's backpropagation", label="backward pass to check")
@@ -80,29 +85,25 @@ def _(mo):
 
 
 @app.cell
-def _(activation, backward, eps, gradcheck, layers, loss, nnlab, seed):
+def _(activation, backward, eps, gradcheck, layers, loss, nnlab, seed, verdicts):
     data = nnlab.datasets.xor()
     net = nnlab.Network([2, *map(int, layers.value.split(",")), 1], activation=activation.value)
     params = nnlab.Init("uniform", seed=seed.value, weight_range=(-2, 2)).draw(net)
     backward_fn = (nnlab.gradients if backward.value.startswith("nnlab")
                    else gradcheck.gradients_with_derivative_bug)
-    check = gradcheck.check_gradients(net, params, data.X, data.Y, loss.value,
-                                      eps=eps.value, backward=backward_fn)
-    return backward_fn, check, data, net, params
+    # Each array at the chosen step and one step either side: the verdict blames the step
+    # when the error moves with it, the code only when it stays flat (nnlab.verdicts).
+    check_rows = verdicts.gradient_verdicts(net, params, data.X, data.Y, loss.value,
+                                            eps=eps.value, backward=backward_fn)
+    return backward_fn, check_rows, data, net, params
 
 
 @app.cell
-def _(check, gradcheck, mo):
-    verdict = (
-        mo.callout(mo.md(f"**Passed**: the worst relative error is {check.max_error:.1e}."),
-                   kind="success")
-        if check.passed else
-        mo.callout(mo.md(f"**Failed**: the worst relative error is {check.max_error:.1e}, far "
-                         "above rounding noise. Some formula in this backward pass is wrong."),
-                   kind="danger")
-    )
-    mo.vstack([mo.ui.table(gradcheck.report_rows(check), selection=None, pagination=False),
-               verdict])
+def _(check_rows, eps, mo, verdicts):
+    _kind, _text = verdicts.gradient_summary(check_rows, eps.value)
+    mo.vstack([mo.ui.table(verdicts.gradient_rows(check_rows, eps.value), selection=None,
+                           pagination=False),
+               mo.callout(mo.md(_text), kind=_kind)])
     return
 
 
@@ -195,6 +196,7 @@ def _(mo):
     return
 
 
+
 @app.cell(hide_code=True)
 def _(gradient_check, mo):
     _right, _wrong = gradient_check.bug_markdown()
@@ -203,10 +205,12 @@ def _(gradient_check, mo):
 
 
 @app.cell
-def _(data, gradcheck, mo, net, params):
+def _(data, gradcheck, mo, net, params, verdicts):
     def _table(backward):
-        check = gradcheck.check_gradients(net, params, data.X, data.Y, "bce", backward=backward)
-        return mo.ui.table(gradcheck.report_rows(check), selection=None, pagination=False)
+        rows = verdicts.gradient_verdicts(net, params, data.X, data.Y, "bce", eps=1e-5,
+                                          backward=backward)
+        return mo.ui.table(verdicts.gradient_rows(rows, 1e-5), selection=None,
+                           pagination=False)
 
     mo.ui.tabs({
         "right backward, cross-entropy": _table(gradcheck.gradients),
@@ -216,22 +220,49 @@ def _(data, gradcheck, mo, net, params):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.accordion({
-        "Check yourself: why nudge both ways instead of only up?": mo.md(
-            "A one-sided difference $(L(p+\\varepsilon) - L(p))/\\varepsilon$ has an error "
-            "proportional to $\\varepsilon$; the central one cancels that term, leaving an error "
-            "proportional to $\\varepsilon^2$. At $\\varepsilon = 10^{-5}$ that is the "
+def _(quiz):
+    # Answer first, then the answer and why (nnlab.view.quiz).
+    questions = [
+        quiz.Question(
+            "1. Why nudge both ways instead of only up?",
+            ("it halves the work", "the central difference's error shrinks like ε², the "
+             "one-sided one's only like ε", "the loss can only be measured in pairs",
+             "to avoid negative parameters"), 1,
+            r"A one-sided difference $(L(p+\varepsilon) - L(p))/\varepsilon$ has an error "
+            r"proportional to $\varepsilon$; the central one cancels that term, leaving an "
+            r"error proportional to $\varepsilon^2$. At $\varepsilon = 10^{-5}$ that is the "
             "difference between about 5 and about 10 correct digits."),
-        "Check yourself: set ε to 1e-9. Why does the correct backward pass look worse?": mo.md(
+        quiz.Question(
+            "2. Set ε to 1e-9. Why does the correct backward pass look worse?",
+            ("the backward pass changes with ε", "rounding: the two losses agree in almost "
+             "every digit", "the loss is not smooth at that scale", "it does not: nothing "
+             "changes"), 1,
             "The two losses agree in their first 9 or so digits, so their difference keeps "
             "only the last few digits of a 16-digit float: rounding noise divided by a tiny "
-            "$2\\varepsilon$. The backward pass did not change; the referee got worse."),
-        "Check yourself: with the bug, why does the output layer still pass?": mo.md(
-            "Its error term is computed by the loss (`loss.delta`: $\\hat y - y$ for a "
-            "sigmoid with cross-entropy), before the loop that the bug lives in. Every hidden "
-            "layer's error term goes through the changed line, and their rows fail."),
-    })
+            r"$2\varepsilon$. The backward pass did not change; the referee got worse, and "
+            "the table blames the step."),
+        quiz.Question(
+            "3. With the bug, which layer's rows still agree?",
+            ("none", "the output layer's", "the first layer's", "all of them"), 1,
+            "The output layer's error term is computed by the loss (`loss.delta`: "
+            r"$\hat y - y$ for a sigmoid with cross-entropy), before the loop the bug lives "
+            "in. Every hidden layer's error term goes through the changed line, and their "
+            "rows are wrong."),
+    ]
+    return (questions,)
+
+
+@app.cell
+def _(mo, questions):
+    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(answers, mo, questions, quiz):
+    mo.vstack([mo.md("## Check yourself")] + [
+        mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
+        for _i, _q in enumerate(questions)], gap=1)
     return
 
 
@@ -267,6 +298,7 @@ def _(gradient_check, mo):
     says more than any loss printed after thousands of steps.
     """)
     return
+
 
 if __name__ == "__main__":
     app.run()

@@ -17,6 +17,10 @@ class Value:
     def __init__(self, value):
         self.value = value
 
+    def __getitem__(self, key):
+        """One control of a stand-in ``mo.ui.dictionary`` (a cell that lays them out)."""
+        return Value(self.value[key])
+
 
 def state(name, value):
     """Substitutes a ``get_x, set_x = mo.state(...)`` cell holding ``value``."""

@@ -120,10 +120,18 @@ def test_precomputed_tabs_hold_four_maps(default):
         maps["squared error (mse), 2 hidden units"].fraction_converged.mean()
 
 
-def test_page_has_title_and_self_checks(default):
+def test_page_has_title_and_self_checks(app, default):
     html = page_html(default[0])
     assert "<h1" in html and "Why XOR sometimes gets stuck" in html
-    assert html.count("Check yourself") == 1 and "65 of 100 (65%) converged" in html
+    assert html.count("Check yourself") == 1
+    # The answer ("65 of 100 converged") waits until a share is picked (nnlab.view.quiz).
+    assert "65 of 100 (65%) converged" not in html
+    questions = default[1]["questions"]
+    assert questions[0].right == "a half to three quarters"
+    outputs, _ = app.run(defs={"answers": Value([questions[0].choices[0], None, None]),
+                               "static_maps": {}})
+    html = page_html(outputs)
+    assert "Not quite." in html and "65 of 100 (65%) converged" in html
 
 
 # ---------------------------------------------------------------------------------------------

@@ -106,6 +106,34 @@ def test_two_sigmoid_layers_learn_where_six_do_not(lesson):
         lesson["deep_runs"]["sigmoid"])
 
 
+def test_at_six_layers_sigmoid_dies_and_relu_does_not(lesson):
+    """The Try-it's "back to 6 layers at learning rate 0.3": the comparison must show the
+    sigmoid net at chance and the ReLU net learning (at 1.0 both fail, for different
+    reasons, as the text says)."""
+    defs = run_with(lesson, deep_form=dict(depth=6, left="sigmoid", right="relu",
+                                           learning_rate=0.3, epochs=2000))
+    sigmoid, relu = defs["deep_runs"]["sigmoid"], defs["deep_runs"]["relu"]
+    assert sigmoid.accuracy[-1] < 0.6 and relu.accuracy[-1] >= 0.95
+    # The sigmoid net's gradients, output layer included, collapse within ~50 epochs...
+    assert sigmoid.grad_norms[50].max() < 1e-5 < sigmoid.grad_norms[0].max()
+    # ...because the last hidden layer hands the output almost the same numbers everywhere.
+    from nnlab import forward_trace
+    trace = forward_trace(sigmoid.network, sigmoid.params, lesson["deep_data"].X)
+    assert trace.activations[-2].std(axis=0).max() < 1e-3  # vs ~0.2 in the first layer
+    fast = run_with(lesson, deep_form=dict(depth=6, left="sigmoid", right="relu",
+                                           learning_rate=1.0, epochs=2000))
+    assert fast["deep_runs"]["relu"].grad_norms[-1].max() == 0  # every ReLU unit dead
+
+
+def test_relu_stays_visible_under_leaky_relu():
+    frame = activation_study.activation_frame(["sigmoid", "leaky_relu", "relu"], 5)
+    for panel in frame["panels"]:
+        series = {s["name"].split(" ")[0]: s for s in panel["series"]}
+        order = [s["name"].split(" ")[0] for s in panel["series"]]
+        assert order.index("relu") < order.index("leaky_relu")  # drawn underneath
+        assert series["relu"]["width"] > 2 and series["leaky_relu"]["dash"]
+
+
 def test_the_same_activation_twice_is_refused_and_the_page_keeps_charts(lesson):
     defs = run_with(lesson, deep_form=dict(depth=3, left="relu", right="relu",
                                            learning_rate=0.1, epochs=100))

@@ -56,8 +56,9 @@ def test_outputs_html_lists_each_case_with_its_verdict_in_colour():
     assert [float(r[2][2]) for r in rows] == TABLE_OUTPUTS
     assert [r[:2] for r in ([c[2] for c in row] for row in rows)] == [
         ["0", "0"], ["0", "1"], ["1", "0"], ["1", "1"]]
-    assert all(r[4][2] == "correct" and theme.BLUE in r[4][1] and theme.BLUE in r[2][1]
-               for r in rows)
+    # Blue and orange are the class colours: right and wrong never borrow them.
+    assert all(r[4][2] == "correct" and theme.BLUE not in r[4][1] + r[2][1]
+               and theme.ORANGE not in r[4][1] + r[2][1] for r in rows)
     assert "outputs after training" in page.caption and "4 of 4 correct" in page.caption
 
 
@@ -66,7 +67,8 @@ def test_outputs_html_marks_wrong_answers_and_escapes_the_title():
     page = Cells(wrong)
     verdicts = [c for c in page.cells if c[2] in ("correct", "wrong")]
     assert [c[2] for c in verdicts] == ["wrong"] * 4
-    assert all(theme.ORANGE in c[1] for c in verdicts)
+    assert all(theme.WARNING in c[1] and "font-weight:600" in c[1]
+               and theme.ORANGE not in c[1] for c in verdicts)
     assert "0 of 4 correct" in page.caption
     assert "<b>start</b>" not in wrong and "&lt;b&gt;start&lt;/b&gt; &amp; more" in wrong
 

@@ -25,7 +25,7 @@ import numpy as np
 from ..init import Init
 from ..losses import get_loss
 from ..network import Network
-from ..run import LOSS_EXPLODE_FACTOR, PARAM_EXPLODE_FACTOR
+from ..run import LOSS_EXPLODE_FACTOR, OVERSHOOT_FACTOR, PARAM_EXPLODE_FACTOR
 from .formulas import (
     BATCHED_LOSSES, BATCHED_OUTPUTS, SIGMOID_NET, SLOPE_FROM_A, backprop_call, forward_call,
 )
@@ -361,6 +361,7 @@ class Tracker:
         self.threshold, self.scale, self.norm_scale = threshold, scale, norm_scale
         self.converged_at = np.full(K, -1)
         self.diverged_at = np.full(K, -1)
+        self.overshot_at = np.full(K, -1)  # verdicts.overshot_at, a block at a time
         self.final = np.full(K, np.nan)
         self.limit = self.size_limit = None
         self.done = 0  # epochs already checked
@@ -392,6 +393,7 @@ class Tracker:
             first = norms[0].astype(np.float64) * self.norm_scale
             self.size_limit = (PARAM_EXPLODE_FACTOR * np.maximum(1.0, np.sqrt(first))) ** 2
             self.limit = LOSS_EXPLODE_FACTOR * ((losses[0] * scale).astype(np.float64) + 1.0)
+            self.overshoot = OVERSHOOT_FACTOR * (losses[0] * scale).astype(np.float64)
         # np.max keeps NaN, so a NaN anywhere makes a net a suspect too.
         suspects = np.flatnonzero((self.diverged_at < 0) & (
             ~(norms.max(axis=0).astype(np.float64) * self.norm_scale <= self.size_limit)
@@ -404,6 +406,14 @@ class Tracker:
                 bad[0] = ~(size[0] <= self.size_limit[suspects]) | np.isnan(loss[0])
             _first(bad, start, suspects, self.diverged_at)
         stop = np.where(self.diverged_at < 0, end, self.diverged_at)  # later epochs do not count
+        # The overshoot rule (verdicts.overshot_at): the largest loss of the block decides
+        # which nets to look at epoch by epoch.
+        candidates = np.flatnonzero((self.overshot_at < 0) & (
+            np.fmax.reduce(losses, axis=0) * scale > self.overshoot))
+        if len(candidates):
+            above = ((losses[:, candidates] * scale > self.overshoot[candidates])
+                     & (np.arange(start, end)[:, None] < stop[candidates]))
+            _first(above, start, candidates, self.overshot_at)
         if self.threshold is not None:
             # np.fmin skips NaN: an epoch before a blow-up may still have converged.
             candidates = np.flatnonzero((self.converged_at < 0) & (

@@ -361,11 +361,30 @@ def activation_frame(names: Sequence[str], zrange: float, points: int = 81) -> d
         raise ValueError(f"zrange: a finite number > 0; got {zrange!r}")
     z = np.linspace(-float(zrange), float(zrange), points)
     acts = [get_activation(n) for n in names]
-    return live.frame(
-        live.lines_panel("f", z, {a.name: a(z) for a in acts}, title="f(z)", x_title="z",
-                         y_title="value"),
-        live.lines_panel("slope", z, {a.name: a.derivative(z) for a in acts}, title="f'(z)",
-                         x_title="z", y_title="slope"))
+    panels = [live.lines_panel("f", z, {a.name: a(z) for a in acts}, title="f(z)",
+                               x_title="z", y_title="value"),
+              live.lines_panel("slope", z, {a.name: a.derivative(z) for a in acts},
+                               title="f'(z)", x_title="z", y_title="slope")]
+    for panel in panels:
+        _show_relu_under_leaky(panel)
+    return live.frame(*panels)
+
+
+def _show_relu_under_leaky(panel: dict) -> None:
+    """ReLU and leaky ReLU coincide for z > 0 (and nearly below): ReLU is drawn first and
+    wide, leaky ReLU dashed over it, so both stay visible."""
+    names = [s["name"] for s in panel["series"]]
+    if "relu" not in names or "leaky_relu" not in names:
+        return
+    series = list(panel["series"])
+    if names.index("relu") > names.index("leaky_relu"):  # ReLU goes underneath
+        series.insert(names.index("leaky_relu"), series.pop(names.index("relu")))
+    for s in series:
+        if s["name"] == "relu":
+            s["width"] = 6
+        elif s["name"] == "leaky_relu":
+            s["dash"] = True
+    panel["series"] = series
 
 
 HEALTH_EXTENT = (-1.6, 1.6, -1.6, 1.6)  # the circles data with a margin

@@ -17,7 +17,7 @@ import numpy as np
 from .. import checks
 from ..losses import LOSSES
 from ..network import Network
-from ..nine import XOR_ROWS, Nine, Step9
+from ..nine import TABLE_START, XOR_ROWS, Nine, Step9
 from ..view import code, latex, live
 
 # The four inputs of XOR, in the order of ``nine.XOR_ROWS``.
@@ -116,6 +116,44 @@ def _delta_line(loss: str, y_hat: float, y: float, delta: float) -> str:
             r"\quad\text{(the sigmoid's slope cancels)}")
 
 
+def update_decimals(change: float) -> int:
+    """Decimals that show ``change`` to 4 significant digits (4 to 10 of them)."""
+    if change == 0 or not math.isfinite(change):
+        return 4
+    return min(10, max(4, 3 - math.floor(math.log10(abs(change)))))
+
+
+def _update_line(name: str, before: float, learning_rate: float, grad: float,
+                 after: float) -> str:
+    """``w ← before − η·slope = before − change = after``, the last three at one precision,
+    so the subtraction checks by hand (4 significant digits for before and after hid the
+    change, which once read 0 − 0.1·0.00609 = −0.000608998)."""
+    change = learning_rate * grad
+    d = update_decimals(change)
+    sign = "-" if change >= 0 else "+"
+    return (rf"{NINE_LATEX[name]} &\leftarrow {latex.number(before)} - {latex.number(learning_rate)}\cdot"
+            rf" {latex.factor(grad, 5)} = {before:.{d}f} {sign} {abs(change):.{d}f}"
+            rf" = {_fixed(after, d)}")
+
+
+def _fixed(value: float, d: int) -> str:
+    text = f"{value:.{d}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+NAMING_NOTE = (
+    "**Names, not numbers, differ from the loss-table program.** This page writes "
+    "$w_{ij}$ for the weight *from input $i$ into hidden neuron $j$*. The loss-table program "
+    "names them neuron first: its `w12 = -0.4` is the weight *into neuron 1 from input 2*, "
+    "which is $w_{21}$ here, and its `w21 = 0.9` is $w_{12}$ here. The boxes above hold each "
+    "of its numbers where it belongs by meaning, so the network is the very same.")
+
+
+def naming_note(start) -> str:
+    """The note on the other program's weight names, for its fixed start ('' otherwise)."""
+    return NAMING_NOTE if start == TABLE_START else ""
+
+
 def step_sections(step: Step9, y: float, learning_rate: float, loss: str) -> dict[str, str]:
     """Every number of one online step with its formula: Markdown with LaTeX blocks.
 
@@ -161,12 +199,9 @@ def step_sections(step: Step9, y: float, learning_rate: float, loss: str) -> dic
                 rf" = {latex.factor(delta)}\cdot {x:g} = {latex.number(grad)}")
         hidden_grads.append(rf"\frac{{\partial L}}{{\partial b_{j}}} &= \delta_{j}"
                             rf" = {latex.number(getattr(step, f'db{j}'))}")
-    grads, eta = step.gradients(), latex.number(learning_rate)
-    update = [
-        rf"{NINE_LATEX[name]} &\leftarrow {latex.number(getattr(n, name))} - {eta}\cdot"
-        rf" {latex.factor(getattr(grads, name))} = {latex.number(getattr(step.after, name), 6)}"
-        for name in NINE_NAMES
-    ]
+    grads = step.gradients()
+    update = [_update_line(name, getattr(n, name), learning_rate, getattr(grads, name),
+                           getattr(step.after, name)) for name in NINE_NAMES]
     return {
         "forward": _block(forward),
         "output error": _block([_delta_line(loss, f.y_hat, y, d)]),

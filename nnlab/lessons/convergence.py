@@ -13,22 +13,22 @@ from typing import Callable
 
 import numpy as np
 
+from .. import verdicts
 from ..datasets import xor
 from ..losses import LOSSES, PAIRINGS
 from ..many import ManyRuns, SweepResult, sweep, train_many
 from ..network import Network
+from ..run import OVERSHOOT_FACTOR
 
 LOSS_LABELS = {name: LOSSES[name].menu_label for name in PAIRINGS["sigmoid"]}
 # The learning-rate slider's stops (log-spaced, as in lesson 3).
 LEARNING_RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0,
                   10.0, 15.0, 20.0)
 
-
-
-# "Converged" thresholds that mean about the same thing for each loss: every output within
-# roughly 0.1 of its target (squared error 0.1^2 = 0.01; half of it; cross-entropy
-# -log(0.9) = 0.105). One threshold for all losses would make cross-entropy look slow.
-MATCHED_THRESHOLDS = {"mse": 0.01, "half_mse": 0.005, "bce": 0.1}
+# "Converged" thresholds that mean the same thing for each loss, from the one rule of every
+# lesson (verdicts.loss_threshold): the loss of outputs each 0.1 from their targets (squared
+# error 0.1^2 = 0.01; half of it; cross-entropy -ln(0.9) = 0.105).
+MATCHED_THRESHOLDS = {loss: verdicts.loss_threshold(loss) for loss in ("mse", "half_mse", "bce")}
 WIDTHS = (2, 3, 4)
 INIT_RANGES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)  # weights drawn from (-r, r)
 START_COUNTS = (20, 50, 100, 200, 500)
@@ -93,7 +93,7 @@ def train_starts(starts: Starts) -> ManyRuns:
 
 def starts_stats(runs: ManyRuns) -> dict:
     """How the starts did: shares converged / stuck / diverged and epochs to converge."""
-    converged = runs.converged
+    converged = runs.converged & ~runs.diverged  # (a net that converged, then blew up)
     epochs = runs.converged_at[converged]
     quantiles = (np.percentile(epochs, [10, 50, 90]) if len(epochs)
                  else np.full(3, np.nan))
@@ -101,6 +101,7 @@ def starts_stats(runs: ManyRuns) -> dict:
         "starts": runs.K,
         "converged": int(converged.sum()),
         "share": float(converged.mean()),
+        # The shared rule: blew up, or overshot (loss above 2x its first) and never converged.
         "stuck": int((~converged & ~runs.diverged).sum()),  # on a plateau, or too slow
         "diverged": int(runs.diverged.sum()),
         "solved at the end": int(runs.solved.sum()),
@@ -131,13 +132,17 @@ def starts_sentence(runs: ManyRuns, starts: Starts) -> str:
     """One markdown sentence reading a ``ManyRuns``."""
     s = starts_stats(runs)
     text = (f"**{s['converged']} of {s['starts']} starts converged** ({s['share']:.0%}): their "
-            f"{starts.loss} loss went below {starts.threshold:g} within {starts.epochs} epochs")
+            f"{starts.loss} loss went below {starts.threshold:.3g} (its value when every "
+            f"output is {verdicts.TOLERANCE:g} from its target) within {starts.epochs} epochs")
     if s["converged"]:
         text += f", after {s['median epochs']:.0f} epochs for the median one"
-    text += (f". {s['stuck']} did not get there (stuck on a plateau, or still too slow when "
-             f"the budget ran out)")
+    if s["stuck"]:
+        text += (f". {s['stuck']} did not get there (stuck on a plateau, or still too slow "
+                 f"when the budget ran out)")
     if s["diverged"]:
-        text += f" and {s['diverged']} diverged"
+        text += (f"{' and' if s['stuck'] else '.'} {s['diverged']} diverged (a step overshot: the loss rose above "
+                 f"{OVERSHOOT_FACTOR:g} times its start and never converged, or the numbers "
+                 f"blew up)")
     return text + f"; {s['solved at the end']} answer all four cases right at the end."
 
 

@@ -21,6 +21,7 @@ from .. import checks
 from ..activations import sigmoid
 from ..network import Network, Params
 from ..view import code, latex, live
+from ..view.tables import _round_output
 
 CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 TARGETS: dict[str, tuple[int, int, int, int]] = {
@@ -100,6 +101,12 @@ def evaluate(w1: float, w2: float, b: float, target: str = "XOR") -> NeuronResul
     return NeuronResult(w1, w2, b, target, labels, z, outputs)
 
 
+def output_text(value: float) -> str:
+    """An output in running text: 3 decimals, more where 3 would round it to 0, 0.5 or 1."""
+    rounded = _round_output(value)
+    return f"{rounded:.3f}" if round(rounded, 3) == rounded else repr(rounded)
+
+
 def line_equation(w1: float, w2: float, b: float) -> str:
     """The neuron's boundary w1*x1 + w2*x2 + b = 0 solved for x2 (LaTeX, no dollars)."""
     if w2 != 0:
@@ -121,7 +128,7 @@ def working(result: NeuronResult) -> str:
         lines.append(
             rf"(x_1, x_2) = ({x1:g}, {x2:g}):\quad z &= {latex.factor(result.w1)}\cdot {x1:g}"
             rf" + {latex.factor(result.w2)}\cdot {x2:g}{latex.plus(result.b)} = {latex.number(z)},"
-            rf"\quad \sigma(z) = {latex.number(out)}")
+            rf"\quad \sigma(z) = {latex.probability(out)}")
     return r"\begin{aligned}" + r"\\ ".join(lines) + r"\end{aligned}"
 
 

@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .. import datasets, regression
+from .. import datasets, regression, verdicts
 from ..activations import HIDDEN_ACTIVATIONS
 from ..diagnostics import health_messages, unit_health
 from ..init import METHODS as INIT_METHODS, Init
@@ -873,6 +873,15 @@ def summary(result: Result) -> str:
                 f"{s.learning_rate:g} is too large for this network; try a smaller one "
                 f"(the pictures show the last sane epoch)")
     done = f"{run.epochs} of {s.epochs} epochs" if run.epochs < s.epochs else f"{run.epochs} epochs"
+    verdict = run.verdict  # the divergence rule of every lesson (nnlab.verdicts)
+    if verdict.cause == "overshoot":
+        e = verdict.epoch
+        return (f"training diverged at epoch {e}: a step overshot, and the loss jumped from "
+                f"{run.loss[0]:.3f} to {run.loss[e]:.3f}, more than "
+                f"{verdicts.OVERSHOOT_FACTOR:g} times its start, without converging since. The "
+                f"learning rate {s.learning_rate:g} is too large for this network; try a "
+                f"smaller one. After {done}: training accuracy {result.train_accuracy():.0%}, "
+                f"training loss {run.loss[-1]:.3f}")
     return (f"{done}: training accuracy {result.train_accuracy():.0%}, "
             f"test accuracy {result.test_accuracy():.0%}, training loss {run.loss[-1]:.3f}")
 
@@ -1089,7 +1098,13 @@ def maps_fit(network: Network) -> bool:
 def unit_health_line(result: Result) -> str:
     """Dead ReLU units and saturated sigmoid/tanh units on the training points, in words."""
     report = unit_health(result.network, result.run.params, result.data.X)
-    messages = health_messages(report, len(result.data.X))
+    # Units that started as copies and still are: the symmetry of the start, whatever their
+    # slope (all-zero ReLU units also have z <= 0 everywhere, but "dead" names the wrong cause).
+    symmetric = verdicts.unit_trouble(report, result.run.initial_params, result.run.params)
+    copies = [(h.layer, h.units) for h in report if h.layer in symmetric]
+    messages = [verdicts.symmetry_message(copies)] if copies else []
+    messages += health_messages([h for h in report if h.layer not in symmetric],
+                                len(result.data.X))
     if not messages:
         return "No hidden unit is dead or saturated on the training points."
     return "; ".join(messages) + "."

@@ -22,25 +22,28 @@ import functools
 import io
 import math
 import re
+import zlib
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .. import checks, verdicts
 from ..activations import HIDDEN_ACTIVATIONS
 from ..datasets import xor
 from ..init import Init
 from ..losses import LOSSES, PAIRINGS
+from ..network import Network, Params, forward
+from ..nine import TABLE_START
+from ..train import MODES, ReferenceStepper, Run, Training, train
 from ..view import code, live
 from .programs import xor_fixed_start
-from ..network import Network, Params, forward, loss_value
-from ..train import MODES, ReferenceStepper, Run, Training, train
-from ..nine import TABLE_START
 
 STARTS = ("fixed", "random")
 XOR_LOSSES = PAIRINGS["sigmoid"]  # the output is one sigmoid unit
 HIDDEN_RANGE = (1, 8)
-# A loss more than this many times its starting value means a step overshot badly.
-OVERSHOOT_FACTOR = 2.0
+# A loss more than this many times its starting value means a step overshot badly (the one
+# rule of nnlab.verdicts, which train_many and every lesson use too).
+OVERSHOOT_FACTOR = verdicts.OVERSHOOT_FACTOR
 # Share of rising epochs, over the last tenth of a run, that counts as bouncing.
 BOUNCE_SHARE = 0.3
 SNAPSHOTS = 100  # about this many replay points per run
@@ -78,7 +81,7 @@ class Setup:
     weight_range: tuple[float, float] = (-2.0, 2.0)
     bias_range: tuple[float, float] = (-0.5, 0.5)
     retries: int = 0
-    threshold: float = 0.001
+    threshold: float | None = None  # None: the loss of outputs 0.1 from their targets
     stop_at_threshold: bool = False
 
     def __post_init__(self):
@@ -109,6 +112,8 @@ class Setup:
                 raise ValueError(f"{name} must be a finite pair (low, high) with low <= high; "
                                  f"got {value!r}")
             object.__setattr__(self, name, pair)
+        # A seed the page refused is named, never quietly clamped to 0.
+        checks.seed(self.seed, "seed")
         for name in ("hidden", "epochs", "batch_size", "seed", "retries"):
             object.__setattr__(self, name, int(getattr(self, name)))
         object.__setattr__(self, "learning_rate", float(self.learning_rate))
@@ -119,6 +124,18 @@ class Setup:
     @property
     def network(self) -> Network:
         return Network([2, self.hidden, 1], activation=self.activation, output="sigmoid")
+
+    @property
+    def key(self) -> str:
+        """A short name of these settings, the same in every process (``hash`` is not: it
+        mixes in the address of None, which the default threshold is)."""
+        return f"{zlib.crc32(repr(self).encode()):08x}"
+
+    @property
+    def loss_threshold(self) -> float:
+        """The loss below which a run counts as converged: ``threshold`` if given, else the
+        one rule of every lesson (``verdicts.loss_threshold``: every output within 0.1)."""
+        return verdicts.loss_threshold(self.loss) if self.threshold is None else self.threshold
 
     @property
     def uses_random_start(self) -> bool:
@@ -151,7 +168,8 @@ class Setup:
 
     def _options(self) -> dict:
         return dict(loss=self.loss, learning_rate=self.learning_rate, epochs=self.epochs,
-                    mode=self.mode, batch_size=self.batch_size, threshold=self.threshold,
+                    mode=self.mode, batch_size=self.batch_size,
+                    threshold=self.loss_threshold,
                     stop_at_threshold=self.stop_at_threshold,
                     snapshot_epochs=self.snapshot_epochs())
 
@@ -167,6 +185,43 @@ class Setup:
 
     def replace(self, **changes) -> "Setup":
         return replace(self, **changes)
+
+
+def unused_start_controls(start: str, hidden: int) -> str:
+    """Why the weight seed, init ranges and retries do nothing right now ('' when they act):
+    the fixed nine numbers on a 2-2-1 net are not drawn from anything."""
+    if start == "fixed" and hidden == 2:
+        return ("*Weight seed, init ranges and retries are hidden: the fixed start uses the "
+                "same nine numbers every time, so they would change nothing. Pick the random "
+                "start (or another number of hidden units) to use them.*")
+    return ""
+
+
+START_CONTROLS = ("seed", "weight_range", "bias_range", "retries")
+
+
+def active_controls(values: dict) -> dict:
+    """The control values that act: under the fixed start the seed, init ranges and retries
+    are hidden (``unused_start_controls``), so whatever they hold last is left out rather
+    than refused or used."""
+    if unused_start_controls(values.get("start"), values.get("hidden")):
+        return {k: v for k, v in values.items() if k not in START_CONTROLS}
+    return dict(values)
+
+
+def runs_by_loss(runs: dict[str, Run]) -> list[tuple[dict[str, Run], float]]:
+    """The runs grouped by loss, each group with its convergence threshold: one chart per
+    loss, since two losses are different numbers."""
+    groups: dict[str, dict[str, Run]] = {}
+    for label, run in runs.items():
+        groups.setdefault(run.loss_name, {})[label] = run
+    return [(group, run_threshold(next(iter(group.values())))) for group in groups.values()]
+
+
+def loss_title(runs: dict[str, Run]) -> str:
+    """'cross-entropy (bce) per epoch': the title of a chart of runs of one loss."""
+    name = next(iter(runs.values())).loss_name
+    return f"{LOSS_LABELS.get(name, name)} per epoch"
 
 
 def _span(pair) -> str:
@@ -196,11 +251,11 @@ PRESETS: dict[str, Preset] = {
         Preset(RANDOM_RETRIES,
                "Weights drawn uniformly from [-2, 2] and biases from [-0.5, 0.5], one update "
                "per sample, half squared error at learning rate 3; a start that has not "
-               "reached loss 0.001 within 1000 epochs is thrown away and redrawn.",
+               "converged within 1000 epochs is thrown away and redrawn.",
                Setup(hidden=2, activation="sigmoid", loss="half_mse", learning_rate=3.0,
                      epochs=1000, mode="online", start="random", seed=0,
                      weight_range=(-2.0, 2.0), bias_range=(-0.5, 0.5), retries=9,
-                     threshold=0.001, stop_at_threshold=True)),
+                     stop_at_threshold=True)),
     )
 }
 
@@ -337,7 +392,7 @@ def explorer(resolution: int = 30, points: int = 120):
     for lr in LEARNING_RATES:
         for loss in LOSS_LABELS:
             run = base.replace(learning_rate=lr, loss=loss).train(X, Y)
-            frames[f"{lr:g}|{loss}"] = live_frame(run, X, Y, threshold=base.threshold,
+            frames[f"{lr:g}|{loss}"] = live_frame(run, X, Y, threshold=run_threshold(run),
                                                   resolution=resolution, points=points)
     return controls, frames
 
@@ -357,18 +412,29 @@ class Diagnosis:
     epoch: int | None = None  # converged at / diverged at
 
 
-def diagnose(run: Run, X, Y, threshold: float | None = None) -> Diagnosis:
+def run_threshold(run: Run) -> float:
+    """The convergence threshold a run was trained with (the shared rule's, if none)."""
+    threshold = run.settings.get("threshold")
+    return verdicts.loss_threshold(run.loss_name) if threshold is None else threshold
+
+
+def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagnosis:
     """Sort a run into converged / still learning / stuck / bouncing / diverged.
 
-    "Diverged" covers both the library's blow-up (parameters or loss exploding) and a loss
-    that jumps past ``OVERSHOOT_FACTOR`` times the loss of the starting parameters: with a
-    sigmoid output the numbers stay bounded, but such a jump means the steps overshoot.
+    Converged and diverged are ``run.verdict`` (``nnlab.verdicts``: the rules ``train_many``
+    and every lesson use): diverged covers a blow-up and a loss that jumped above twice its
+    first epoch's value without converging after (with a sigmoid output the numbers stay
+    bounded, but such a jump means the steps overshoot). Only the rest is read from the
+    curve's tail: bouncing, stuck on a plateau, or still learning. (``X`` and ``Y`` are
+    accepted for older callers and not needed.)
     """
-    threshold = run.settings.get("threshold") if threshold is None else threshold
-    threshold = 0.001 if threshold is None else threshold
+    threshold = run_threshold(run) if threshold is None else threshold
     lr = run.settings.get("learning_rate")
     name = run.loss_name
-    if run.diverged_at is not None:
+    verdict = run.verdict
+    rule = (f"the {name} loss fell below {threshold:.3g}, its value when every output is "
+            f"{verdicts.TOLERANCE:g} from its target")
+    if verdict.cause == "blew up":
         return Diagnosis(
             "diverged", "danger",
             f"**Training diverged at epoch {run.diverged_at}:** the learning rate ({lr:g}) is "
@@ -377,23 +443,23 @@ def diagnose(run: Run, X, Y, threshold: float | None = None) -> Diagnosis:
     loss = np.asarray(run.loss, dtype=float)
     if not len(loss):
         return Diagnosis("stuck", "warn", "No epoch was trained.")
-    start = loss_value(run.network, run.initial_params, X, Y, name)
-    over = np.flatnonzero(loss > OVERSHOOT_FACTOR * start)
-    if len(over):
-        e = int(over[0])
+    if verdict.cause == "overshoot":
+        e = verdict.epoch
         return Diagnosis(
             "diverged", "danger",
             f"**Training diverged at epoch {e}:** the learning rate ({lr:g}) is too large for "
-            f"{name}: a step overshot and the loss jumped from {start:.4g} at the start to "
-            f"{loss[e]:.4g}, more than {OVERSHOOT_FACTOR:g} times higher. "
-            f"It ends at {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}. Try a smaller "
-            f"learning rate.", e)
-    if run.converged:
+            f"{name}: a step overshot and the loss jumped from {loss[0]:.4g} at epoch 0 to "
+            f"{loss[e]:.4g}, more than {OVERSHOOT_FACTOR:g} times higher, and it never "
+            f"converged after. It ends at {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}. "
+            f"Try a smaller learning rate.", e)
+    if verdict.status == "converged":
+        bumped = (f" (after an overshoot at epoch {verdict.overshot_at} it recovered)"
+                  if verdict.overshot_at is not None else "")
         return Diagnosis(
             "converged", "success",
-            f"**Converged:** the {name} loss fell below {threshold:g} at epoch "
-            f"{run.converged_at}; after {run.epochs} epochs it is {loss[-1]:.4g} and "
-            f"{run.accuracy[-1]:.0%} of the four cases are right.", run.converged_at)
+            f"**Converged at epoch {run.converged_at}:** {rule}{bumped}. After {run.epochs} "
+            f"epochs the loss is {loss[-1]:.4g} and {run.accuracy[-1]:.0%} of the four cases "
+            f"are right.", run.converged_at)
     tail = loss[-max(2, len(loss) // 10):]
     rising = float(np.mean(np.diff(tail) > 0)) if len(tail) > 1 else 0.0
     if rising > BOUNCE_SHARE:
@@ -412,9 +478,10 @@ def diagnose(run: Run, X, Y, threshold: float | None = None) -> Diagnosis:
             f"start leads into a poor valley (try another weight seed, or retries).")
     return Diagnosis(
         "learning", "info",
-        f"**Still learning:** after {run.epochs} epochs the {name} loss is {loss[-1]:.4g} "
-        f"(threshold {threshold:g}), accuracy {run.accuracy[-1]:.0%}. More epochs or a larger "
-        f"learning rate would take it further.")
+        f"**Still learning:** after {run.epochs} epochs the {name} loss is {loss[-1]:.4g}, "
+        f"not yet converged (that needs a loss below {threshold:.3g}, its value when every "
+        f"output is {verdicts.TOLERANCE:g} from its target); accuracy {run.accuracy[-1]:.0%}. More epochs or a "
+        f"larger learning rate would take it further.")
 
 
 def summary(run: Run) -> str:

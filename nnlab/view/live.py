@@ -205,10 +205,25 @@ def boundary_panel(name: str, network: Network, params, X, labels, *, extent,
     caption = None
     if probe is not None and not np.isfinite(probe).all():
         caption = "the network's outputs are not finite: nothing to shade"
+    elif picture.two and not picture.segments:
+        caption = _no_line_caption(network, params, extent)
     return {"kind": "boundary", "name": name, "title": title,
             "extent": _finite_list(plots._check_extent(extent)), "image": _pixels(picture.rgb),
             "contour": [list(s) for s in picture.segments], "points": points,
             "colors": list(PALETTE), "caption": caption}
+
+
+def _no_line_caption(network: Network, params, extent) -> str | None:
+    """Why a two-class picture has no 0.5 line: the output is 0.5 everywhere (a blank white
+    square would look like a broken chart), or stays on one side of 0.5 in view."""
+    xs, ys, probs = plots.boundary_grid(network, params, extent, 9)
+    if np.all(np.abs(probs - 0.5) < 1e-9):
+        return "output 0.5 everywhere: no line to draw"
+    if np.all(probs > 0.5):
+        return "output > 0.5 everywhere: no line in view"
+    if np.all(probs < 0.5):
+        return "output < 0.5 everywhere: no line in view"
+    return None
 
 
 def network_panel(name: str, network: Network, params, *, title: str, extent=None,

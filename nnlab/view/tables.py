@@ -18,10 +18,12 @@ from html import escape
 import numpy as np
 
 from ..network import predicted_labels
-from .theme import BLUE, DARK, GREY, ORANGE
+from .theme import DARK, GREY, WARNING
 
 TABLE_ROWS_MAX = 64  # an outputs table shows at most this many rows
-TONES = {"plain": DARK, "correct": BLUE, "wrong": ORANGE}
+# Blue and orange mean class 0 and class 1 in every picture, so they never also mean right
+# and wrong: a wrong answer is bold and in the warning colour, a right one plain.
+TONES = {"plain": DARK, "correct": DARK, "wrong": WARNING}
 _CELL = "padding:2px 10px;text-align:right;font-variant-numeric:tabular-nums"
 
 
@@ -31,9 +33,16 @@ def _short(value) -> float:
 
 
 def _round_output(value) -> float:
-    """3 decimals, but never a misleading 0.5: 0.49996 stays 0.49996 (it is on the 0 side)."""
-    short = round(float(value), 3)
-    return round(float(value), 6) if short == 0.5 and value != 0.5 else short
+    """3 decimals, but never a misleading 0.5, 0 or 1: 0.49996 stays 0.49996 (it is on the
+    0 side), and a sigmoid's 0.99995 is not shown as 1 (a sigmoid never reaches it)."""
+    value = float(value)
+    short = round(value, 3)
+    if short in (0.0, 0.5, 1.0) and value != short:
+        for digits in range(4, 16):
+            finer = round(value, digits)
+            if finer != short:
+                return finer
+    return short
 
 
 def outputs_table(X, outputs, Y) -> list[dict]:
@@ -77,12 +86,15 @@ def outputs_layout(X, outputs, Y) -> tuple[list[str], list[list[tuple[str, str]]
     d = len(shown[0]["input"]) if shown else 0
     columns = [f"x{i + 1}" for i in range(d)] + ["output", "target", "verdict"]
 
-    def show(v):
-        return ", ".join(f"{u:g}" for u in v) if isinstance(v, list) else f"{v:g}"
+    def show(v, text=lambda u: f"{u:g}"):
+        return ", ".join(text(u) for u in v) if isinstance(v, list) else text(v)
+
+    def output(u):  # already rounded by _round_output; :g would turn 0.99999998 into 1
+        return repr(u + 0.0)
 
     rows = []
     for row in shown:
-        texts = [f"{v:g}" for v in row["input"]] + [show(row["output"]), show(row["target"]),
+        texts = [f"{v:g}" for v in row["input"]] + [show(row["output"], output), show(row["target"]),
                                                     row["verdict"]]
         rows.append([(text, row["verdict"] if col in ("verdict", "output") else "plain")
                      for col, text in zip(columns, texts)])
@@ -95,8 +107,8 @@ def outputs_layout(X, outputs, Y) -> tuple[list[str], list[list[tuple[str, str]]
 
 def outputs_html(X, outputs, Y, *, title: str | None = None) -> str:
     """``plots.outputs_table`` as an HTML table: inputs, output, target and verdict, the
-    output and verdict coloured (blue correct, orange wrong, as in the charts), with the
-    title and "n of m correct" above it."""
+    output and verdict of a wrong row bold in the warning colour (blue and orange are the
+    class colours), with the title and "n of m correct" above it."""
     columns, rows, notes = outputs_layout(X, outputs, Y)
     head = "".join(f'<th style="{_CELL}">{escape(c)}</th>' for c in columns)
     body = "".join(

@@ -1,0 +1,52 @@
+"""Self-check questions: the learner answers first, then sees the answer and why.
+
+A lesson's "Check yourself" used to be an accordion: one click showed the answer, so nobody
+had to commit to a guess. Here a ``Question`` has choices, the right one and the reason; a
+notebook shows the choices (a radio) and, only once one is picked, ``feedback``. Nothing here
+imports marimo: the notebook makes the widgets.
+
+    q = Question("Where is the output exactly 0.5?", ("at (0, 0)", "on the line z = 0"), 1,
+                 "sigma(z) = 0.5 exactly when z = 0.")
+    feedback(q, None)          # "*Pick an answer ...*"
+    feedback(q, "at (0, 0)")   # "**Not quite.** The answer is: *on the line z = 0*.\n\n..."
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import checks
+
+WAITING = "*Pick an answer: then the page says whether it is right, and why.*"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One multiple-choice question with its answer (an index into ``choices``) and why."""
+
+    prompt: str
+    choices: tuple[str, ...]
+    answer: int
+    why: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "choices", tuple(self.choices))
+        if len(self.choices) < 2 or len(set(self.choices)) != len(self.choices):
+            checks.fail("choices", "at least two different choices", self.choices)
+        checks.whole(self.answer, "answer", 0, len(self.choices) - 1)
+
+    @property
+    def right(self) -> str:
+        return self.choices[self.answer]
+
+
+def feedback(question: Question, chosen: str | None) -> str:
+    """Markdown for below the choices: a prompt to answer while ``chosen`` is None, then
+    right or not, the answer, and why."""
+    if chosen is None:
+        return WAITING
+    if chosen not in question.choices:
+        checks.fail("chosen", "one of the question's choices, or None", chosen)
+    head = ("**Right.**" if chosen == question.right else
+            f"**Not quite.** The answer is: *{question.right}*.")
+    return f"{head}\n\n{question.why}"  # (its own paragraph: a formula may start it)
