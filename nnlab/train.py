@@ -1,4 +1,9 @@
-"""Training: the loop, its stop rules, and the record of a run.
+"""Training: the loop and its stop rules (the record of a run is ``nnlab.run``).
+
+Read top to bottom, as the lessons teach it: ``train`` (one attempt, or retries from fresh
+weights), ``Training.advance`` (epoch after epoch, with the stop rules: converged, blew up,
+out of epochs), ``ReferenceStepper.epoch`` (one epoch: forward, loss, backward, update).
+Below them, the machinery: checked settings, the choice of engine, the record of outputs.
 
 What one epoch means here: every training sample is seen once. ``run.loss[e]`` is the mean
 loss measured on epoch e's forward passes, *before* that epoch's updates (for full batch,
@@ -12,8 +17,8 @@ time, in data order).
 Engines (``train(..., engine=...)``): ``"reference"`` runs the loop as the lessons teach it,
 written out in ``ReferenceStepper.epoch`` below: for each batch, forward, loss and backward
 (``network.backprop``), then the plain optimiser's update (``optim.plain_optimizer``). The
-default ``"auto"`` runs the same formulas through tuned kernels (``nnlab.fast.steppers``): straight-line
-Python for tiny nets (``"tiny"``), a NumPy kernel on one flat parameter vector otherwise
+default ``"auto"`` runs the same formulas through tuned kernels (``nnlab.fast.steppers``):
+straight-line Python for tiny nets (``"tiny"``), a NumPy kernel on one flat parameter vector otherwise
 (``"numpy"``). Tests hold every engine to the reference's numbers (1e-12).
 """
 
@@ -108,62 +113,6 @@ def train(
     if len(attempts) > 1 or retries:
         run = _replace(attempts[-1], attempts=tuple(attempts))
     return run
-
-
-def _replace(run: Run, **changes) -> Run:
-    from dataclasses import replace
-    return replace(run, **changes)
-
-
-class _Setup:
-    """``train``'s arguments checked once: data, loss, test set and the settings record."""
-
-    def __init__(self, network, X, Y, *, loss, learning_rate, epochs, mode, batch_size,
-                 shuffle_seed, optimizer, momentum, l2, threshold, stop_at_threshold, retries,
-                 X_test, Y_test, snapshot_epochs, track_gradients, dtype, engine):
-        if not isinstance(network, Network):
-            checks.fail("network", "a Network", network)
-        self.network = network
-        self.loss_fn = get_loss(loss, network.output)
-        self.X = network.check_inputs(X)
-        self.Y = network.check_targets(Y, len(self.X), loss)
-        if len(self.X) == 0:
-            checks.fail("X", "training data with at least one row", self.X)
-        check_optimizer(optimizer, learning_rate, l2=l2, momentum=momentum)
-        if dtype not in (np.float32, np.float64, "float32", "float64") and not (
-                isinstance(dtype, np.dtype) and dtype in (np.float32, np.float64)):
-            checks.fail("dtype", "np.float32 or np.float64", dtype)
-        epochs = checks.whole(epochs, "epochs", 1, MAX_EPOCHS)
-        checks.one_of(mode, "mode", MODES)
-        batch_size = checks.whole(batch_size, "batch_size", 1)
-        checks.seed(shuffle_seed, "shuffle_seed")
-        retries = checks.whole(retries, "retries", 0, MAX_RETRIES)
-        if threshold is not None:
-            threshold = checks.positive(threshold, "threshold")
-        checks.flag(stop_at_threshold, "stop_at_threshold")
-        checks.flag(track_gradients, "track_gradients")
-        self.engine = checks.one_of(engine, "engine", ENGINES)
-        if engine == "reference" and np.dtype(dtype) != np.float64:
-            checks.fail("dtype", "np.float64 with engine='reference' (it computes in float64)",
-                        dtype)
-        if retries and threshold is None:
-            raise ValueError("retries: a retry needs a threshold to know when a run has failed")
-        self.test = None
-        if X_test is not None and np.size(X_test):
-            Xt = network.check_inputs(X_test, "X_test")
-            self.test = (Xt, network.check_targets(Y_test, len(Xt), loss, "Y_test"))
-        if isinstance(snapshot_epochs, (str, bytes)) or not np.iterable(snapshot_epochs):
-            checks.fail("snapshot_epochs", "a list of epochs", snapshot_epochs)
-        self.snapshot_epochs = {checks.whole(e, "snapshot_epochs", 0, epochs)
-                                for e in snapshot_epochs}
-        self.track_gradients = track_gradients
-        self.settings = dict(
-            sizes=list(network.sizes), activation=network.activation, output=network.output,
-            loss=loss, learning_rate=float(learning_rate), epochs=epochs, mode=mode,
-            batch_size=batch_size, shuffle_seed=shuffle_seed, optimizer=optimizer,
-            momentum=momentum, l2=l2, threshold=threshold, stop_at_threshold=stop_at_threshold,
-            retries=retries, dtype=np.dtype(dtype).name,
-        )
 
 
 class Training:
@@ -286,53 +235,6 @@ class Training:
         )
 
 
-def _norm(stepper) -> float:
-    """The parameters' norm, also when its square overflows (starting weights ~1e200)."""
-    norm2 = stepper.norm2()
-    if norm2 < math.inf:
-        return math.sqrt(norm2)
-    flat = np.concatenate([np.concatenate([W.ravel(), b.ravel()])
-                           for W, b in stepper.copy_params()]).astype(np.float64)
-    top = float(np.max(np.abs(flat)))
-    if not top < math.inf:
-        return math.inf  # inf or NaN parameters
-    with np.errstate(all="ignore"):
-        return top * math.sqrt(float(np.sum((flat / top) ** 2)))
-
-
-# train()'s keyword arguments and their defaults: the one place Training takes them from.
-_TRAIN_DEFAULTS = {name: p.default for name, p in inspect.signature(train).parameters.items()
-                   if p.kind is p.KEYWORD_ONLY}
-
-
-def _stepper(setup: _Setup, params: Params, log: "_OutputLog"):
-    """The engine that runs the epochs: the one asked for, or for "auto" the fastest that fits."""
-    network, settings, engine = setup.network, setup.settings, setup.engine
-    if engine == "reference":
-        return ReferenceStepper(setup, params, log)
-    flat = FlatParams(network, params, np.dtype(settings["dtype"]))
-    plain = _tiny_plain(setup)
-    if engine == "tiny" and not plain:
-        checks.fail("engine", "'tiny' only for sgd without l2, full or online mode, float64, no "
-                    "test set or gradient tracking, element-wise units and mse, half_mse or bce",
-                    engine)
-    mode, n = settings["mode"], len(setup.X)
-    small = (network.n_params * n <= TINY_FULL_WORK if mode == "full"
-             else mode == "online" and network.n_params <= TINY_ONLINE_PARAMS)
-    if engine == "tiny" or engine == "auto" and plain and small:
-        return TinyStepper(network, flat, setup.X, setup.Y, settings, log)
-    return NumpyStepper(network, flat, setup.X, setup.Y, setup.loss_fn, settings, log,
-                        setup.test, setup.track_gradients)
-
-
-def _tiny_plain(setup: _Setup) -> bool:
-    """Whether the plain-Python tiny-net program can run this setup at all (any size)."""
-    settings = setup.settings
-    return (settings["mode"] in ("full", "online") and settings["optimizer"] == "sgd"
-            and settings["l2"] == 0 and settings["dtype"] == "float64" and setup.test is None
-            and not setup.track_gradients and tiny_supported(setup.network, settings["loss"]))
-
-
 class ReferenceStepper:
     """The training loop as the lessons teach it: forward, loss, backward, update.
 
@@ -414,6 +316,109 @@ class ReferenceStepper:
         return np.array(self.records[name], dtype=np.float64)[:trained]
 
 
+# ---------------------------------------------------------------------------------------------
+# The machinery behind the loop: checked settings, the choice of engine, the record of outputs
+# ---------------------------------------------------------------------------------------------
+
+
+class _Setup:
+    """``train``'s arguments checked once: data, loss, test set and the settings record."""
+
+    def __init__(self, network, X, Y, *, loss, learning_rate, epochs, mode, batch_size,
+                 shuffle_seed, optimizer, momentum, l2, threshold, stop_at_threshold, retries,
+                 X_test, Y_test, snapshot_epochs, track_gradients, dtype, engine):
+        if not isinstance(network, Network):
+            checks.fail("network", "a Network", network)
+        self.network = network
+        self.loss_fn = get_loss(loss, network.output)
+        self.X = network.check_inputs(X)
+        self.Y = network.check_targets(Y, len(self.X), loss)
+        if len(self.X) == 0:
+            checks.fail("X", "training data with at least one row", self.X)
+        check_optimizer(optimizer, learning_rate, l2=l2, momentum=momentum)
+        if dtype not in (np.float32, np.float64, "float32", "float64") and not (
+                isinstance(dtype, np.dtype) and dtype in (np.float32, np.float64)):
+            checks.fail("dtype", "np.float32 or np.float64", dtype)
+        epochs = checks.whole(epochs, "epochs", 1, MAX_EPOCHS)
+        checks.one_of(mode, "mode", MODES)
+        batch_size = checks.whole(batch_size, "batch_size", 1)
+        checks.seed(shuffle_seed, "shuffle_seed")
+        retries = checks.whole(retries, "retries", 0, MAX_RETRIES)
+        if threshold is not None:
+            threshold = checks.positive(threshold, "threshold")
+        checks.flag(stop_at_threshold, "stop_at_threshold")
+        checks.flag(track_gradients, "track_gradients")
+        self.engine = checks.one_of(engine, "engine", ENGINES)
+        if engine == "reference" and np.dtype(dtype) != np.float64:
+            checks.fail("dtype", "np.float64 with engine='reference' (it computes in float64)",
+                        dtype)
+        if retries and threshold is None:
+            raise ValueError("retries: a retry needs a threshold to know when a run has failed")
+        self.test = None
+        if X_test is not None and np.size(X_test):
+            Xt = network.check_inputs(X_test, "X_test")
+            self.test = (Xt, network.check_targets(Y_test, len(Xt), loss, "Y_test"))
+        if isinstance(snapshot_epochs, (str, bytes)) or not np.iterable(snapshot_epochs):
+            checks.fail("snapshot_epochs", "a list of epochs", snapshot_epochs)
+        self.snapshot_epochs = {checks.whole(e, "snapshot_epochs", 0, epochs)
+                                for e in snapshot_epochs}
+        self.track_gradients = track_gradients
+        self.settings = dict(
+            sizes=list(network.sizes), activation=network.activation, output=network.output,
+            loss=loss, learning_rate=float(learning_rate), epochs=epochs, mode=mode,
+            batch_size=batch_size, shuffle_seed=shuffle_seed, optimizer=optimizer,
+            momentum=momentum, l2=l2, threshold=threshold, stop_at_threshold=stop_at_threshold,
+            retries=retries, dtype=np.dtype(dtype).name,
+        )
+
+
+def _stepper(setup: _Setup, params: Params, log: "_OutputLog"):
+    """The engine that runs the epochs: the one asked for, or for "auto" the fastest that fits."""
+    network, settings, engine = setup.network, setup.settings, setup.engine
+    if engine == "reference":
+        return ReferenceStepper(setup, params, log)
+    flat = FlatParams(network, params, np.dtype(settings["dtype"]))
+    plain = _tiny_plain(setup)
+    if engine == "tiny" and not plain:
+        checks.fail("engine", "'tiny' only for sgd without l2, full or online mode, float64, no "
+                    "test set or gradient tracking, element-wise units and mse, half_mse or bce",
+                    engine)
+    mode, n = settings["mode"], len(setup.X)
+    small = (network.n_params * n <= TINY_FULL_WORK if mode == "full"
+             else mode == "online" and network.n_params <= TINY_ONLINE_PARAMS)
+    if engine == "tiny" or engine == "auto" and plain and small:
+        return TinyStepper(network, flat, setup.X, setup.Y, settings, log)
+    return NumpyStepper(network, flat, setup.X, setup.Y, setup.loss_fn, settings, log,
+                        setup.test, setup.track_gradients)
+
+
+def _tiny_plain(setup: _Setup) -> bool:
+    """Whether the plain-Python tiny-net program can run this setup at all (any size)."""
+    settings = setup.settings
+    return (settings["mode"] in ("full", "online") and settings["optimizer"] == "sgd"
+            and settings["l2"] == 0 and settings["dtype"] == "float64" and setup.test is None
+            and not setup.track_gradients and tiny_supported(setup.network, settings["loss"]))
+
+
+def _norm(stepper) -> float:
+    """The parameters' norm, also when its square overflows (starting weights ~1e200)."""
+    norm2 = stepper.norm2()
+    if norm2 < math.inf:
+        return math.sqrt(norm2)
+    flat = np.concatenate([np.concatenate([W.ravel(), b.ravel()])
+                           for W, b in stepper.copy_params()]).astype(np.float64)
+    top = float(np.max(np.abs(flat)))
+    if not top < math.inf:
+        return math.inf  # inf or NaN parameters
+    with np.errstate(all="ignore"):
+        return top * math.sqrt(float(np.sum((flat / top) ** 2)))
+
+
+# train()'s keyword arguments and their defaults: the one place Training takes them from.
+_TRAIN_DEFAULTS = {name: p.default for name, p in inspect.signature(train).parameters.items()
+                   if p.kind is p.KEYWORD_ONLY}
+
+
 class _OutputLog:
     """Every epoch's training outputs (n, k), or, for long runs, only each epoch's accuracy.
 
@@ -441,3 +446,8 @@ class _OutputLog:
             return None, accuracy
         outputs = np.concatenate(self.blocks) if self.blocks else np.empty((0,) + self.shape)
         return outputs[:trained], accuracy
+
+
+def _replace(run: Run, **changes) -> Run:
+    from dataclasses import replace
+    return replace(run, **changes)
