@@ -136,6 +136,18 @@ def _(mo, convergence, runs, starts):
 
 
 @app.cell(hide_code=True)
+def _(convergence, mo):
+    mo.accordion({"How a start is sorted: converged, stuck or diverged (nnlab's own source)":
+                  mo.vstack([
+        mo.md("Every lesson and `train_many` use these same three functions, so a start "
+              "called diverged here is called diverged everywhere. To change a rule and "
+              "re-run, open this lesson with `marimo edit notebooks/04_convergence.py`."),
+        mo.md(convergence.rules_markdown()),
+    ])})
+    return
+
+
+@app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
     ## The same starts, two losses

@@ -11,7 +11,7 @@ import pytest
 
 import nnlab
 from lesson_helpers import load_app, page_text
-from nnlab import activations, gradcheck, network, nine
+from nnlab import activations, gradcheck, network, nine, verdicts
 from nnlab.lessons import backprop_by_hand, gradient_check, one_neuron, playground, training_xor
 from nnlab.lessons.programs import xor_fixed_start
 from nnlab.train import ReferenceStepper, Training
@@ -40,8 +40,8 @@ def shown(text: str, fn_or_source) -> bool:
 def pages():
     """Each lesson with code, run once at its defaults: (outputs, defs, page text)."""
     out = {}
-    for name in ("01_one_neuron", "02_backprop_by_hand", "03_training_xor", "05_playground",
-                 "06_activations", "07_gradient_check"):
+    for name in ("01_one_neuron", "02_backprop_by_hand", "03_training_xor", "04_convergence",
+                 "05_playground", "06_activations", "07_gradient_check"):
         outputs, defs = load_app(f"{name}.py").run()
         out[name[:2]] = (outputs, defs, page_text(outputs))
     return out
@@ -119,6 +119,16 @@ def test_03_the_loop_shown_gives_the_pages_numbers():
     np.testing.assert_allclose(shown_loop.loss, fast.loss, rtol=0, atol=1e-12)
 
 
+def test_04_shows_the_rules_that_sorted_the_starts(pages):
+    _, defs, text = pages["04"]
+    for fn in (verdicts.loss_threshold, verdicts.overshot_at, verdicts.diverged):
+        assert shown(text, fn), fn.__name__
+    # the counts on the page come from that rule
+    runs = defs["runs"]
+    again = verdicts.diverged(runs.converged_at, runs.diverged_at, runs.overshot_at)
+    np.testing.assert_array_equal(again, runs.diverged)
+
+
 def test_05_shows_the_matrix_code_and_this_runs_activation_and_loss(pages):
     _, defs, text = pages["05"]
     result = defs["result"]
@@ -156,8 +166,8 @@ def test_07_the_case_study_first_loss_is_reproduced_exactly(pages):
 
 def test_no_lesson_runs_code_a_visitor_typed():
     """Code on the pages is read-only output: no code editor, no exec of page input."""
-    for name in ("01_one_neuron", "02_backprop_by_hand", "03_training_xor", "05_playground",
-                 "06_activations", "07_gradient_check"):
+    for name in ("01_one_neuron", "02_backprop_by_hand", "03_training_xor", "04_convergence",
+                 "05_playground", "06_activations", "07_gradient_check"):
         text = (load_app.__globals__["NOTEBOOKS"] / f"{name}.py").read_text()
         assert "code_editor" not in text and "exec(" not in text and "eval(" not in text
         assert "marimo edit notebooks/" in text, f"{name} says how to edit and re-run its code"

@@ -19,6 +19,7 @@ from ..losses import LOSSES, PAIRINGS
 from ..many import ManyRuns, SweepResult, sweep, train_many
 from ..network import Network
 from ..run import OVERSHOOT_FACTOR
+from ..view import code
 
 LOSS_LABELS = {name: LOSSES[name].menu_label for name in PAIRINGS["sigmoid"]}
 # The learning-rate slider's stops (log-spaced, as in lesson 3).
@@ -222,3 +223,11 @@ def map_args(result: SweepResult, title: str | None = None) -> dict:
         title=title or (f"share of {result.seeds.size} starts converged: {hidden} hidden units, "
                         f"{name}, {result.epochs} epochs"),
     )
+
+
+def rules_markdown() -> str:
+    """The three rules that sort the starts above, from nnlab's source: the threshold every
+    loss shares, the overshoot test, and what counts as diverged."""
+    return "\n\n".join(code.function_block(fn, title=f"`{code.qualified_name(fn)}`")
+                       for fn in (verdicts.loss_threshold, verdicts.overshot_at,
+                                  verdicts.diverged))
