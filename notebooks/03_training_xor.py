@@ -111,26 +111,31 @@ def _(live, mo, preset, training_xor):
         "retries": mo.ui.slider(0, 9, value=_s.retries, label="retries", show_value=True,
                                 debounce=True),
     })
-    return (controls,)
-
-
-@app.cell
-def _(controls, live, mo, preset, training_xor):
     # In the sidebar the controls stay in view next to whatever part of the page is read.
-    # Under the fixed start the seed, init ranges and retries do nothing: they are hidden,
-    # with the reason, instead of moving without effect.
+    # The sidebar is laid out once per preset: a layout redrawn on every change would
+    # replace the very control being moved.
     _frozen = live.live_only_note(
         "Static copy: these controls need the live lesson (marimo run). The learning rate "
         "and loss above the charts still switch between runs computed in advance.")
-    _unused = training_xor.unused_start_controls(controls.value["start"], controls.value["hidden"])
-    _start = ([mo.md(_unused)] if _unused else
-              [controls[k] for k in training_xor.START_CONTROLS])
     mo.sidebar(mo.vstack(
         [mo.Html(_frozen), preset, mo.md("### Training")]
         + [controls[k] for k in ("learning_rate", "loss", "mode", "epochs")]
         + [mo.md("### Network and start")]
-        + [controls[k] for k in ("hidden", "activation", "start")] + _start, gap=0.6),
-        width="340px")
+        + [controls[k] for k in ("hidden", "activation", "start")]
+        + [mo.md("*Weight seed, init ranges and retries: on the page under \"Pick a "
+                 "preset\", when the start is random.*")], gap=0.6), width="340px")
+    return (controls,)
+
+
+@app.cell
+def _(controls, mo, training_xor):
+    # Under the fixed start the seed, init ranges and retries do nothing: they are hidden,
+    # with the reason, instead of moving without effect (and their values are left out).
+    _unused = training_xor.unused_start_controls(controls.value["start"], controls.value["hidden"])
+    mo.md(_unused) if _unused else mo.vstack([
+        mo.md("**The random start**"),
+        mo.hstack([controls[k] for k in training_xor.START_CONTROLS], justify="start", gap=1.5,
+                  wrap=True)])
     return
 
 
