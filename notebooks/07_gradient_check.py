@@ -199,8 +199,11 @@ def _(mo):
 
 @app.cell(hide_code=True)
 def _(gradient_check, mo):
-    _right, _wrong = gradient_check.bug_markdown()
-    mo.hstack([mo.md(_right), mo.md(_wrong)], widths="equal", gap=1, align="start")
+    _code = gradient_check.bug_markdown()
+    mo.vstack([
+        mo.md(_code["right"]), mo.md(_code["bug"]),  # one above the other: the lines align
+        mo.md(_code["right whole"]), mo.md(_code["bug whole"]),
+    ])
     return
 
 

@@ -49,9 +49,11 @@ def pages():
 
 # --- the helpers ------------------------------------------------------------------------------
 
-def test_a_block_is_a_numbered_fence_with_marked_lines_and_can_fold():
-    text = code.block("a = 1\nb = 2\n", title="t", first_line=10, marked=[11])
-    assert text.startswith("**t**") and "```python hl_lines=\"2\"" in text
+def test_a_block_is_a_fence_with_marked_lines_and_can_fold():
+    text = code.block("a = 1\nb = 2\n", title="t", first_line=10, marked=[11], mark="here")
+    assert text.startswith("**t**") and "```python\na = 1\nb = 2  # ◀ here\n```" in text
+    with pytest.raises(ValueError, match="marked"):
+        code.block("a = 1\n", marked=[3])
     folded = code.block("a = 1\n", title="the loop", collapsed=True)
     assert folded.startswith("/// details | the loop") and folded.endswith("///")
 
@@ -154,8 +156,12 @@ def test_07_shows_backprop_and_the_bug_one_marked_line_apart(pages):
     only_right, only_wrong = code.differing_lines(code.source(network.backprop),
                                                   gradcheck.BUGGY_SOURCE)
     assert len(only_right) == len(only_wrong) == 1
-    right, wrong = gradient_check.bug_markdown()
-    assert f'hl_lines="{only_right[0]}"' in right and f'hl_lines="{only_wrong[0]}"' in wrong
+    shown_code = gradient_check.bug_markdown()
+    changed = gradcheck.BUGGY_SOURCE.splitlines()[only_wrong[0] - 1]
+    assert f"{changed}{code.MARK}the one changed line" in shown_code["bug whole"]
+    assert shown_code["right whole"].count(code.MARK) == 1
+    assert changed.strip() in shown_code["bug"] and gradcheck.BUGGY_LINE in changed
+    assert gradcheck.CORRECT_LINE in shown_code["right"]
 
 
 def test_07_the_case_study_first_loss_is_reproduced_exactly(pages):

@@ -37,12 +37,18 @@ def mean_absolute_error(params: Params) -> float:
     return float(np.mean(np.abs(outputs - BIAS_COLUMN_Y)))
 
 
-def bug_markdown() -> tuple[str, str]:
-    """``nnlab.network.backprop`` and the same function with the bug, the differing line marked."""
+def bug_markdown() -> dict[str, str]:
+    """``nnlab.network.backprop`` and the same function with the bug: the one differing line of
+    each ("right", "bug", to sit side by side) and both whole functions, that line marked."""
     right, wrong = code.source(backprop), gradcheck.BUGGY_SOURCE
-    only_right, only_wrong = code.differing_lines(right, wrong)
-    first = code.first_line_of(backprop)
-    return (code.block(right, title="right: `nnlab.network.backprop`", first_line=first,
-                       marked=[first + n - 1 for n in only_right]),
-            code.block(wrong, title="with the bug (built from it, one line changed)",
-                       first_line=first, marked=[first + n - 1 for n in only_wrong]))
+    (only_right,), (only_wrong,) = code.differing_lines(right, wrong)  # exactly one line each
+    line = lambda text, n: text.splitlines()[n - 1].strip()  # noqa: E731
+    return {
+        "right": code.block(line(right, only_right), title="right: the slope at z"),
+        "bug": code.block(line(wrong, only_wrong), title="the bug: the slope at a"),
+        "right whole": code.block(right, title="`nnlab.network.backprop`", marked=[only_right],
+                                  mark="right: f'(z)", collapsed=True),
+        "bug whole": code.block(wrong, title="the same function with the bug (built from it)",
+                                marked=[only_wrong], mark="the one changed line",
+                                collapsed=True),
+    }

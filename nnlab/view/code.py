@@ -2,8 +2,8 @@
 
 A lesson shows the function that computed its numbers by reading that function's source
 (``inspect.getsource``), so the page cannot drift from the library. The text comes back as
-Markdown: a fenced Python block that marimo highlights (line numbers and marked lines
-included), optionally inside a collapsible block. Static exports keep it, since it is output,
+Markdown: a fenced Python block that marimo highlights (marked lines carry a comment
+arrow), optionally inside a collapsible block. Static exports keep it, since it is output,
 not cell code.
 """
 
@@ -21,21 +21,29 @@ def source(obj) -> str:
     return textwrap.dedent(inspect.getsource(obj))
 
 
+MARK = "  # ◀ "
+
+
 def block(code: str, *, title: str | None = None, first_line: int = 1,
-          numbered: bool = False, marked: Sequence[int] = (), collapsed: bool = False) -> str:
+          marked: Sequence[int] = (), mark: str = "this line", collapsed: bool = False) -> str:
     """``code`` as a highlighted Markdown code block.
 
-    ``marked`` lists line numbers (counted from ``first_line``) to highlight; ``collapsed`` puts
-    the block in a closed details element titled ``title`` (a long listing stays out of the
-    way until asked for).
+    ``marked`` lists line numbers (counted from ``first_line``, so a function's lines can be
+    given as in its file) that get a trailing ``# ◀ mark`` comment: a comment survives the
+    highlighter and a static export as it is, where marimo's highlighted-line style hid the
+    brackets of the marked line. ``collapsed`` puts the block in a closed details element
+    titled ``title`` (a long listing stays out of the way until asked for).
     """
-    options = []
-    if numbered:
-        options.append(f'linenums="{int(first_line)}"')
-    if marked:
-        options.append(f'hl_lines="{" ".join(str(int(n) - first_line + 1) for n in marked)}"')
+    lines = code.rstrip("\n").splitlines()
+    for n in marked:
+        i = int(n) - first_line
+        if not 0 <= i < len(lines):
+            raise ValueError(f"marked: line numbers from {first_line} to "
+                             f"{first_line + len(lines) - 1}; got {n}")
+        lines[i] += MARK + mark
+    code = "\n".join(lines)
     fence = "````" if "```" in code else "```"
-    text = f"{fence}{' '.join(['python'] + options)}\n{code.rstrip()}\n{fence}"
+    text = f"{fence}python\n{code}\n{fence}"
     if collapsed:
         return f"/// details | {title or 'the code'}\n\n{text}\n\n///"
     return f"**{title}**\n\n{text}" if title else text
@@ -43,7 +51,7 @@ def block(code: str, *, title: str | None = None, first_line: int = 1,
 
 def function_block(fn: Callable, *, title: str | None = None, collapsed: bool = False,
                    marked: Sequence[int] = ()) -> str:
-    """A function's source as a block, its lines numbered as in its file."""
+    """A function's source as a block (``marked`` counts lines as in its file)."""
     return block(source(fn), title=title or f"`{qualified_name(fn)}`", collapsed=collapsed,
                  first_line=first_line_of(fn), marked=marked)
 
@@ -115,11 +123,9 @@ def formulas_markdown(activation: str, loss: str | None = None) -> str:
     f = get_activation(activation)
     parts = [f.fn] + ([f.slope] if f.slope is not None else [f.jacobian_backprop])
     text = "\n\n".join(source(fn).rstrip() for fn in parts)
-    blocks = [block(text, title=f"activation `{f.name}`: value and derivative",
-                    numbered=False)]
+    blocks = [block(text, title=f"activation `{f.name}`: value and derivative")]
     if loss is not None:
         loss_fn = get_loss(loss)
         text = "\n\n".join(source(fn).rstrip() for fn in (loss_fn.fn, loss_fn.sample_delta))
-        blocks.append(block(text, title=f"loss `{loss_fn.name}`: value and output error dL/dz",
-                            numbered=False))
+        blocks.append(block(text, title=f"loss `{loss_fn.name}`: value and output error dL/dz"))
     return "\n\n".join(blocks)
