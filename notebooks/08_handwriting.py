@@ -214,6 +214,7 @@ def _(mo):
 
 @app.cell
 def _(digit_pad, handwriting, mo, run):
+    mo.stop(run is None, mo.md("*No network has trained yet: fix the settings above.*"))
     pad = digit_pad.DigitPad(layers=handwriting.pad_layers(run))
     pad_ui = mo.ui.anywidget(pad)
     pad_ui
