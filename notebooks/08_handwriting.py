@@ -165,8 +165,9 @@ def _(mo):
 
     Two cures, each one line in `nnlab.train`:
 
-    - **L2** (`l2=`) adds $\lambda \lVert W \rVert^2$ to the loss, so large weights, which
-      confident answers need, cost something;
+    - **L2** (`l2=`) adds $\tfrac{\lambda}{2} \lVert W \rVert^2$ to the loss (so
+      $\lambda W$ to each weight's gradient): large weights, which confident answers need,
+      cost something;
     - **dropout** (`dropout=p`) switches off each hidden unit with probability $p$ on every
       training pass, so no unit can rely on another being there. The kept units are
       multiplied by $1/(1-p)$ (inverted dropout), and at test time every unit is on.
@@ -182,6 +183,7 @@ def _(handwriting, live, mo):
     mo.vstack([
         mo.ui.anywidget(live.LiveView(frame=handwriting.overfit_frame(overfit))),
         mo.ui.table(handwriting.overfit_rows(overfit), selection=None, label="the three runs"),
+        mo.md(handwriting.overfit_verdict(overfit)),
     ])
     return (overfit,)
 

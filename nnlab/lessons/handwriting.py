@@ -197,10 +197,9 @@ def overfit_runs() -> dict[str, Run]:
 def overfit_frame(runs: dict[str, Run]) -> dict:
     return live.frame(
         live.curves_panel("overfit_loss", runs, "loss", log=True, y_title="loss",
-                          title="Loss on the training batches (solid) and the test images "
-                                "(dashed)"),
+                          title="Loss: train solid, test dashed"),
         live.curves_panel("overfit_acc", runs, "accuracy", percent=True, y_title="accuracy",
-                          title="Accuracy, train (solid) and test (dashed)"),
+                          title="Accuracy: train solid, test dashed"),
         columns=[["overfit_loss"], ["overfit_acc"]])
 
 
@@ -215,6 +214,27 @@ def overfit_rows(runs: dict[str, Run]) -> list[dict]:
                      "final test loss": round(float(run.test_loss[-1]), 3),
                      "final test accuracy": f"{test_accuracy(run, split):.1%}"})
     return rows
+
+
+def overfit_verdict(runs: dict[str, Run]) -> str:
+    """What the three runs' numbers say, in words written from those numbers."""
+    (plain_label, plain), (l2_label, l2), (drop_label, drop) = runs.items()
+    best = int(np.argmin(plain.test_loss))
+
+    def climb(run):
+        return float(run.test_loss[-1] - run.test_loss.min())
+
+    lowest = min(runs, key=lambda label: runs[label].test_loss[-1])
+    return (f"Without help the test loss is lowest at epoch {best} "
+            f"({plain.test_loss[best]:.3f}) and climbs {climb(plain):.3f} by the end, while "
+            f"training accuracy is {plain.accuracy[-1]:.0%}. With {l2_label} it climbs only "
+            f"{climb(l2):.3f}"
+            + (", from a higher floor (the penalty also holds the fit back)"
+               if l2.test_loss.min() > plain.test_loss.min() else "")
+            + f"; with "
+            f"{drop_label} it climbs {climb(drop):.3f}. Lowest final test loss: **{lowest}**. "
+            "On so few images neither cure buys much accuracy: what they change is how "
+            "confidently wrong the network is allowed to get.")
 
 
 def pad_layers(run: Run) -> list[dict]:
