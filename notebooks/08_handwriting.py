@@ -27,18 +27,19 @@ def _(mo):
 @app.cell
 def _():
     import marimo as mo
+    import numpy as np  # (also tells the site's WASM build that nnlab needs NumPy)
 
-    from nnlab import network
+    import nnlab
     from nnlab.lessons import handwriting
     from nnlab.view import code, digit_pad, digits, live, quiz
 
-    return code, digit_pad, digits, handwriting, live, mo, network, quiz
+    return code, digit_pad, digits, handwriting, live, mo, nnlab, np, quiz
 
 
 @app.cell(hide_code=True)
-def _(digit_pad, digits, handwriting, live, mo):
+def _(digit_pad, digits, handwriting, live, mo, np):
     split = handwriting.data()
-    _first = [int((split.labels == d).argmax()) for d in range(10)]
+    _first = [int(np.argmax(split.labels == d)) for d in range(10)]  # each digit's first image
     _gallery = live.LiveView(frame=live.frame(digits.gallery_panel(
         "examples", [digits.ink_rgb(split.X[r] * digit_pad.SCALE) for r in _first],
         [f"label {split.labels[r]}" for r in _first], title="One training image of each digit")))
@@ -189,12 +190,12 @@ def _(handwriting, live, mo):
 
 
 @app.cell(hide_code=True)
-def _(code, mo, network):
+def _(code, mo, nnlab):
     mo.md(f"""
     Dropout in nnlab's readable core: one mask per hidden layer, drawn from a seeded
     generator (`backprop` multiplies each hidden layer's output and its error by it):
 
-    {code.function_block(network.dropout_masks, collapsed=True)}
+    {code.function_block(nnlab.network.dropout_masks, collapsed=True)}
     """)
     return
 
