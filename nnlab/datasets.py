@@ -29,8 +29,10 @@ downloaded at run time.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import inspect
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +40,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import checks
+from . import checks, digits_npz
 
 MAX_CLASSES = 10
 CSV_HEADER = ("x1", "x2", "label")
@@ -310,7 +312,11 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> tuple[Dataset, Dataset
 
 def digits_all() -> Dataset:
     """All 1,797 digit images in the file's order, checked against ``DIGITS_SHA256``."""
-    with np.load(DIGITS_FILE) as stored:
+    # The file where nnlab is installed or checked out; the embedded copy where only Python
+    # modules travelled (the site's WASM bundle).
+    source = DIGITS_FILE if DIGITS_FILE.is_file() else io.BytesIO(
+        base64.b64decode(digits_npz.NPZ_BASE64))
+    with np.load(source) as stored:
         pixels, labels = stored["images"], stored["labels"]
     if hashlib.sha256(pixels.tobytes() + labels.tobytes()).hexdigest() != DIGITS_SHA256:
         raise ValueError(f"{DIGITS_FILE} is not the digits data nnlab ships (checksum differs)")

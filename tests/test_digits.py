@@ -81,3 +81,12 @@ def test_the_package_data_rule_in_pyproject_ships_the_file():
     patterns = config["tool"]["setuptools"]["package-data"]["nnlab"]
     relative = datasets.DIGITS_FILE.relative_to(root / "nnlab").as_posix()
     assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns)
+
+
+def test_the_embedded_copy_is_the_file_and_is_used_when_the_file_is_missing(tmp_path, monkeypatch):
+    import base64
+    from nnlab import digits_npz
+    assert base64.b64decode(digits_npz.NPZ_BASE64) == datasets.DIGITS_FILE.read_bytes()
+    monkeypatch.setattr(datasets, "DIGITS_FILE", tmp_path / "absent.npz")
+    assert np.array_equal(datasets.digits_all().X, np.load(Path(__file__).resolve().parents[1]
+                                                           / "nnlab" / "data" / "digits.npz")["images"])
