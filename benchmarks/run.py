@@ -249,6 +249,27 @@ def bench_sweep(rounds, grid, seeds, epochs):
           f"{result.median_epochs[np.abs(rates - 2).argmin(), np.abs(ranges - 1).argmin()]:.0f})")
 
 
+def bench_handwriting(rounds):
+    """Lesson 08 at its defaults: the first curves (one chunk of epochs) and the whole run.
+    Targets from issue 25: first curves within 300 ms, training done within ~3 s."""
+    from nnlab.lessons import handwriting
+    split = handwriting.data()
+    settings = handwriting.Settings()
+    firsts, wholes = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        chunks = handwriting.train_in_chunks(settings, split)
+        next(chunks)
+        firsts.append(time.perf_counter() - start)
+        for run in chunks:
+            pass
+        wholes.append(time.perf_counter() - start)
+    row("lesson 08: first curves (5 epochs)", statistics.median(firsts), None, "", "< 300 ms")
+    row(f"lesson 08: 64-32-10, {settings.epochs} epochs, Adam", statistics.median(wholes), None,
+        "", "< ~3 s")
+    print(f"    (test accuracy {handwriting.test_accuracy(run, split):.1%}, engine {run.engine})")
+
+
 def crossover(rounds):
     """Tiny path vs NumPy kernel for growing nets (the data behind the TINY_* constants)."""
     print("\ncrossover: tiny path / NumPy kernel time per epoch (<1 means tiny is faster)")
@@ -294,6 +315,7 @@ def main(argv=None):
         bench_sweep(2, 10, 20, 2000)
     else:
         bench_sweep(3, 20, 50, 4000)
+    bench_handwriting(rounds)
     if args.crossover:
         crossover(3)
     return 0 if table_ok else 1

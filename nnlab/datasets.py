@@ -17,18 +17,30 @@ Two kinds of ``noise``, named as the lessons name them: for the point clouds wit
 straight-line rule (``quadrants``, ``linear``) it is the fraction of labels flipped; for the
 shapes (``circles``, ``moons``, ``spirals``) it is the standard deviation of gaussian
 jitter added to the points.
+
+One dataset is real data rather than drawn: ``digits()``, the 8x8 handwritten digits (1,797
+images, 64 pixel columns ``p0``..``p63`` read row by row, each a count from 0 to 16). It is
+the test part of the UCI "Optical Recognition of Handwritten Digits" data by E. Alpaydin and
+C. Kaynak (1998), https://doi.org/10.24432/C50P49, licensed CC BY 4.0
+(https://creativecommons.org/licenses/by/4.0/); the copy in ``nnlab/data/digits.npz`` was
+taken unchanged from scikit-learn's ``sklearn/datasets/data/digits.csv.gz``, so nothing is
+downloaded at run time.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import inspect
+import io
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-from . import checks
+from . import checks, digits_npz
 
 MAX_CLASSES = 10
 CSV_HEADER = ("x1", "x2", "label")
@@ -38,6 +50,12 @@ CSV_MAX_BYTES = 1_000_000  # 10,000 rows of long numbers take about 500 kB
 CSV_MAX_LINE = 200  # characters in one line
 SPIRAL_TURNS = 1.0  # how far each arm winds; more turns is a harder problem
 BLOB_RADIUS = 3.0  # distance of blob centres from the origin
+
+DIGITS_FILE = Path(__file__).parent / "data" / "digits.npz"
+DIGITS_PIXEL_MAX = 16  # each pixel counts the inked points of a 4x4 block of a 32x32 bitmap
+# sha256 of the uint8 pixels (row after row) followed by the uint8 labels: proves the copy
+# in the package is the one the lessons were written against.
+DIGITS_SHA256 = "87ff0c9e40dc7e2c0e34e7257799c2e3f3aec1a016363bb11cad869ec428a826"
 
 XOR_X = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))
 XOR_LABELS = (0, 1, 1, 0)
@@ -272,6 +290,38 @@ def split(dataset: Dataset, test_fraction: float = 0.3, seed: int = 0) -> tuple[
     order = np.concatenate([order[~keep], order[keep]])
     n_test = min(round(fraction * len(order)), len(order) - int(keep.sum()))
     return _rows(dataset, np.sort(order[n_test:])), _rows(dataset, np.sort(order[:n_test]))
+
+
+def digits(test_fraction: float = 0.25, seed: int = 0) -> tuple[Dataset, Dataset]:
+    """The 8x8 handwritten digits as a stratified (train, test) split.
+
+    ``X`` holds the raw pixel counts 0..16 as float64 (scale them yourself, e.g. ``X / 16``);
+    ``labels`` are the digits 0..9. Each digit gives ``round(test_fraction * its count)``
+    of its images to the test set, chosen by ``seed``; both parts keep the file's order.
+    ``test_fraction=0`` gives an empty test set. Source and licence: see the module docstring.
+    """
+    fraction = _number("test_fraction", test_fraction, "from 0 to 0.9", lambda v: 0 <= v <= 0.9)
+    rng = _rng(seed)
+    data = digits_all()
+    test = np.zeros(len(data), dtype=bool)
+    for digit in range(data.n_classes):  # stratified: every digit gets the same test share
+        rows = np.flatnonzero(data.labels == digit)
+        test[rng.permutation(rows)[:round(fraction * len(rows))]] = True
+    return _rows(data, np.flatnonzero(~test)), _rows(data, np.flatnonzero(test))
+
+
+def digits_all() -> Dataset:
+    """All 1,797 digit images in the file's order, checked against ``DIGITS_SHA256``."""
+    # The file where nnlab is installed or checked out; the embedded copy where only Python
+    # modules travelled (the site's WASM bundle).
+    source = DIGITS_FILE if DIGITS_FILE.is_file() else io.BytesIO(
+        base64.b64decode(digits_npz.NPZ_BASE64))
+    with np.load(source) as stored:
+        pixels, labels = stored["images"], stored["labels"]
+    if hashlib.sha256(pixels.tobytes() + labels.tobytes()).hexdigest() != DIGITS_SHA256:
+        raise ValueError(f"{DIGITS_FILE} is not the digits data nnlab ships (checksum differs)")
+    return Dataset("digits", pixels.astype(np.float64), labels.astype(np.int64), 10,
+                   tuple(f"p{i}" for i in range(pixels.shape[1])))
 
 
 def _rows(dataset: Dataset, rows: np.ndarray) -> Dataset:

@@ -7,6 +7,8 @@ Symbols, used the same way in every lesson:
     z        pre-activation   z = a_prev @ W + b
     a        activation       a = f(z)          (a_0 = x, a_L = the output y_hat)
     delta    dL/dz, the error term of a layer
+    m        a dropout mask for a hidden layer, shape (n, fan_out): 0 for a dropped unit,
+             1/(1 - p) for a kept one, so the next layer sees a * m (inverted dropout)
 
 ``params`` is a plain list of ``(W, b)`` pairs, one per layer, so it can be printed,
 edited by hand (the nine numbers of the XOR lessons) and saved.
@@ -168,20 +170,65 @@ class Backprop(NamedTuple):
     grads: Params  # (dL/dW, dL/db) per layer
 
 
-def forward_trace(network: Network, params: Params, X) -> Trace:
-    """Run the network on X, keeping every pre-activation and activation."""
+def forward_trace(network: Network, params: Params, X, masks=None) -> Trace:
+    """Run the network on X, keeping every pre-activation and activation.
+
+    With dropout ``masks`` (see ``dropout_masks``) each hidden layer passes ``a * m`` on to
+    the next; the trace keeps ``a`` itself, the value f(z) that backprop needs for f'.
+    """
     if not isinstance(network, Network):
         checks.fail("network", "a Network", network)
     params = network.check_params(params)
     a = network.check_inputs(X)  # (n, inputs): one sample per row
+    masks = check_masks(network, masks, len(a))
     zs, acts = [], [a]
     with _quiet_overflow():
-        for (W, b), f in zip(params, network.activations):  # W (fan_in, fan_out), b (fan_out,)
-            z = a @ W + b  # (n, fan_out) = (n, fan_in) @ (fan_in, fan_out) + (fan_out,)
+        for layer, ((W, b), f) in enumerate(zip(params, network.activations)):
+            # W (fan_in, fan_out), b (fan_out,); the layer below's output, dropped if asked
+            seen = a if masks is None or layer == 0 else a * masks[layer - 1]
+            z = seen @ W + b  # (n, fan_out) = (n, fan_in) @ (fan_in, fan_out) + (fan_out,)
             a = f(z)  # (n, fan_out), element by element (softmax: row by row)
             zs.append(z)
             acts.append(a)
     return Trace(zs, acts)
+
+
+def dropout_masks(network: Network, n: int, dropout: float, rng: np.random.Generator):
+    """One inverted-dropout mask per hidden layer for ``n`` samples, or None for dropout=0.
+
+    Each unit of each sample is dropped with probability ``dropout`` (mask 0) and otherwise
+    kept and scaled by 1/(1 - dropout), so a unit's expected output is unchanged and the
+    network needs no rescaling when dropout is off at evaluation. Drawn from ``rng`` only,
+    layer after layer: the same generator state gives the same masks.
+    """
+    dropout = check_dropout(dropout)
+    n = checks.whole(n, "n", 0)
+    if not isinstance(rng, np.random.Generator):
+        checks.fail("rng", "a numpy Generator (np.random.default_rng(seed))", rng)
+    if dropout == 0:
+        return None
+    keep = 1.0 - dropout
+    return [(rng.random((n, size)) >= dropout) / keep for size in network.sizes[1:-1]]
+
+
+def check_dropout(dropout) -> float:
+    """The dropout probability: a number from 0 (off) up to, not including, 1."""
+    return checks.number(dropout, "dropout", low=0.0, high=1.0, high_open=True)
+
+
+def check_masks(network: Network, masks, n: int):
+    """None, or one (n, units) float array per hidden layer."""
+    if masks is None:
+        return None
+    hidden = network.sizes[1:-1]
+    wanted = f"None or {len(hidden)} arrays (one per hidden layer) of shapes " + ", ".join(
+        f"({n}, {size})" for size in hidden)
+    if isinstance(masks, (str, bytes, np.ndarray)) or not np.iterable(masks):
+        checks.fail("masks", wanted, masks)
+    masks = [checks.float_array(m, "masks") for m in masks]
+    if len(masks) != len(hidden) or any(m.shape != (n, size) for m, size in zip(masks, hidden)):
+        checks.fail("masks", wanted, masks, shown=str([m.shape for m in masks]))
+    return masks
 
 
 def _quiet_overflow():
@@ -195,23 +242,32 @@ def forward(network: Network, params: Params, X) -> np.ndarray:
     return forward_trace(network, params, X).output
 
 
-def backprop(network: Network, params: Params, X, Y, loss: str = "mse") -> Backprop:
-    """Forward pass, loss, and every layer's delta and gradients."""
+def backprop(network: Network, params: Params, X, Y, loss: str = "mse", masks=None) -> Backprop:
+    """Forward pass, loss, and every layer's delta and gradients.
+
+    ``masks``: dropout masks for the hidden layers (``dropout_masks``), held fixed for this
+    pass; None means no dropout.
+    """
     loss_fn = _loss_for(network, loss)
     params = network.check_params(params)
-    trace = forward_trace(network, params, X)
+    trace = forward_trace(network, params, X, masks)
     Y = _targets(network, trace, Y, loss)
     zs, acts = trace
+    masks = check_masks(network, masks, len(acts[0]))
     fns = network.activations
+    # What each layer was fed: its input x, then every hidden output after its dropout mask.
+    seen = acts if masks is None else [acts[0]] + [a * m for a, m in zip(acts[1:-1], masks)]
     with _quiet_overflow():
         delta = loss_fn.delta(zs[-1], acts[-1], Y, fns[-1])  # dL/dz of the output, (n, outputs)
         deltas, grads = [delta], []
         for layer in range(network.n_layers - 1, -1, -1):
             W = params[layer][0]  # (fan_in, fan_out); delta is (n, fan_out)
             # dL/dW (fan_in, fan_out) = (fan_in, n) @ (n, fan_out); dL/db sums over samples
-            grads.append((acts[layer].T @ delta, delta.sum(axis=0)))
+            grads.append((seen[layer].T @ delta, delta.sum(axis=0)))
             if layer:  # back through the weights (n, fan_in), then through f' of the layer below
                 delta = fns[layer - 1].backprop(zs[layer - 1], acts[layer], delta @ W.T)
+                if masks is not None:  # a dropped unit passes nothing back; f' is element-wise
+                    delta = delta * masks[layer - 1]
                 deltas.append(delta)
         value = loss_fn.value(zs[-1], acts[-1], Y)
     return Backprop(value, zs, acts, deltas[::-1], grads[::-1])
@@ -223,10 +279,10 @@ def gradients(network: Network, params: Params, X, Y, loss: str = "mse"):
     return result.loss, result.grads
 
 
-def loss_value(network: Network, params: Params, X, Y, loss: str = "mse") -> float:
-    """The mean loss of the network on (X, Y)."""
+def loss_value(network: Network, params: Params, X, Y, loss: str = "mse", masks=None) -> float:
+    """The mean loss of the network on (X, Y) (with fixed dropout ``masks``, if given)."""
     loss_fn = _loss_for(network, loss)
-    trace = forward_trace(network, params, X)
+    trace = forward_trace(network, params, X, masks)
     Y = _targets(network, trace, Y, loss)
     with _quiet_overflow():
         return loss_fn.value(trace.zs[-1], trace.output, Y)

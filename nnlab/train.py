@@ -20,6 +20,14 @@ written out in ``ReferenceStepper.epoch`` below: for each batch, forward, loss a
 default ``"auto"`` runs the same formulas through tuned kernels (``nnlab.fast.steppers``):
 straight-line Python for tiny nets (``"tiny"``), a NumPy kernel on one flat parameter vector otherwise
 (``"numpy"``). Tests hold every engine to the reference's numbers (1e-12).
+
+Dropout (``dropout=p``, ``dropout_seed=s``): each training batch gets fresh inverted-dropout
+masks for the hidden layers (``network.dropout_masks``) drawn from a generator seeded with
+``dropout_seed``, so the same seed gives the same run. Dropout is on only for the training
+passes (``run.loss`` and ``run.accuracy`` are measured on the dropped passes); the test set
+and every prediction afterwards use the whole network. Only the reference engine implements
+it: ``engine="auto"`` runs the reference engine whenever ``dropout > 0``, and ``"numpy"`` and
+``"tiny"`` refuse it. ``dropout=0`` gives exactly the numbers of a run without it.
 """
 
 from __future__ import annotations
@@ -34,7 +42,8 @@ from . import checks
 from .fast.steppers import FlatParams, NumpyStepper, TinyStepper, one_blas_thread, tiny_supported
 from .init import Init
 from .losses import get_loss
-from .network import Network, Params, backprop, loss_and_accuracy, predicted_labels
+from .network import (Network, Params, backprop, check_dropout, dropout_masks, loss_and_accuracy,
+                      predicted_labels)
 from .optim import MODES, batches, check_optimizer, plain_optimizer, with_weight_decay
 from .run import LOSS_EXPLODE_FACTOR, PARAM_EXPLODE_FACTOR, Run
 
@@ -71,6 +80,8 @@ def train(
     optimizer: str = "sgd",
     momentum: float = 0.9,
     l2: float = 0.0,
+    dropout: float = 0.0,
+    dropout_seed: int = 0,
     threshold: float | None = None,
     stop_at_threshold: bool = False,
     retries: int = 0,
@@ -93,10 +104,15 @@ def train(
     problems (a few parameters x samples, sgd, full or online) as straight-line Python
     (``fast.steppers.tiny_program``, or ``engine="tiny"``), everything else through the NumPy
     ``fast.steppers.Kernel`` (``engine="numpy"``). ``run.engine`` says which one ran.
+
+    ``dropout`` (0 <= p < 1) drops each hidden unit of each training sample with probability
+    p (inverted dropout, masks from ``dropout_seed``); with p > 0 "auto" runs the reference
+    engine, and "numpy" and "tiny" refuse (see the module docstring).
     """
     setup = _Setup(network, X, Y, loss=loss, learning_rate=learning_rate, epochs=epochs,
                    mode=mode, batch_size=batch_size, shuffle_seed=shuffle_seed,
-                   optimizer=optimizer, momentum=momentum, l2=l2, threshold=threshold,
+                   optimizer=optimizer, momentum=momentum, l2=l2, dropout=dropout,
+                   dropout_seed=dropout_seed, threshold=threshold,
                    stop_at_threshold=stop_at_threshold, retries=retries, X_test=X_test,
                    Y_test=Y_test, snapshot_epochs=snapshot_epochs,
                    track_gradients=track_gradients, dtype=dtype, engine=engine)
@@ -256,6 +272,8 @@ class ReferenceStepper:
         self.params = params
         self.state = self.optimizer.init(params)
         self.shuffle = np.random.default_rng(settings["shuffle_seed"])
+        self.dropout = settings.get("dropout", 0.0)
+        self.dropout_rng = np.random.default_rng(settings.get("dropout_seed", 0))
         self.records = {"test_loss": [], "test_accuracy": [], "grad_norms": []}
         self.pending = []  # outputs of the epochs not yet handed to the log
 
@@ -268,8 +286,12 @@ class ReferenceStepper:
             rows = slice(None) if rows is None else rows
             if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in self.params):
                 return total / len(self.X), False  # the last update overflowed: blown up
+            # Dropout: this batch's masks, one per hidden layer (None when dropout is 0).
+            n_rows = len(self.X) if isinstance(rows, slice) else len(rows)
+            masks = dropout_masks(self.network, n_rows, self.dropout, self.dropout_rng)
             # Forward, loss and backward: every layer's z, a, delta and (dL/dW, dL/db).
-            result = backprop(self.network, self.params, self.X[rows], self.Y[rows], self.loss)
+            result = backprop(self.network, self.params, self.X[rows], self.Y[rows], self.loss,
+                              masks)
             total += result.loss * len(result.activations[-1])
             outputs[rows] = result.activations[-1]
             if self.track:
@@ -325,7 +347,8 @@ class _Setup:
     """``train``'s arguments checked once: data, loss, test set and the settings record."""
 
     def __init__(self, network, X, Y, *, loss, learning_rate, epochs, mode, batch_size,
-                 shuffle_seed, optimizer, momentum, l2, threshold, stop_at_threshold, retries,
+                 shuffle_seed, optimizer, momentum, l2, dropout, dropout_seed, threshold,
+                 stop_at_threshold, retries,
                  X_test, Y_test, snapshot_epochs, track_gradients, dtype, engine):
         if not isinstance(network, Network):
             checks.fail("network", "a Network", network)
@@ -349,6 +372,14 @@ class _Setup:
         checks.flag(stop_at_threshold, "stop_at_threshold")
         checks.flag(track_gradients, "track_gradients")
         self.engine = checks.one_of(engine, "engine", ENGINES)
+        dropout = check_dropout(dropout)
+        checks.seed(dropout_seed, "dropout_seed")
+        if dropout and engine in ("numpy", "tiny"):
+            checks.fail("engine", "'auto' or 'reference' with dropout > 0 (only the reference "
+                        "engine implements dropout)", engine)
+        if dropout and np.dtype(dtype) != np.float64:
+            checks.fail("dtype", "np.float64 with dropout > 0 (the reference engine computes in "
+                        "float64)", dtype)
         if engine == "reference" and np.dtype(dtype) != np.float64:
             checks.fail("dtype", "np.float64 with engine='reference' (it computes in float64)",
                         dtype)
@@ -370,12 +401,14 @@ class _Setup:
             momentum=momentum, l2=l2, threshold=threshold, stop_at_threshold=stop_at_threshold,
             retries=retries, dtype=np.dtype(dtype).name,
         )
+        if dropout:  # recorded only when on, so runs without dropout keep their old settings
+            self.settings.update(dropout=dropout, dropout_seed=dropout_seed)
 
 
 def _stepper(setup: _Setup, params: Params, log: "_OutputLog"):
     """The engine that runs the epochs: the one asked for, or for "auto" the fastest that fits."""
     network, settings, engine = setup.network, setup.settings, setup.engine
-    if engine == "reference":
+    if engine == "reference" or settings.get("dropout"):  # only the reference has dropout
         return ReferenceStepper(setup, params, log)
     flat = FlatParams(network, params, np.dtype(settings["dtype"]))
     plain = _tiny_plain(setup)

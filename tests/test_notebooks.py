@@ -11,8 +11,8 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-
 LESSONS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
 
 
-def test_there_are_seven_lessons():
-    assert [p.name[:2] for p in LESSONS] == ["01", "02", "03", "04", "05", "06", "07"]
+def test_there_are_eight_lessons():
+    assert [p.name[:2] for p in LESSONS] == ["01", "02", "03", "04", "05", "06", "07", "08"]
 
 
 def test_marimo_check_strict_passes():
