@@ -11,6 +11,14 @@ app = marimo.App(width="full")
 
 @app.cell(hide_code=True)
 def _(mo):
+    from nnlab.view import course as _course
+
+    mo.Html(_course.top("05_playground"))
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
     mo.md(r"""
     # The playground
 
@@ -561,6 +569,14 @@ def _(live, mo, playground, plots, scenario_results):
                   f"({playground.query_string(r.settings)})"),
             _pictures(r)])
         for name, r in scenario_results.items()})
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    from nnlab.view import course as _course
+
+    mo.Html(_course.bottom("05_playground"))
     return
 
 

@@ -377,7 +377,8 @@ def marimo_cdn_prefix() -> str:
     return f"https://cdn.jsdelivr.net/npm/@marimo-team/frontend@{version}/dist"
 
 
-def run_marimo(args: list[str], lesson: Lesson, step: str, project: Path) -> float:
+def run_marimo(args: list[str], lesson: Lesson, step: str, project: Path,
+               page: str | None = None) -> float:
     """Run `python -m marimo ARGS` for one lesson; return seconds taken.
 
     Runs from the project root: marimo resolves `pythonpath = ["."]` against the
@@ -385,6 +386,9 @@ def run_marimo(args: list[str], lesson: Lesson, step: str, project: Path) -> flo
     a set comes out in the same order on every build.
     """
     env = dict(os.environ, PYTHONHASHSEED="0", MARIMO_SKIP_UPDATE_CHECK="1", PATH=tool_path())
+    if page is not None:
+        # nnlab.view.course draws lesson-to-lesson links for this kind of page
+        env["NNLAB_PAGE"] = page
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "marimo", *args],
@@ -509,6 +513,7 @@ def build_static_page(lesson: Lesson, site: Path, project: Path) -> float:
         lesson,
         "static export",
         project,
+        page="static",
     )
     page = target.read_text(encoding="utf-8")
     page = make_offline(page, lesson, marimo_cdn_prefix(), f"../{FRONTEND_DIR}", site)
