@@ -60,7 +60,7 @@ def _(mo):
 
 @app.cell(hide_code=True)
 def _(course, mo):
-    mo.Html(course.bottom("00_welcome"))
+    mo.md(course.bottom("00_welcome"))
     return
 
 

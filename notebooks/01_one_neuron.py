@@ -13,7 +13,7 @@ app = marimo.App(width="medium")
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.top("01_one_neuron"))
+    mo.md(_course.top("01_one_neuron"))
     return
 
 
@@ -373,7 +373,7 @@ def _(answers, mo, questions, quiz):
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.bottom("01_one_neuron"))
+    mo.md(_course.bottom("01_one_neuron"))
     return
 
 

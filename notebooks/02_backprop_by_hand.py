@@ -13,7 +13,7 @@ app = marimo.App(width="medium")
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.top("02_backprop_by_hand"))
+    mo.md(_course.top("02_backprop_by_hand"))
     return
 
 
@@ -505,7 +505,7 @@ def _(mo):
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.bottom("02_backprop_by_hand"))
+    mo.md(_course.bottom("02_backprop_by_hand"))
     return
 
 

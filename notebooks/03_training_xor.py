@@ -13,7 +13,7 @@ app = marimo.App(width="medium")
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.top("03_training_xor"))
+    mo.md(_course.top("03_training_xor"))
     return
 
 
@@ -407,7 +407,7 @@ def _(answers, mo, questions, quiz):
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.bottom("03_training_xor"))
+    mo.md(_course.bottom("03_training_xor"))
     return
 
 

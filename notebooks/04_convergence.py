@@ -13,7 +13,7 @@ app = marimo.App(width="medium")
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.top("04_convergence"))
+    mo.md(_course.top("04_convergence"))
     return
 
 
@@ -387,7 +387,7 @@ def _(answers, mo, questions, quiz):
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.bottom("04_convergence"))
+    mo.md(_course.bottom("04_convergence"))
     return
 
 

@@ -13,7 +13,7 @@ app = marimo.App(width="full")
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.top("05_playground"))
+    mo.md(_course.top("05_playground"))
     return
 
 
@@ -576,7 +576,7 @@ def _(live, mo, playground, plots, scenario_results):
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.bottom("05_playground"))
+    mo.md(_course.bottom("05_playground"))
     return
 
 

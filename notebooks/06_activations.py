@@ -13,7 +13,7 @@ app = marimo.App(width="medium")
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.top("06_activations"))
+    mo.md(_course.top("06_activations"))
     return
 
 
@@ -587,7 +587,7 @@ def _(answers, mo, questions, quiz):
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.bottom("06_activations"))
+    mo.md(_course.bottom("06_activations"))
     return
 
 

@@ -13,7 +13,7 @@ app = marimo.App(width="medium")
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.top("07_gradient_check"))
+    mo.md(_course.top("07_gradient_check"))
     return
 
 
@@ -312,7 +312,7 @@ def _(gradient_check, mo):
 def _(mo):
     from nnlab.view import course as _course
 
-    mo.Html(_course.bottom("07_gradient_check"))
+    mo.md(_course.bottom("07_gradient_check"))
     return
 
 
