@@ -450,6 +450,26 @@ FILE_NOTICE = """<script>
 """
 
 
+# A static page has no Python behind it, so a control there changes nothing. Every marimo
+# control takes no clicks, except those holding an anywidget: a
+# LiveView switches between frames computed at build time by itself (nnlab.view.live).
+# (They are not greyed: the element is laid out as display: contents, so opacity and
+# filter do not apply to it; the banner at the top says the controls are frozen.)
+# Injected into <head> so that it reaches every control, the sidebar's included.
+FREEZE_CONTROLS = """<style id="nnlab-freeze">
+marimo-ui-element:not(:has(marimo-anywidget)) { pointer-events: none; }
+</style>
+"""
+
+
+def freeze_controls(page: str) -> str:
+    """Grey out the controls of a static page (see FREEZE_CONTROLS)."""
+    head, found, tail = page.partition("</head>")
+    if not found:
+        raise BuildError("exported page has no </head>; marimo's export format changed")
+    return head + FREEZE_CONTROLS + found + tail
+
+
 def add_file_notice(page: str) -> str:
     """Show a hint instead of a blank page when the page is opened from disk (file://)."""
     head, found, tail = page.rpartition("</body>")
@@ -505,7 +525,7 @@ def copy_frontend(site: Path) -> None:
     )
 
 
-def build_static_page(lesson: Lesson, site: Path, project: Path) -> float:
+def build_static_page(lesson: Lesson, site: Path, project: Path, with_live: bool = False) -> float:
     """Export the lesson's static page (outputs only) and make it work offline."""
     target = site / "lessons" / f"{lesson.name}.html"
     seconds = run_marimo(
@@ -513,12 +533,14 @@ def build_static_page(lesson: Lesson, site: Path, project: Path) -> float:
         lesson,
         "static export",
         project,
-        page="static",
+        # "static+live": the page's banner links the interactive version built next to it
+        page="static+live" if with_live else "static",
     )
     page = target.read_text(encoding="utf-8")
     page = make_offline(page, lesson, marimo_cdn_prefix(), f"../{FRONTEND_DIR}", site)
     page = normalise(page, machine_paths(project, site))
     page = add_file_notice(page)
+    page = freeze_controls(page)
     target.write_text(page, encoding="utf-8", newline="")
     return seconds
 
@@ -692,7 +714,7 @@ def build(project: Path, out: Path, with_live: bool, only: list[str] | None) -> 
         total = len(lessons)
         for number, lesson in enumerate(lessons, 1):
             print(f"[{number}/{total}] {lesson.name}: static page ...", end=" ", flush=True)
-            print(f"{build_static_page(lesson, staging, project):.1f} s", flush=True)
+            print(f"{build_static_page(lesson, staging, project, with_live):.1f} s", flush=True)
             if with_live:
                 print(f"[{number}/{total}] {lesson.name}: live version ...", end=" ", flush=True)
                 print(f"{build_live_version(lesson, staging, project):.1f} s", flush=True)

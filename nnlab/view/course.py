@@ -156,7 +156,7 @@ def _neighbours(stem: str) -> tuple[Lesson | None, Lesson | None]:
 def page_kind() -> str:
     """Where this page is drawn: "static" (site export), "live" (Pyodide) or "run"."""
     kind = os.environ.get(PAGE_ENV, "")
-    if kind == "static":
+    if kind.startswith("static"):
         return "static"
     if sys.platform == "emscripten":
         return "live"
@@ -185,11 +185,27 @@ def _link(item: Lesson, label: str, kind: str | None, rel: str) -> str:
             f"{escape(label)} {item.number} {escape(item.title)}</a>")
 
 
+def static_banner(stem: str, live: bool | None = None) -> str:
+    """The notice at the top of a static copy, linking the interactive version if built."""
+    if live is None:
+        live = os.environ.get(PAGE_ENV, "") == "static+live"
+    link = (f' <a class="nnlab-live-link" href="../live/{escape(lesson(stem).stem)}/index.html">'
+            "Open the interactive version</a>." if live else
+            " The interactive version runs with <code>marimo run notebooks/</code>.")
+    return ('<div class="nnlab-static-banner" role="note" style="margin:0 0 1rem;'
+            "padding:8px 12px;border-radius:6px;background:#fff4e5;border:1px solid #f0c36d;"
+            'color:#5c3b00;font-size:14px"><b>Static copy:</b> the controls on this page are frozen, and '
+            "the pictures show results computed when the page was built." + link + "</div>")
+
+
 def top(stem: str, kind: str | None = None) -> str:
-    """HTML for a lesson's first cell: the link back to the lesson before it."""
+    """HTML for a lesson's first cell: the link back to the lesson before it, and on a
+    static copy the banner that says so."""
     before, _ = _neighbours(stem)
+    kind = page_kind() if kind is None else kind
     left = _link(before, "←", kind, "prev") if before else ""
-    return (f'<nav class="nnlab-course-nav" style="{_NAV_STYLE}">{left}'
+    banner = static_banner(stem) if kind == "static" else ""
+    return banner + (f'<nav class="nnlab-course-nav" style="{_NAV_STYLE}">{left}'
             f'<span style="color:#666">lesson {lesson(stem).number} of {len(LESSONS) - 1}</span></nav>')
 
 
@@ -269,3 +285,10 @@ PICTURES: dict[str, str] = {
 def pictures() -> list[str]:
     """The welcome page's pictures for lessons 01 onwards, in order."""
     return [PICTURES.get(item.stem, _svg("")) for item in LESSONS[1:]]
+
+
+def live_or_static(live: str, static: str, kind: str | None = None) -> str:
+    """Prose that invites the reader to move a control, or on a static copy (where nothing
+    moves) the variant that points at the pre-computed results instead."""
+    kind = page_kind() if kind is None else kind
+    return static if kind == "static" else live
