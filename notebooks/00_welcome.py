@@ -67,7 +67,10 @@ def _(course, mo):
 @app.cell
 def _():
     import marimo as mo
-
+    # numpy and nnlab are imported here only so that the live (browser) copy of this page
+    # bundles them: marimo ships just what the cells import, and course.py sits in nnlab.
+    import numpy  # noqa: F401
+    import nnlab  # noqa: F401
     from nnlab.view import course
 
     return course, mo

@@ -11,10 +11,11 @@ lessons are listed in file-name order. The site gets:
     lessons/NN_name.html   static page: the lesson's outputs, code hidden; works with
                            no internet (marimo's front end is served from _marimo/)
     _marimo/               marimo's front end, copied once from the installed marimo
-    live/NN_name/          interactive version (marimo html-wasm, run mode): runs the
+    live/NN_name.html      interactive version (marimo html-wasm, run mode): runs the
                            lesson in the browser with Pyodide, which it loads from a CDN
-                           when the page is opened; the local nnlab package is bundled as
-                           a wheel under public/wheels/
+                           when the page is opened; all lessons share live/assets/ (one
+                           copy of marimo's front end) and live/public/wheels/, where each
+                           lesson's bundle of the local nnlab package has its own name
 
 Serve the folder over http (`python -m http.server -d site`): browsers refuse to load
 the front end's JavaScript modules from file:// pages (the pages say so when opened
@@ -55,6 +56,7 @@ from __future__ import annotations
 import argparse
 import ast
 import html
+import urllib.parse
 import importlib.metadata
 import importlib.util
 import os
@@ -322,15 +324,21 @@ def analyse_imports(project: Path, notebook: Path) -> tuple[dict[str, set[str]],
     return files, undeclared
 
 
-def check_wheels(lesson: Lesson, project: Path, live_dir: Path) -> None:
+def check_wheels(lesson: Lesson, project: Path, live_dir: Path, page: Path | None = None) -> None:
     """Check that the live export bundles every local module the lesson needs.
 
     marimo builds one wheel per local package from its own import analysis; a module
-    it missed would only show up as an ImportError in the reader's browser.
+    it missed would only show up as an ImportError in the reader's browser. With
+    ``page``, several lessons share ``live_dir`` (each wheel's name carries a hash of its
+    contents) and the wheel checked is the one that page loads.
     """
     for package, needed in sorted(lesson.local_files.items()):
         distribution = re.sub(r"[-_.]+", "_", package).lower()
         wheels = sorted((live_dir / "public" / "wheels").glob(f"{distribution}-*.whl"))
+        if page is not None:
+            named = set(re.findall(rf"wheels/({re.escape(distribution)}-[^\"'\\\s]*?\.whl)",
+                                   urllib.parse.unquote(page.read_text(encoding="utf-8"))))
+            wheels = [w for w in wheels if w.name in named]
         if len(wheels) != 1:
             raise BuildError(
                 f"{lesson.name}: live version: expected one {package} wheel in "
@@ -580,16 +588,18 @@ def build_live_version(lesson: Lesson, site: Path, project: Path) -> float:
     """Export the interactive (WASM) version and check its bundled local package."""
     if shutil.which("uv", path=tool_path()) is None:
         raise BuildError(f"{lesson.name}: live version needs `uv` on PATH (pip install uv), or use --no-wasm")
-    target = site / "live" / lesson.name
+    # Every lesson goes into the one folder live/ as NN_name.html: they share one copy of
+    # marimo's front end (live/assets/, ~27 MB) instead of carrying one each.
+    target = site / "live" / f"{lesson.name}.html"
     seconds = run_marimo(
         ["export", "html-wasm", str(lesson.path), "-o", str(target), "--mode", "run", "--force"],
         lesson,
         "live (html-wasm) export",
         project,
     )
-    if not (target / "index.html").is_file():
-        raise BuildError(f"{lesson.name}: live export wrote no index.html")
-    check_wheels(lesson, project, target)
+    if not target.is_file():
+        raise BuildError(f"{lesson.name}: live export wrote no {target.name}")
+    check_wheels(lesson, project, target.parent, target)
     return seconds
 
 
@@ -627,7 +637,7 @@ def render_index(lessons: list[Lesson], with_live: bool, marimo_version: str) ->
         number = lesson.name[:2]
         links = [f'<a href="lessons/{e(lesson.name)}.html">Read the lesson</a>']
         if with_live:
-            links.append(f'<a href="live/{e(lesson.name)}/index.html">Interactive version</a> (online)')
+            links.append(f'<a href="live/{e(lesson.name)}.html">Interactive version</a> (online)')
         summary = f'\n      <p class="summary">{e(lesson.summary)}</p>' if lesson.summary else ""
         items.append(
             f'    <li id="{e(lesson.name)}">\n'

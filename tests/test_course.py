@@ -48,7 +48,7 @@ def test_links_point_at_the_neighbours_for_each_kind_of_page():
     assert 'href="?file=02_backprop_by_hand.py"' in top
     bottom = course.bottom("03_training_xor", "static")
     assert 'href="04_convergence.html"' in bottom
-    assert 'href="../04_convergence/index.html"' in course.bottom("03_training_xor", "live")
+    assert 'href="04_convergence.html"' in course.bottom("03_training_xor", "live")
     assert 'rel="prev"' not in course.top("00_welcome", "run")
     assert "last lesson" in course.bottom(course.LESSONS[-1].stem, "run")
 

@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import urllib.parse
 import zipfile
 from pathlib import Path
 
@@ -70,6 +71,14 @@ def site_again(tmp_path_factory, site) -> Path:
 
 
 # ----------------------------------------------------------------------- reading
+
+
+def page_wheels(site: Path, stem: str, distribution: str) -> list[Path]:
+    """The wheels of `distribution` that the live page live/STEM.html loads (all live
+    pages share live/public/wheels/; each wheel's name carries a hash of its contents)."""
+    page = urllib.parse.unquote((site / "live" / f"{stem}.html").read_text(encoding="utf-8"))
+    names = sorted(set(re.findall(rf"wheels/({distribution}-[^\"'\\\s]*?\.whl)", page)))
+    return [site / "live" / "public" / "wheels" / name for name in names]
 
 
 def index_entries(index_html: str) -> list[dict]:
@@ -142,7 +151,7 @@ def test_index_lists_every_lesson_in_order_with_title_and_summary(site):
         assert entry["title"] == rendered_title(page), f"{entry['name']}: index title is not the lesson's H1"
         assert entry["summary"], f"{entry['name']}: no one-line summary on the course page"
         assert entry["links"][:1] == [f"lessons/{entry['name']}.html"]
-        assert f"live/{entry['name']}/index.html" in entry["links"]
+        assert f"live/{entry['name']}.html" in entry["links"]
         for link in entry["links"]:
             assert (site / link).is_file(), f"{entry['name']}: broken link {link}"
 
@@ -183,10 +192,10 @@ def test_static_page_shows_the_lessons_code(site, number):
 @pytest.mark.slow
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
 def test_live_version_bundles_every_nnlab_module_the_lesson_imports(site, lesson):
-    live = site / "live" / lesson.stem
-    assert (live / "index.html").is_file()
+    live = site / "live"
+    assert (live / f"{lesson.stem}.html").is_file()
     needed = nnlab_files_imported(lesson)
-    wheels = sorted((live / "public" / "wheels").glob("nnlab-*.whl"))
+    wheels = page_wheels(site, lesson.stem, "nnlab")
     if not needed:
         return  # a lesson without nnlab (the welcome page) needs no wheel
     assert len(wheels) == 1, f"expected one nnlab wheel in {live}/public/wheels, found {wheels}"
@@ -339,12 +348,12 @@ def test_tiny_site_index_uses_the_title_and_summary_rules(tiny_site):
 
 
 def test_tiny_site_wheel_holds_the_local_modules_reached_from_the_lesson(tiny_site):
-    wheels = list((tiny_site / "live" / "01_chart" / "public" / "wheels").glob("tinypkg-*.whl"))
+    wheels = page_wheels(tiny_site, "01_chart", "tinypkg")
     assert len(wheels) == 1
     names = set(zipfile.ZipFile(wheels[0]).namelist())
     # charts.py reaches core.py through a relative import
     assert {"tinypkg/__init__.py", "tinypkg/charts.py", "tinypkg/core.py"} <= names
-    assert not (tiny_site / "live" / "02_plain" / "public" / "wheels").exists()
+    assert page_wheels(tiny_site, "02_plain", "tinypkg") == []
 
 
 def test_tiny_site_pages_are_offline_and_ids_normalised(tiny_site):
@@ -398,7 +407,7 @@ def test_live_build_refuses_a_package_only_the_local_module_imports(tmp_path):
     charts.write_text('# /// script\n# dependencies = ["altair>=5"]\n# ///\n' + charts.read_text())
     result = run_build_of(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
-    wheel = next((tmp_path / "site" / "live" / "01_chart" / "public" / "wheels").glob("*.whl"))
+    wheel = page_wheels(tmp_path / "site", "01_chart", "tinypkg")[0]
     metadata = next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("METADATA"))
     assert "Requires-Dist: altair>=5" in zipfile.ZipFile(wheel).read(metadata).decode()
 

@@ -10,7 +10,7 @@ Links. The same lesson is reached by three different URLs:
 
 - ``marimo run notebooks/`` (the gallery) serves a lesson at ``?file=NN_name.py``;
 - the static site has ``lessons/NN_name.html``, all in one folder;
-- the live (WASM) site has ``live/NN_name/index.html``, one folder per lesson.
+- the live (WASM) site has ``live/NN_name.html``, all in one folder sharing marimo's assets.
 
 A lesson's Python runs in all three (the static page is rendered by running it at build
 time, the live page runs it in Pyodide), so the link is chosen where it is drawn:
@@ -172,7 +172,7 @@ def href(stem: str, kind: str | None = None) -> str:
     if kind == "static":
         return f"{target.stem}.html"
     if kind == "live":
-        return f"../{target.stem}/index.html"
+        return f"{target.stem}.html"
     raise ValueError(f"kind: 'run', 'static' or 'live'; got {kind!r}")
 
 
@@ -189,7 +189,7 @@ def static_banner(stem: str, live: bool | None = None) -> str:
     """The notice at the top of a static copy, linking the interactive version if built."""
     if live is None:
         live = os.environ.get(PAGE_ENV, "") == "static+live"
-    link = (f' <a class="nnlab-live-link" href="../live/{escape(lesson(stem).stem)}/index.html">'
+    link = (f' <a class="nnlab-live-link" href="../live/{escape(lesson(stem).stem)}.html">'
             "Open the interactive version</a>." if live else
             " The interactive version runs with <code>marimo run notebooks/</code>.")
     return ('<div class="nnlab-static-banner" role="note" style="margin:0 0 1rem;'

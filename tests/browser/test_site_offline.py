@@ -302,7 +302,7 @@ def test_static_page_says_it_is_static_and_freezes_its_controls(page, site_url, 
     expect(banner).to_contain_text("Static copy")
     # the site is built with live versions, so the banner links the lesson's own one
     live = banner.locator("a.nnlab-live-link")
-    expect(live).to_have_attribute("href", f"../live/{notebook.stem}/index.html")
+    expect(live).to_have_attribute("href", f"../live/{notebook.stem}.html")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(500)
     assert page.evaluate(ENABLED_CONTROLS_JS) == []
@@ -326,3 +326,19 @@ def test_next_links_walk_the_static_site(page, site_url):
     expect(page.locator(".nnlab-course-end").first).to_contain_text("last lesson")
     page.locator("a.nnlab-prev").first.click()
     expect(page).to_have_url(re.compile(rf"/lessons/{course.LESSONS[-2].stem}\.html$"))
+
+
+def test_one_lesson_export_for_a_class_renders_offline(page, tmp_path):
+    # the command the README gives teachers; `page` blocks every non-localhost request
+    out = tmp_path / "lesson"
+    result = subprocess.run([sys.executable, str(SCRIPT), "--no-wasm", "--only", LESSONS[1].stem,
+                             "--out", str(out)], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert (out / "_marimo").is_dir() and not (out / "live").exists()
+    url, stop = serve(out)
+    try:
+        check_static_page(page, f"{url}/lessons/{LESSONS[1].stem}.html", lesson_title(LESSONS[1]),
+                          chart=expects_chart(LESSONS[1]))
+        expect(page.locator(".nnlab-static-banner").first).to_be_visible()
+    finally:
+        stop()
