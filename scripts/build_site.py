@@ -591,6 +591,11 @@ def build_live_version(lesson: Lesson, site: Path, project: Path) -> float:
     # Every lesson goes into the one folder live/ as NN_name.html: they share one copy of
     # marimo's front end (live/assets/, ~27 MB) instead of carrying one each.
     target = site / "live" / f"{lesson.name}.html"
+    # marimo empties live/public/ on every export; the wheels of the lessons before this
+    # one are set aside and put back (each has its own name, so none is overwritten).
+    wheels, kept = site / "live" / "public" / "wheels", site / ".wheels-kept"
+    if wheels.is_dir():
+        shutil.copytree(wheels, kept, dirs_exist_ok=True)
     seconds = run_marimo(
         ["export", "html-wasm", str(lesson.path), "-o", str(target), "--mode", "run", "--force"],
         lesson,
@@ -600,6 +605,9 @@ def build_live_version(lesson: Lesson, site: Path, project: Path) -> float:
     if not target.is_file():
         raise BuildError(f"{lesson.name}: live export wrote no {target.name}")
     check_wheels(lesson, project, target.parent, target)
+    if kept.is_dir():
+        shutil.copytree(kept, wheels, dirs_exist_ok=True)
+        shutil.rmtree(kept)
     return seconds
 
 
@@ -728,6 +736,9 @@ def build(project: Path, out: Path, with_live: bool, only: list[str] | None) -> 
             if with_live:
                 print(f"[{number}/{total}] {lesson.name}: live version ...", end=" ", flush=True)
                 print(f"{build_live_version(lesson, staging, project):.1f} s", flush=True)
+        if with_live:  # the shared folder at the end: every page still finds its own wheel
+            for lesson in lessons:
+                check_wheels(lesson, project, staging / "live", staging / "live" / f"{lesson.name}.html")
         version = importlib.metadata.version("marimo")
         (staging / "index.html").write_text(render_index(lessons, with_live, version), encoding="utf-8")
         (staging / MARKER_FILE).write_text("This folder is rebuilt by scripts/build_site.py.\n")

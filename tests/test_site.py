@@ -78,7 +78,8 @@ def page_wheels(site: Path, stem: str, distribution: str) -> list[Path]:
     pages share live/public/wheels/; each wheel's name carries a hash of its contents)."""
     page = urllib.parse.unquote((site / "live" / f"{stem}.html").read_text(encoding="utf-8"))
     names = sorted(set(re.findall(rf"wheels/({distribution}-[^\"'\\\s]*?\.whl)", page)))
-    return [site / "live" / "public" / "wheels" / name for name in names]
+    # the page names each wheel twice, once URL-quoted (%2B); the file is there or not
+    return [site / "live" / "public" / "wheels" / name for name in names if "%" not in name]
 
 
 def index_entries(index_html: str) -> list[dict]:
@@ -198,7 +199,8 @@ def test_live_version_bundles_every_nnlab_module_the_lesson_imports(site, lesson
     wheels = page_wheels(site, lesson.stem, "nnlab")
     if not needed:
         return  # a lesson without nnlab (the welcome page) needs no wheel
-    assert len(wheels) == 1, f"expected one nnlab wheel in {live}/public/wheels, found {wheels}"
+    assert len(wheels) == 1, f"expected the page to name one nnlab wheel, found {wheels}"
+    assert wheels[0].is_file(), f"{wheels[0].name}, which live/{lesson.stem}.html loads, is missing"
     with zipfile.ZipFile(wheels[0]) as wheel:
         assert needed <= set(wheel.namelist())
         for name in sorted(needed):
@@ -508,3 +510,35 @@ def test_summary_is_the_first_prose_sentence_after_the_title(tmp_path, markdown,
         f"import marimo\napp = marimo.App()\n\n@app.cell\ndef _(mo):\n    mo.md(r'''{markdown}''')\n"
     )
     assert build_site.title_and_summary(notebook) == ("T", summary)
+
+
+# The issue's budget is "about 60 MB" for the whole site with live versions (it was ~255 MB
+# when every live lesson carried its own copy of marimo's front end). Two copies remain: one
+# for the static pages (_marimo/) and one shared by the live ones (live/assets/).
+SITE_BUDGET_MB = 64
+
+
+@pytest.mark.slow
+def test_site_with_live_versions_fits_the_size_budget(site):
+    size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6
+    print(f"\nsite with live versions: {size:.1f} MB (budget {SITE_BUDGET_MB} MB)")
+    assert size <= SITE_BUDGET_MB
+    assert len(list((site / "live").glob("assets"))) == 1
+    assert not [d for d in (site / "live").iterdir() if d.is_dir() and (d / "assets").is_dir()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_course_links_on_the_site_point_at_pages_that_exist(site, lesson):
+    from nnlab.view import course
+
+    for kind, folder in (("static", site / "lessons"), ("live", site / "live")):
+        page = (folder / f"{lesson.stem}.html").read_text(encoding="utf-8")
+        links = set(re.findall(r'href=\\\\?"([0-9]{2}_[a-z0-9_]+\.html)\\\\?"', page))
+        if kind == "live":  # the live page draws its links in the browser: check the module
+            item = course.lesson(lesson.stem)
+            links = set(re.findall(r'href="([^"]+)"', course.top(item.stem, "live")
+                                   + course.bottom(item.stem, "live"))) - {r.url for r in item.references}
+        assert links, f"{kind} page of {lesson.stem} has no course links"
+        for link in links:
+            assert (folder / link).is_file(), f"{kind} {lesson.stem} links {link}, which is missing"
