@@ -36,7 +36,9 @@ no network), --only NAME... (a site of just these lessons, by stem, file or numb
 Title and summary of a lesson (shown on the course page):
     title    the first Markdown level-1 heading (`# ...`) in a `mo.md(...)` cell, in
              source order. A lesson without one fails the build.
-    summary  the module docstring's first sentence if the notebook has a docstring
+    summary  the `description = "..."` line of the notebook's PEP 723 header (the
+             `[tool.marimo.opengraph]` table marimo's gallery reads) if it has one;
+             else the module docstring's first sentence if the notebook has a docstring
              (a way to choose the summary explicitly); otherwise the first sentence of
              the first prose paragraph after that heading (headings, lists, quotes,
              tables, code, maths blocks and HTML are skipped). Inline Markdown is
@@ -203,6 +205,12 @@ def title_and_summary(path: Path) -> tuple[str, str]:
             f"{path.name}: no title: the lesson needs a Markdown heading `# Title` in a "
             "mo.md(...) cell"
         )
+    # nnlab's lessons carry a written one-line description (from nnlab/view/course.py,
+    # repeated in the header for marimo's gallery): a first sentence of prose is no summary
+    # and may hold LaTeX
+    header = re.search(r'^# description = "(.*)"$', path.read_text(encoding="utf-8"), re.M)
+    if header and header.group(1).strip():
+        return title, header.group(1).strip()
     docstring = ast.get_docstring(tree)
     if docstring and docstring.strip():
         return title, first_sentence(plain_text(docstring))

@@ -542,3 +542,19 @@ def test_course_links_on_the_site_point_at_pages_that_exist(site, lesson):
         assert links, f"{kind} page of {lesson.stem} has no course links"
         for link in links:
             assert (folder / link).is_file(), f"{kind} {lesson.stem} links {link}, which is missing"
+
+
+def test_summary_is_the_written_description_when_the_header_has_one(tmp_path):
+    notebook = tmp_path / "01_x.py"
+    notebook.write_text('# /// script\n# [tool.marimo.opengraph]\n# description = "Written by hand."\n'
+                        '# ///\nimport marimo\napp = marimo.App()\n\n@app.cell\ndef _(mo):\n'
+                        '    mo.md(r"""\n    # T\n\n    First $z = a_\\text{prev} W$ sentence.\n    """)\n')
+    assert build_site.title_and_summary(notebook) == ("T", "Written by hand.")
+
+
+def test_every_lesson_summary_on_the_site_is_its_course_description():
+    from nnlab.view import course
+
+    for item in course.LESSONS:
+        _, summary = build_site.title_and_summary(ROOT / "notebooks" / f"{item.stem}.py")
+        assert summary == item.description and "\\" not in summary
