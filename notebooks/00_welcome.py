@@ -10,6 +10,12 @@ app = marimo.App(width="medium")
 
 
 @app.cell(hide_code=True)
+def _(course, mo):
+    mo.md(course.top("00_welcome"))
+    return
+
+
+@app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
     # Welcome to nnlab

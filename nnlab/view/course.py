@@ -206,7 +206,8 @@ def top(stem: str, kind: str | None = None) -> str:
     left = _link(before, "←", kind, "prev") if before else ""
     banner = static_banner(stem) if kind == "static" else ""
     return banner + (f'<nav class="nnlab-course-nav" style="{_NAV_STYLE}">{left}'
-            f'<span style="color:#666">lesson {lesson(stem).number} of {len(LESSONS) - 1}</span></nav>')
+            + (f'<span style="color:#666">lesson {lesson(stem).number} of {len(LESSONS) - 1}</span>'
+               if before else "") + "</nav>")
 
 
 def bottom(stem: str, kind: str | None = None) -> str:
