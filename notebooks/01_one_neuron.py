@@ -11,6 +11,14 @@ app = marimo.App(width="medium")
 
 @app.cell(hide_code=True)
 def _(mo):
+    from nnlab.view import course as _course
+
+    mo.md(_course.top("01_one_neuron"))
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
     mo.md(r"""
     # One neuron
 
@@ -358,6 +366,14 @@ def _(answers, mo, questions, quiz):
     mo.vstack([mo.md("## Check yourself")] + [
         mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
         for _i, _q in enumerate(questions)], gap=1)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    from nnlab.view import course as _course
+
+    mo.md(_course.bottom("01_one_neuron"))
     return
 
 

@@ -11,6 +11,14 @@ app = marimo.App(width="medium")
 
 @app.cell(hide_code=True)
 def _(mo):
+    from nnlab.view import course as _course
+
+    mo.md(_course.top("02_backprop_by_hand"))
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
     mo.md(r"""
     # Backpropagation by hand
 
@@ -490,6 +498,14 @@ def _(mo):
     many passes over all four inputs, thousands of these steps, settle the network on
     numbers that answer XOR. Lesson 3 runs that loop and watches the loss fall.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    from nnlab.view import course as _course
+
+    mo.md(_course.bottom("02_backprop_by_hand"))
     return
 
 

@@ -11,12 +11,21 @@ app = marimo.App(width="full")
 
 @app.cell(hide_code=True)
 def _(mo):
-    mo.md(r"""
-    # The playground
+    from nnlab.view import course as _course
 
-    Pick the data and shape the network in the sidebar; every change retrains from the same
-    starting weights, and **Play** replays the run. How to read the pictures comes after them.
-    """)
+    mo.md(_course.top("05_playground"))
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    from nnlab.view import course as _course
+
+    mo.vstack([mo.md(r"""# The playground"""), mo.md(_course.live_or_static(
+        "Pick the data and shape the network in the sidebar; every change retrains from the same "
+        "starting weights, and **Play** replays the run. How to read the pictures comes after them.",
+        "This static copy shows one run, with the default settings: the sidebar is frozen. "
+        "How to read the pictures comes after them."))])
     return
 
 
@@ -322,9 +331,12 @@ def _(mo):
 
 @app.cell(hide_code=True)
 def _(mo, playground):
+    from nnlab.view import course as _course
+
     _try = playground.TRY_SETTINGS
     _link = lambda text, key: playground.markdown_link(text, _try[key])  # noqa: E731
-    mo.md(rf"""
+    # each step below changes a setting and retrains, which needs Python behind the page
+    mo.md(_course.live_or_static(rf"""
     ## Try it
 
     The links open the playground with those settings (the page reloads); for the rest, use
@@ -369,7 +381,9 @@ def _(mo, playground):
 
     Typing a shape the network cannot have, like `16,,x`, shows what is wrong and keeps the
     last good pictures.
-    """)
+    """, "## Try it\n\nThe experiments of this section change the settings and retrain, which "
+        "needs Python behind the page: open the interactive version (see the banner at the top) "
+        "or run `marimo run notebooks/05_playground.py`."))
     return
 
 
@@ -561,6 +575,14 @@ def _(live, mo, playground, plots, scenario_results):
                   f"({playground.query_string(r.settings)})"),
             _pictures(r)])
         for name, r in scenario_results.items()})
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    from nnlab.view import course as _course
+
+    mo.md(_course.bottom("05_playground"))
     return
 
 

@@ -11,6 +11,14 @@ app = marimo.App(width="medium")
 
 @app.cell(hide_code=True)
 def _(mo):
+    from nnlab.view import course as _course
+
+    mo.md(_course.top("07_gradient_check"))
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
     mo.md(r"""
     # Checking backpropagation
 
@@ -300,6 +308,14 @@ def _(gradient_check, mo):
     half. A result that sensitive says little about the method; a gradient check at the start
     says more than any loss printed after thousands of steps.
     """)
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    from nnlab.view import course as _course
+
+    mo.md(_course.bottom("07_gradient_check"))
     return
 
 

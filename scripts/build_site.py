@@ -11,10 +11,11 @@ lessons are listed in file-name order. The site gets:
     lessons/NN_name.html   static page: the lesson's outputs, code hidden; works with
                            no internet (marimo's front end is served from _marimo/)
     _marimo/               marimo's front end, copied once from the installed marimo
-    live/NN_name/          interactive version (marimo html-wasm, run mode): runs the
+    live/NN_name.html      interactive version (marimo html-wasm, run mode): runs the
                            lesson in the browser with Pyodide, which it loads from a CDN
-                           when the page is opened; the local nnlab package is bundled as
-                           a wheel under public/wheels/
+                           when the page is opened; all lessons share live/assets/ (one
+                           copy of marimo's front end) and live/public/wheels/, where each
+                           lesson's bundle of the local nnlab package has its own name
 
 Serve the folder over http (`python -m http.server -d site`): browsers refuse to load
 the front end's JavaScript modules from file:// pages (the pages say so when opened
@@ -35,7 +36,9 @@ no network), --only NAME... (a site of just these lessons, by stem, file or numb
 Title and summary of a lesson (shown on the course page):
     title    the first Markdown level-1 heading (`# ...`) in a `mo.md(...)` cell, in
              source order. A lesson without one fails the build.
-    summary  the module docstring's first sentence if the notebook has a docstring
+    summary  the `description = "..."` line of the notebook's PEP 723 header (the
+             `[tool.marimo.opengraph]` table marimo's gallery reads) if it has one;
+             else the module docstring's first sentence if the notebook has a docstring
              (a way to choose the summary explicitly); otherwise the first sentence of
              the first prose paragraph after that heading (headings, lists, quotes,
              tables, code, maths blocks and HTML are skipped). Inline Markdown is
@@ -55,6 +58,7 @@ from __future__ import annotations
 import argparse
 import ast
 import html
+import urllib.parse
 import importlib.metadata
 import importlib.util
 import os
@@ -201,6 +205,12 @@ def title_and_summary(path: Path) -> tuple[str, str]:
             f"{path.name}: no title: the lesson needs a Markdown heading `# Title` in a "
             "mo.md(...) cell"
         )
+    # nnlab's lessons carry a written one-line description (from nnlab/view/course.py,
+    # repeated in the header for marimo's gallery): a first sentence of prose is no summary
+    # and may hold LaTeX
+    header = re.search(r'^# description = "(.*)"$', path.read_text(encoding="utf-8"), re.M)
+    if header and header.group(1).strip():
+        return title, header.group(1).strip()
     docstring = ast.get_docstring(tree)
     if docstring and docstring.strip():
         return title, first_sentence(plain_text(docstring))
@@ -322,15 +332,21 @@ def analyse_imports(project: Path, notebook: Path) -> tuple[dict[str, set[str]],
     return files, undeclared
 
 
-def check_wheels(lesson: Lesson, project: Path, live_dir: Path) -> None:
+def check_wheels(lesson: Lesson, project: Path, live_dir: Path, page: Path | None = None) -> None:
     """Check that the live export bundles every local module the lesson needs.
 
     marimo builds one wheel per local package from its own import analysis; a module
-    it missed would only show up as an ImportError in the reader's browser.
+    it missed would only show up as an ImportError in the reader's browser. With
+    ``page``, several lessons share ``live_dir`` (each wheel's name carries a hash of its
+    contents) and the wheel checked is the one that page loads.
     """
     for package, needed in sorted(lesson.local_files.items()):
         distribution = re.sub(r"[-_.]+", "_", package).lower()
         wheels = sorted((live_dir / "public" / "wheels").glob(f"{distribution}-*.whl"))
+        if page is not None:
+            named = set(re.findall(rf"wheels/({re.escape(distribution)}-[^\"'\\\s]*?\.whl)",
+                                   urllib.parse.unquote(page.read_text(encoding="utf-8"))))
+            wheels = [w for w in wheels if w.name in named]
         if len(wheels) != 1:
             raise BuildError(
                 f"{lesson.name}: live version: expected one {package} wheel in "
@@ -377,7 +393,8 @@ def marimo_cdn_prefix() -> str:
     return f"https://cdn.jsdelivr.net/npm/@marimo-team/frontend@{version}/dist"
 
 
-def run_marimo(args: list[str], lesson: Lesson, step: str, project: Path) -> float:
+def run_marimo(args: list[str], lesson: Lesson, step: str, project: Path,
+               page: str | None = None) -> float:
     """Run `python -m marimo ARGS` for one lesson; return seconds taken.
 
     Runs from the project root: marimo resolves `pythonpath = ["."]` against the
@@ -385,6 +402,9 @@ def run_marimo(args: list[str], lesson: Lesson, step: str, project: Path) -> flo
     a set comes out in the same order on every build.
     """
     env = dict(os.environ, PYTHONHASHSEED="0", MARIMO_SKIP_UPDATE_CHECK="1", PATH=tool_path())
+    if page is not None:
+        # nnlab.view.course draws lesson-to-lesson links for this kind of page
+        env["NNLAB_PAGE"] = page
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "marimo", *args],
@@ -446,6 +466,26 @@ FILE_NOTICE = """<script>
 """
 
 
+# A static page has no Python behind it, so a control there changes nothing. Every marimo
+# control takes no clicks, except those holding an anywidget: a
+# LiveView switches between frames computed at build time by itself (nnlab.view.live).
+# (They are not greyed: the element is laid out as display: contents, so opacity and
+# filter do not apply to it; the banner at the top says the controls are frozen.)
+# Injected into <head> so that it reaches every control, the sidebar's included.
+FREEZE_CONTROLS = """<style id="nnlab-freeze">
+marimo-ui-element:not(:has(marimo-anywidget)) { pointer-events: none; }
+</style>
+"""
+
+
+def freeze_controls(page: str) -> str:
+    """Grey out the controls of a static page (see FREEZE_CONTROLS)."""
+    head, found, tail = page.partition("</head>")
+    if not found:
+        raise BuildError("exported page has no </head>; marimo's export format changed")
+    return head + FREEZE_CONTROLS + found + tail
+
+
 def add_file_notice(page: str) -> str:
     """Show a hint instead of a blank page when the page is opened from disk (file://)."""
     head, found, tail = page.rpartition("</body>")
@@ -501,7 +541,7 @@ def copy_frontend(site: Path) -> None:
     )
 
 
-def build_static_page(lesson: Lesson, site: Path, project: Path) -> float:
+def build_static_page(lesson: Lesson, site: Path, project: Path, with_live: bool = False) -> float:
     """Export the lesson's static page (outputs only) and make it work offline."""
     target = site / "lessons" / f"{lesson.name}.html"
     seconds = run_marimo(
@@ -509,11 +549,14 @@ def build_static_page(lesson: Lesson, site: Path, project: Path) -> float:
         lesson,
         "static export",
         project,
+        # "static+live": the page's banner links the interactive version built next to it
+        page="static+live" if with_live else "static",
     )
     page = target.read_text(encoding="utf-8")
     page = make_offline(page, lesson, marimo_cdn_prefix(), f"../{FRONTEND_DIR}", site)
     page = normalise(page, machine_paths(project, site))
     page = add_file_notice(page)
+    page = freeze_controls(page)
     target.write_text(page, encoding="utf-8", newline="")
     return seconds
 
@@ -553,16 +596,26 @@ def build_live_version(lesson: Lesson, site: Path, project: Path) -> float:
     """Export the interactive (WASM) version and check its bundled local package."""
     if shutil.which("uv", path=tool_path()) is None:
         raise BuildError(f"{lesson.name}: live version needs `uv` on PATH (pip install uv), or use --no-wasm")
-    target = site / "live" / lesson.name
+    # Every lesson goes into the one folder live/ as NN_name.html: they share one copy of
+    # marimo's front end (live/assets/, ~27 MB) instead of carrying one each.
+    target = site / "live" / f"{lesson.name}.html"
+    # marimo empties live/public/ on every export; the wheels of the lessons before this
+    # one are set aside and put back (each has its own name, so none is overwritten).
+    wheels, kept = site / "live" / "public" / "wheels", site / ".wheels-kept"
+    if wheels.is_dir():
+        shutil.copytree(wheels, kept, dirs_exist_ok=True)
     seconds = run_marimo(
         ["export", "html-wasm", str(lesson.path), "-o", str(target), "--mode", "run", "--force"],
         lesson,
         "live (html-wasm) export",
         project,
     )
-    if not (target / "index.html").is_file():
-        raise BuildError(f"{lesson.name}: live export wrote no index.html")
-    check_wheels(lesson, project, target)
+    if not target.is_file():
+        raise BuildError(f"{lesson.name}: live export wrote no {target.name}")
+    check_wheels(lesson, project, target.parent, target)
+    if kept.is_dir():
+        shutil.copytree(kept, wheels, dirs_exist_ok=True)
+        shutil.rmtree(kept)
     return seconds
 
 
@@ -600,7 +653,7 @@ def render_index(lessons: list[Lesson], with_live: bool, marimo_version: str) ->
         number = lesson.name[:2]
         links = [f'<a href="lessons/{e(lesson.name)}.html">Read the lesson</a>']
         if with_live:
-            links.append(f'<a href="live/{e(lesson.name)}/index.html">Interactive version</a> (online)')
+            links.append(f'<a href="live/{e(lesson.name)}.html">Interactive version</a> (online)')
         summary = f'\n      <p class="summary">{e(lesson.summary)}</p>' if lesson.summary else ""
         items.append(
             f'    <li id="{e(lesson.name)}">\n'
@@ -687,10 +740,13 @@ def build(project: Path, out: Path, with_live: bool, only: list[str] | None) -> 
         total = len(lessons)
         for number, lesson in enumerate(lessons, 1):
             print(f"[{number}/{total}] {lesson.name}: static page ...", end=" ", flush=True)
-            print(f"{build_static_page(lesson, staging, project):.1f} s", flush=True)
+            print(f"{build_static_page(lesson, staging, project, with_live):.1f} s", flush=True)
             if with_live:
                 print(f"[{number}/{total}] {lesson.name}: live version ...", end=" ", flush=True)
                 print(f"{build_live_version(lesson, staging, project):.1f} s", flush=True)
+        if with_live:  # the shared folder at the end: every page still finds its own wheel
+            for lesson in lessons:
+                check_wheels(lesson, project, staging / "live", staging / "live" / f"{lesson.name}.html")
         version = importlib.metadata.version("marimo")
         (staging / "index.html").write_text(render_index(lessons, with_live, version), encoding="utf-8")
         (staging / MARKER_FILE).write_text("This folder is rebuilt by scripts/build_site.py.\n")

@@ -281,3 +281,64 @@ def test_static_lesson_03_answers_its_learning_rate_and_loss_offline(page, site_
                            arg=[loss_canvas.element_handle(), after_rate], timeout=10_000)
     assert requests == []  # no kernel, no network: the page answered by itself
     assert record(page).js_errors == []
+
+
+# ------------------------------------------------------------------ the course on the site
+
+# a marimo control that still takes clicks: one not inside a LiveView (whose widgets switch
+# between pre-computed frames with no kernel) and not switched off by the static banner
+ENABLED_CONTROLS_JS = """() => [...document.querySelectorAll('marimo-ui-element')]
+  .filter(el => !el.closest('[hidden]'))
+  .filter(el => !el.querySelector('marimo-anywidget'))
+  .filter(el => el.getClientRects().length && getComputedStyle(el).pointerEvents !== 'none')
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+@pytest.mark.parametrize("notebook", LESSONS, ids=[n.stem for n in LESSONS])
+def test_static_page_says_it_is_static_and_freezes_its_controls(page, site_url, notebook):
+    page.goto(f"{site_url}/lessons/{notebook.stem}.html")
+    banner = page.locator(".nnlab-static-banner").first
+    expect(banner).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    expect(banner).to_contain_text("Static copy")
+    # the site is built with live versions, so the banner links the lesson's own one
+    live = banner.locator("a.nnlab-live-link")
+    expect(live).to_have_attribute("href", f"../live/{notebook.stem}.html")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert page.evaluate(ENABLED_CONTROLS_JS) == []
+    # the check can fail: without the build's freezing style, the same page has live controls
+    if page.locator("marimo-ui-element").count():
+        page.evaluate("document.getElementById('nnlab-freeze').remove()")
+        assert page.evaluate(ENABLED_CONTROLS_JS) != [] or page.locator(
+            "marimo-ui-element marimo-anywidget").count() == page.locator("marimo-ui-element").count()
+
+
+def test_next_links_walk_the_static_site(page, site_url):
+    from nnlab.view import course
+
+    page.goto(f"{site_url}/lessons/{course.LESSONS[0].stem}.html")
+    for item in course.LESSONS[1:]:
+        link = page.locator("a.nnlab-next").first
+        expect(link).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+        link.click()
+        expect(page).to_have_url(re.compile(rf"/lessons/{item.stem}\.html$"))
+        expect(page.locator("a.nnlab-prev").first).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    expect(page.locator(".nnlab-course-end").first).to_contain_text("last lesson")
+    page.locator("a.nnlab-prev").first.click()
+    expect(page).to_have_url(re.compile(rf"/lessons/{course.LESSONS[-2].stem}\.html$"))
+
+
+def test_one_lesson_export_for_a_class_renders_offline(page, tmp_path):
+    # the command the README gives teachers; `page` blocks every non-localhost request
+    out = tmp_path / "lesson"
+    result = subprocess.run([sys.executable, str(SCRIPT), "--no-wasm", "--only", LESSONS[1].stem,
+                             "--out", str(out)], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert (out / "_marimo").is_dir() and not (out / "live").exists()
+    url, stop = serve(out)
+    try:
+        check_static_page(page, f"{url}/lessons/{LESSONS[1].stem}.html", lesson_title(LESSONS[1]),
+                          chart=expects_chart(LESSONS[1]))
+        expect(page.locator(".nnlab-static-banner").first).to_be_visible()
+    finally:
+        stop()
