@@ -10,10 +10,8 @@ app = marimo.App(width="medium")
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.top("01_one_neuron"))
+def _(course, mo):
+    mo.md(course.top("01_one_neuron"))
     return
 
 
@@ -37,10 +35,10 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab.view import live, plots, quiz, tables
+    from nnlab.view import course, live, plots, quiz, tables
     from nnlab.lessons import one_neuron
 
-    return live, mo, one_neuron, nnlab, np, plots, quiz, tables
+    return course, live, mo, nnlab, np, one_neuron, plots, quiz, tables
 
 
 @app.cell(hide_code=True)
@@ -370,10 +368,8 @@ def _(answers, mo, questions, quiz):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.bottom("01_one_neuron"))
+def _(course, mo):
+    mo.md(course.bottom("01_one_neuron"))
     return
 
 

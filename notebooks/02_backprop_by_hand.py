@@ -10,10 +10,8 @@ app = marimo.App(width="medium")
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.top("02_backprop_by_hand"))
+def _(course, mo):
+    mo.md(course.top("02_backprop_by_hand"))
     return
 
 
@@ -40,10 +38,10 @@ def _():
 
     import nnlab
     from nnlab import gradcheck, nine
-    from nnlab.view import live, quiz, tables
+    from nnlab.view import course, live, quiz, tables
     from nnlab.lessons import backprop_by_hand
 
-    return gradcheck, live, mo, backprop_by_hand, nnlab, np, quiz, tables, nine
+    return backprop_by_hand, course, gradcheck, live, mo, nine, nnlab, np, quiz, tables
 
 
 @app.cell
@@ -502,10 +500,8 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.bottom("02_backprop_by_hand"))
+def _(course, mo):
+    mo.md(course.bottom("02_backprop_by_hand"))
     return
 
 

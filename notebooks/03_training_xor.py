@@ -10,10 +10,8 @@ app = marimo.App(width="medium")
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.top("03_training_xor"))
+def _(course, mo):
+    mo.md(course.top("03_training_xor"))
     return
 
 
@@ -48,10 +46,10 @@ def _():
 
     import nnlab
     from nnlab import datasets
-    from nnlab.view import live, plots, quiz, tables
+    from nnlab.view import course, live, plots, quiz, tables
     from nnlab.lessons import training_xor
 
-    return datasets, live, mo, nnlab, np, plots, training_xor, quiz, tables
+    return course, datasets, live, mo, nnlab, np, plots, quiz, tables, training_xor
 
 
 @app.cell
@@ -409,10 +407,8 @@ def _(answers, mo, questions, quiz):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.bottom("03_training_xor"))
+def _(course, mo):
+    mo.md(course.bottom("03_training_xor"))
     return
 
 

@@ -10,10 +10,8 @@ app = marimo.App(width="medium")
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.top("04_convergence"))
+def _(course, mo):
+    mo.md(course.top("04_convergence"))
     return
 
 
@@ -50,10 +48,10 @@ def _():
     import numpy as np
 
     import nnlab
-    from nnlab.view import live, plots, quiz, tables
+    from nnlab.view import course, live, plots, quiz, tables
     from nnlab.lessons import convergence
 
-    return live, mo, nnlab, np, plots, convergence, quiz, tables
+    return convergence, course, live, mo, nnlab, np, plots, quiz, tables
 
 
 @app.cell(hide_code=True)
@@ -384,10 +382,8 @@ def _(answers, mo, questions, quiz):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.bottom("04_convergence"))
+def _(course, mo):
+    mo.md(course.bottom("04_convergence"))
     return
 
 

@@ -10,18 +10,16 @@ app = marimo.App(width="full")
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.top("05_playground"))
+def _(course, mo):
+    mo.md(course.top("05_playground"))
     return
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.vstack([mo.md(r"""# The playground"""), mo.md(_course.live_or_static(
+def _(course, mo):
+    mo.vstack([mo.md(r"""
+    # The playground
+    """), mo.md(course.live_or_static(
         "Pick the data and shape the network in the sidebar; every change retrains from the same "
         "starting weights, and **Play** replays the run. How to read the pictures comes after them.",
         "This static copy shows one run, with the default settings: the sidebar is frozen. "
@@ -38,9 +36,9 @@ def _():
 
     import nnlab
     from nnlab.lessons import playground
-    from nnlab.view import drawing, live, plots, quiz
+    from nnlab.view import course, drawing, live, plots, quiz
 
-    return drawing, itertools, live, mo, nnlab, np, playground, plots, quiz
+    return course, drawing, itertools, live, mo, nnlab, np, playground, plots, quiz
 
 
 @app.cell
@@ -330,13 +328,11 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(mo, playground):
-    from nnlab.view import course as _course
-
+def _(course, mo, playground):
     _try = playground.TRY_SETTINGS
     _link = lambda text, key: playground.markdown_link(text, _try[key])  # noqa: E731
     # each step below changes a setting and retrains, which needs Python behind the page
-    mo.md(_course.live_or_static(rf"""
+    mo.md(course.live_or_static(rf"""
     ## Try it
 
     The links open the playground with those settings (the page reloads); for the rest, use
@@ -579,10 +575,8 @@ def _(live, mo, playground, plots, scenario_results):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.bottom("05_playground"))
+def _(course, mo):
+    mo.md(course.bottom("05_playground"))
     return
 
 

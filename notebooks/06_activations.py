@@ -10,10 +10,8 @@ app = marimo.App(width="medium")
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.top("06_activations"))
+def _(course, mo):
+    mo.md(course.top("06_activations"))
     return
 
 
@@ -38,9 +36,9 @@ def _():
 
     import nnlab
     from nnlab.lessons import activation_study
-    from nnlab.view import live, plots, quiz
+    from nnlab.view import course, live, plots, quiz
 
-    return activation_study, live, mo, nnlab, np, plots, quiz
+    return activation_study, course, live, mo, nnlab, np, plots, quiz
 
 
 @app.cell(hide_code=True)
@@ -584,10 +582,8 @@ def _(answers, mo, questions, quiz):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.bottom("06_activations"))
+def _(course, mo):
+    mo.md(course.bottom("06_activations"))
     return
 
 

@@ -10,10 +10,8 @@ app = marimo.App(width="medium")
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.top("07_gradient_check"))
+def _(course, mo):
+    mo.md(course.top("07_gradient_check"))
     return
 
 
@@ -37,9 +35,9 @@ def _():
     import nnlab
     from nnlab import gradcheck, verdicts
     from nnlab.lessons import gradient_check
-    from nnlab.view import live, quiz
+    from nnlab.view import course, live, quiz
 
-    return gradcheck, gradient_check, live, mo, nnlab, np, quiz, verdicts
+    return course, gradcheck, gradient_check, live, mo, nnlab, np, quiz, verdicts
 
 
 @app.cell(hide_code=True)
@@ -312,10 +310,8 @@ def _(gradient_check, mo):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    from nnlab.view import course as _course
-
-    mo.md(_course.bottom("07_gradient_check"))
+def _(course, mo):
+    mo.md(course.bottom("07_gradient_check"))
     return
 
 

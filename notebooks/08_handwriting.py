@@ -10,6 +10,12 @@ app = marimo.App(width="medium")
 
 
 @app.cell(hide_code=True)
+def _(course, mo):
+    mo.md(course.top("08_handwriting"))
+    return
+
+
+@app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
     # Real handwriting
@@ -31,9 +37,9 @@ def _():
 
     import nnlab
     from nnlab.lessons import handwriting
-    from nnlab.view import code, digit_pad, digits, live, quiz
+    from nnlab.view import code, course, digit_pad, digits, live, quiz
 
-    return code, digit_pad, digits, handwriting, live, mo, nnlab, np, quiz
+    return code, course, digit_pad, digits, handwriting, live, mo, nnlab, np, quiz
 
 
 @app.cell(hide_code=True)
@@ -246,6 +252,12 @@ def _(answers, mo, questions, quiz):
     mo.vstack([mo.md("## Check yourself")] + [
         mo.vstack([answers[_i], mo.md(quiz.feedback(_q, answers.value[_i]))], gap=0.3)
         for _i, _q in enumerate(questions)], gap=1)
+    return
+
+
+@app.cell(hide_code=True)
+def _(course, mo):
+    mo.md(course.bottom("08_handwriting"))
     return
 
 

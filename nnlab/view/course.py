@@ -134,6 +134,19 @@ LESSONS: tuple[Lesson, ...] = (
          Reference("Michael Nielsen, Neural Networks and Deep Learning, chapter 2",
                    _NIELSEN + "chap2.html#in_what_sense_is_backpropagation_a_fast_algorithm",
                    "why backpropagation beats finite differences for training"))),
+    Lesson(
+        "08_handwriting", "Real handwriting",
+        "1,797 scanned digits, a 64-32-10 softmax network, overfitting and its cures, and a pad to draw your own digit.",
+        "Real data at last: 64 pixel inputs, ten digits, a network that overfits and two "
+        "ways to stop it, and a pad to test it on your own writing.",
+        (Reference("Michael Nielsen, Neural Networks and Deep Learning, chapter 3",
+                   _NIELSEN + "chap3.html#overfitting_and_regularization",
+                   "overfitting, L2 regularisation and dropout"),
+         Reference("CS231n notes: Neural Networks Part 2, regularization",
+                   _CS231N + "neural-networks-2/#reg", "L2, dropout and how they are used in practice"),
+         Reference("UCI Machine Learning Repository: Optical Recognition of Handwritten Digits",
+                   "https://archive.ics.uci.edu/dataset/80/optical+recognition+of+handwritten+digits",
+                   "where the 8x8 digits come from and how they were made"))),
 )
 
 
@@ -258,7 +271,7 @@ def _curve(points: str, colour: str = "#1f77b4") -> str:
     return f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
 
 
-# One small picture per lesson 01-07, in LESSONS order (drawn here, not computed: they are
+# One small picture per lesson from 01 on, in LESSONS order (drawn here, not computed: they are
 # icons of each lesson's idea, not results). A new lesson appends one; missing ones are blank.
 PICTURES: dict[str, str] = {
     "01_one_neuron": _svg(_dots("25,55 25,18", "#d62728") + _dots("95,18 95,55", "#2ca02c")
@@ -280,6 +293,11 @@ PICTURES: dict[str, str] = {
         '<rect x="25" y="20" width="20" height="44" fill="#1f77b4"/>'
         '<rect x="50" y="21" width="20" height="43" fill="#ff7f0e"/>'
         '<rect x="80" y="8" width="20" height="56" fill="#d62728" opacity=".6"/>'),
+    "08_handwriting": _svg(
+        "".join(f'<rect x="{38 + 8 * c}" y="{8 + 7 * r}" width="7" height="6" fill="#333" '
+                f'opacity="{v / 4:.2f}"/>'
+                for r, row in enumerate(("0330", "3003", "0003", "0030", "0300", "3000", "3333", "0000"))
+                for c, v in enumerate(map(int, row)) if v)),
 }
 
 
