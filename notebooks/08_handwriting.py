@@ -131,7 +131,8 @@ def _(mo, view):
 def _(code, handwriting, mo):
     mo.md(f"""
     The run above, as nnlab builds it (the page calls this and advances it
-    {handwriting.CHUNK_EPOCHS} epochs at a time):
+    {handwriting.CHUNK_EPOCHS} epochs at a time). To change it and train again, open this
+    lesson with `marimo edit notebooks/08_handwriting.py`.
 
     {code.function_block(handwriting.training, collapsed=True)}
     """)

@@ -12,7 +12,8 @@ import pytest
 import nnlab
 from lesson_helpers import load_app, page_text
 from nnlab import activations, gradcheck, network, nine, verdicts
-from nnlab.lessons import backprop_by_hand, gradient_check, one_neuron, playground, training_xor
+from nnlab.lessons import (backprop_by_hand, gradient_check, handwriting, one_neuron, playground,
+                           training_xor)
 from nnlab.lessons.programs import xor_fixed_start
 from nnlab.train import ReferenceStepper, Training
 from nnlab.view import code
@@ -41,7 +42,7 @@ def pages():
     """Each lesson with code, run once at its defaults: (outputs, defs, page text)."""
     out = {}
     for name in ("01_one_neuron", "02_backprop_by_hand", "03_training_xor", "04_convergence",
-                 "05_playground", "06_activations", "07_gradient_check"):
+                 "05_playground", "06_activations", "07_gradient_check", "08_handwriting"):
         outputs, defs = load_app(f"{name}.py").run()
         out[name[:2]] = (outputs, defs, page_text(outputs))
     return out
@@ -170,10 +171,18 @@ def test_07_the_case_study_first_loss_is_reproduced_exactly(pages):
     assert "equal to the last digit" in text
 
 
+def test_08_shows_the_run_it_trains_and_the_dropout_masks(pages):
+    _, defs, text = pages["08"]
+    assert shown(text, handwriting.training) and shown(text, network.dropout_masks)
+    # the run on the page is the one that function builds
+    again = handwriting.train_digits(handwriting.Settings(), defs["split"])
+    assert np.array_equal(again.loss, defs["run"].loss)
+
+
 def test_no_lesson_runs_code_a_visitor_typed():
     """Code on the pages is read-only output: no code editor, no exec of page input."""
     for name in ("01_one_neuron", "02_backprop_by_hand", "03_training_xor", "04_convergence",
-                 "05_playground", "06_activations", "07_gradient_check"):
+                 "05_playground", "06_activations", "07_gradient_check", "08_handwriting"):
         text = (load_app.__globals__["NOTEBOOKS"] / f"{name}.py").read_text()
         assert "code_editor" not in text and "exec(" not in text and "eval(" not in text
         assert "marimo edit notebooks/" in text, f"{name} says how to edit and re-run its code"

@@ -39,8 +39,9 @@ app, default = lesson_fixtures(LESSON)
 
 
 def test_title_comes_first(default):
-    outputs, _ = default
-    assert '<h1 id="backpropagation-by-hand">Backpropagation by hand</h1>' in outputs[0].text
+    outputs, _ = default  # after the course's link bar (back to lesson 01)
+    assert 'rel="prev"' in outputs[0].text and "<h1" not in outputs[0].text
+    assert '<h1 id="backpropagation-by-hand">Backpropagation by hand</h1>' in outputs[1].text
 
 
 def test_default_page_shows_the_tutorials_tables(default):

@@ -173,7 +173,7 @@ def test_static_page_hides_code_and_loads_nothing_from_the_internet(site, lesson
 # A name from the code each lesson shows (static pages hide cell code, not outputs).
 CODE_SHOWN = {"01": "evaluate", "02": "delta_out", "03": "def advance",
               "04": "overshot_at", "05": "forward_trace", "06": "sigmoid_slope",
-              "07": "backprop"}
+              "07": "backprop", "08": "dropout_masks"}
 
 
 @pytest.mark.slow
