@@ -268,6 +268,36 @@ def bench_handwriting(rounds):
     row(f"lesson 08: 64-32-10, {settings.epochs} epochs, Adam", statistics.median(wholes), None,
         "", "< ~3 s")
     print(f"    (test accuracy {handwriting.test_accuracy(run, split):.1%}, engine {run.engine})")
+    bench_handwriting_dropout(rounds, handwriting)
+
+
+def bench_handwriting_dropout(rounds, handwriting):
+    """Lesson 08's overfitting panel, its dropout run: the default engine against the
+    reference loop (``train(..., engine="reference")``, the same numbers). Before the NumPy
+    kernel had dropout, "auto" ran the reference loop here too."""
+    o = handwriting.OVERFIT
+    split = handwriting.data(o["test_fraction"], 0)
+    settings = handwriting.Settings(hidden=o["hidden"], epochs=o["epochs"],
+                                    learning_rate=o["learning_rate"], batch_size=o["batch_size"],
+                                    dropout=handwriting.OVERFIT_DROPOUT)
+
+    def lesson():
+        return handwriting.train_digits(settings, split)
+
+    def reference():  # handwriting.training's arguments, on the reference loop
+        return train(settings.network, Init("he", settings.seed), split.X, split.Y,
+                     loss=handwriting.LOSS, learning_rate=settings.learning_rate,
+                     epochs=settings.epochs, mode="minibatch", batch_size=settings.batch_size,
+                     shuffle_seed=settings.seed, optimizer="adam", l2=settings.l2,
+                     dropout=settings.dropout, dropout_seed=settings.seed, X_test=split.X_test,
+                     Y_test=split.Y_test, engine="reference")
+
+    run, ref = lesson(), reference()
+    gap = float(np.abs(run.test_loss - ref.test_loss).max())
+    cand, base = alternate(lesson, reference, rounds)
+    row(f"lesson 08: overfit panel, dropout {settings.dropout:g} run", cand, base,
+        "reference engine", f"(info: {settings.epochs} epochs, {len(split.labels)} images)")
+    print(f"    (engine {run.engine}; max |test loss - reference's| {gap:.1e})")
 
 
 def crossover(rounds):

@@ -25,9 +25,11 @@ Dropout (``dropout=p``, ``dropout_seed=s``): each training batch gets fresh inve
 masks for the hidden layers (``network.dropout_masks``) drawn from a generator seeded with
 ``dropout_seed``, so the same seed gives the same run. Dropout is on only for the training
 passes (``run.loss`` and ``run.accuracy`` are measured on the dropped passes); the test set
-and every prediction afterwards use the whole network. Only the reference engine implements
-it: ``engine="auto"`` runs the reference engine whenever ``dropout > 0``, and ``"numpy"`` and
-``"tiny"`` refuse it. ``dropout=0`` gives exactly the numbers of a run without it.
+and every prediction afterwards use the whole network. The reference engine and the NumPy
+kernel implement it, drawing the same masks in the same order, so they agree to 1e-12;
+``engine="auto"`` runs the NumPy kernel whenever ``dropout > 0`` (also for ``float32``), and
+``"tiny"`` refuses it (the plain-Python program has no masks). ``dropout=0`` gives exactly the
+numbers of a run without it.
 """
 
 from __future__ import annotations
@@ -106,8 +108,8 @@ def train(
     ``fast.steppers.Kernel`` (``engine="numpy"``). ``run.engine`` says which one ran.
 
     ``dropout`` (0 <= p < 1) drops each hidden unit of each training sample with probability
-    p (inverted dropout, masks from ``dropout_seed``); with p > 0 "auto" runs the reference
-    engine, and "numpy" and "tiny" refuse (see the module docstring).
+    p (inverted dropout, masks from ``dropout_seed``); with p > 0 "auto" runs the NumPy
+    kernel, "reference" the loop above, and "tiny" refuses (see the module docstring).
     """
     setup = _Setup(network, X, Y, loss=loss, learning_rate=learning_rate, epochs=epochs,
                    mode=mode, batch_size=batch_size, shuffle_seed=shuffle_seed,
@@ -374,12 +376,9 @@ class _Setup:
         self.engine = checks.one_of(engine, "engine", ENGINES)
         dropout = check_dropout(dropout)
         checks.seed(dropout_seed, "dropout_seed")
-        if dropout and engine in ("numpy", "tiny"):
-            checks.fail("engine", "'auto' or 'reference' with dropout > 0 (only the reference "
-                        "engine implements dropout)", engine)
-        if dropout and np.dtype(dtype) != np.float64:
-            checks.fail("dtype", "np.float64 with dropout > 0 (the reference engine computes in "
-                        "float64)", dtype)
+        if dropout and engine == "tiny":
+            checks.fail("engine", "'auto', 'numpy' or 'reference' with dropout > 0 (the tiny "
+                        "program has no dropout)", engine)
         if engine == "reference" and np.dtype(dtype) != np.float64:
             checks.fail("dtype", "np.float64 with engine='reference' (it computes in float64)",
                         dtype)
@@ -408,7 +407,7 @@ class _Setup:
 def _stepper(setup: _Setup, params: Params, log: "_OutputLog"):
     """The engine that runs the epochs: the one asked for, or for "auto" the fastest that fits."""
     network, settings, engine = setup.network, setup.settings, setup.engine
-    if engine == "reference" or settings.get("dropout"):  # only the reference has dropout
+    if engine == "reference":
         return ReferenceStepper(setup, params, log)
     flat = FlatParams(network, params, np.dtype(settings["dtype"]))
     plain = _tiny_plain(setup)
@@ -429,7 +428,8 @@ def _tiny_plain(setup: _Setup) -> bool:
     """Whether the plain-Python tiny-net program can run this setup at all (any size)."""
     settings = setup.settings
     return (settings["mode"] in ("full", "online") and settings["optimizer"] == "sgd"
-            and settings["l2"] == 0 and settings["dtype"] == "float64" and setup.test is None
+            and settings["l2"] == 0 and not settings.get("dropout")
+            and settings["dtype"] == "float64" and setup.test is None
             and not setup.track_gradients and tiny_supported(setup.network, settings["loss"]))
 
 

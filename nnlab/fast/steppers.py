@@ -33,7 +33,7 @@ from typing import Callable
 import numpy as np
 
 from ..losses import LOSSES, Loss
-from ..network import Network, Params, loss_and_accuracy
+from ..network import Network, Params, dropout_masks, loss_and_accuracy
 from ..optim import batches, make_optimizer
 from .formulas import (
     PY_ACTIVATION, PY_FUNCTIONS, PY_LOSS, SLOPE_FROM_A, TINY_LOSSES, TINY_OUTPUTS, backprop_call, copyto, dot,
@@ -130,16 +130,25 @@ class Kernel:
 
     ``grad_scale`` multiplies every gradient on the way (plain gradient descent passes its
     learning rate, so its update is one subtraction).
+
+    ``dropout=True`` adds one mask buffer per hidden layer, ``M[l]`` (units, n), which the
+    stepper fills before each step (``network.dropout_masks``, transposed): a hidden layer's
+    f(z) then goes to a buffer of its own (its slope needs the undropped values) and
+    f(z) * mask into the next layer's input; on the way back the error is multiplied by the
+    mask after the slope, as ``network.backprop`` does. Without it the kernel is unchanged.
     """
 
     def __init__(self, network: Network, loss: Loss, flat: FlatParams, n: int, dtype=np.float64,
-                 grad_scale: float = 1.0):
+                 grad_scale: float = 1.0, dropout: bool = False):
         sizes = network.sizes
         self.acts = network.activations
         self.n = n
         # A[l] is layer l's input with a last row of ones (the bias input).
         self.A = [np.ones((s + 1, n), dtype) for s in sizes[:-1]]
         self.out = [a[:-1] for a in self.A[1:]] + [np.empty((sizes[-1], n), dtype)]
+        self.M = [np.ones((s, n), dtype) for s in sizes[1:-1]] if dropout else []
+        if dropout:
+            self.out = [np.empty_like(a) for a in self.out[:-1]] + self.out[-1:]
         # A hidden layer whose derivative needs only a = f(z) computes z right where a goes
         # and applies f in place (in-place calls measured faster: one array instead of two).
         self.Z = [a if f.name in SLOPE_FROM_A and a is not self.out[-1] else np.empty_like(a)
@@ -150,6 +159,10 @@ class Kernel:
         forwards = [forward_call(f, z, a) for f, z, a in zip(self.acts, self.Z, self.out)]
         backs = [backprop_call(f, z, a, d, s)
                  for f, z, a, d, s in zip(self.acts, self.Z, self.out, self.D, self.S)]
+        for layer, mask in enumerate(self.M):  # a dropped unit passes nothing on, either way
+            forwards[layer] = _then(forwards[layer], self.out[layer], mask,
+                                    self.A[layer + 1][:-1])
+            backs[layer] = _then(backs[layer], self.D[layer], mask, self.D[layer])
         # Per layer: z = [W; b]^T a (a transposed view: BLAS reads it without a copy), a = f(z).
         self.layers = list(zip([block.T for block in flat.blocks], self.A, self.Z, forwards))
         # Per layer, top down: its gradient A d^T, and (below the top) delta back through the
@@ -191,6 +204,20 @@ class Kernel:
                 dot(W, D, D_below)
                 back_below()
         return value
+
+
+def _then(call, values, mask, into) -> Callable[[], None]:
+    """Dropout, bound to its buffers: ``call()``, then ``into = values * mask``.
+
+    Forward: a = f(z), then the next layer's input a * m. Backward: delta times f'(z), then
+    times m (the order of ``network.backprop``).
+    """
+
+    def dropped():
+        call()
+        np.multiply(values, mask, into)
+
+    return dropped
 
 
 # ---------------------------------------------------------------------------------------
@@ -404,7 +431,12 @@ class TinyStepper:
 
 
 class NumpyStepper:
-    """Epochs of the NumPy kernel on the flat parameter vector, any mode and optimiser."""
+    """Epochs of the NumPy kernel on the flat parameter vector, any mode and optimiser.
+
+    With dropout every batch gets fresh masks from ``network.dropout_masks``, drawn from a
+    generator seeded with ``dropout_seed`` in the reference loop's order (one draw per batch,
+    after the shuffle), so both engines see the same masks.
+    """
 
     engine = "numpy"
 
@@ -420,12 +452,14 @@ class NumpyStepper:
                               momentum=settings["momentum"], dtype=dtype)
         self.update = functools.partial(step, self.theta, self.grad)
         self.rng = np.random.default_rng(settings["shuffle_seed"])
+        self.dropout = settings.get("dropout", 0.0)  # recorded only when on
+        self.dropout_rng = np.random.default_rng(settings.get("dropout_seed", 0))
         self.kernels: dict[int, Kernel] = {}
         self.buffer = np.empty((log.block,) + Y.shape)
         self.rows, self.row = list(self.buffer), 0
         self.test, self.track = test, track_gradients
         self.records = {"test_loss": [], "test_accuracy": [], "grad_norms": []}
-        if settings["mode"] == "full" and test is None and not track_gradients:
+        if settings["mode"] == "full" and test is None and not track_gradients and not self.dropout:
             # The hot loop: one batch, no per-epoch branching. Plain gradient descent has the
             # kernel scale its gradients by the learning rate, so the update is one call.
             plain = settings["optimizer"] == "sgd" and settings["l2"] == 0
@@ -441,7 +475,7 @@ class NumpyStepper:
     def _kernel(self, size) -> Kernel:
         if size not in self.kernels:
             self.kernels[size] = Kernel(self.network, self.loss_fn, self.flat, size,
-                                        self.theta.dtype)
+                                        self.theta.dtype, dropout=bool(self.dropout))
         return self.kernels[size]
 
     def _full_epoch(self, limit):
@@ -468,6 +502,10 @@ class NumpyStepper:
                 rows = slice(None)
             else:
                 kern.load(self.X[rows], self.Y[rows])
+            if self.dropout:  # this batch's masks, (n, units) each, into the (units, n) buffers
+                masks = dropout_masks(self.network, kern.n, self.dropout, self.dropout_rng)
+                for M, mask in zip(kern.M, masks):
+                    copyto(M, mask.T)
             value = kern.step(self.grad_blocks)
             total += value * kern.n
             row[rows] = kern.output

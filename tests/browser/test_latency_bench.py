@@ -89,3 +89,20 @@ def test_the_static_page_is_measured_with_no_kernel_and_no_request(browser):
     times, requests = latency.measure_static(browser, 2, log=lambda *_: None)
     assert len(times) == 2 and all(math.isfinite(t) and t > 0 for t in times), times
     assert requests == 0  # the pre-computed runs are in the page
+
+
+def test_draw_latency_times_every_pointer_event_to_the_bars(browser):
+    import draw_latency
+
+    result = draw_latency.measure(browser, n_strokes=2, warmup=1, log=lambda *_: None)
+    assert result["strokes"] == 2 and result["answered"] == 2  # the bars showed probabilities
+    assert result["events"] >= 4 and result["laps"], result
+    for lap in result["laps"]:  # times only in order, never against a target
+        assert lap["type"] in ("pointerdown", "pointermove", "pointerup"), lap
+        values = [lap[key] for key in ("handled", "written", "painted", "frame")]
+        assert all(math.isfinite(v) for v in values), lap
+        assert 0 <= lap["handled"] <= lap["written"] <= lap["painted"] <= lap["frame"], lap
+    assert result["js_errors"] == []
+    lines = []
+    draw_latency.report(result, out=lines.append)
+    assert any("target: < 100 ms" in line for line in lines)
