@@ -25,7 +25,8 @@ app, default = lesson_fixtures(LESSON)
 
 def test_title_comes_first(default):
     outputs, _ = default
-    assert '<h1 id="one-neuron">One neuron</h1>' in outputs[0].text
+    # (after the course's link back to the lesson before)
+    assert 'nnlab-course-nav' in outputs[0].text and '<h1 id="one-neuron">One neuron</h1>' in outputs[1].text
 
 
 def test_default_sliders_draw_the_or_line_which_gets_three_xor_corners(default):
