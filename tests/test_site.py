@@ -645,4 +645,4 @@ def test_lesson_08_static_page_holds_its_pictures_and_no_nan(site):
     assert not re.search(r"\bnan\b|\binfinity\b", text)
     # pictures computed at build time: the widgets' saved states carry frames with panels and
     # the pad its trained layers (the browser test draws them and draws on the pad)
-    assert text.count("panels") >= 4 and "fan_out" in text
+    assert text.count("panels") >= 4 and "fan_out" in page
