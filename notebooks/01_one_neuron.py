@@ -132,20 +132,13 @@ def _(one_neuron, result, view):
 
 
 @app.cell(hide_code=True)
-def _(mo, one_neuron, result):
+def _(course, mo, one_neuron, result):
     _line = one_neuron.line_equation(result.w1, result.w2, result.b)
     _line = f"${_line}$" if _line else "nowhere: with both weights 0, $z = b$ at every point"
     _wrong = ", ".join(f"({a}, {c})" for a, c in result.wrong_corners)
     _wrong = f" (wrong: {_wrong})" if _wrong else ": every one"
-    mo.md(rf"""
-    **Your neuron** draws the line {_line}. On **{result.target}** it puts
-    **{result.correct} of the 4 corners** on the right side{_wrong}. Here is each sum and
-    its sigmoid:
-
-    $$
-    {one_neuron.working(result)}
-    $$
-
+    # a static copy cannot move the line: it says what the moves would show
+    _try = course.live_or_static(r"""
     **Try it.**
 
     - Pick **AND**. Lower the bias until only $(1, 1)$ is orange: $w_1 = w_2 = 4$, $b = -6$
@@ -155,7 +148,28 @@ def _(mo, one_neuron, result):
       signs: three is the most you will find.
     - Set $w_1 = w_2 = 1$, $b = -0.5$, then $8, 8, -4$: the same line, but the shading goes
       from a soft blur to a sharp edge, and the outputs move towards 0 and 1.
+    """, r"""
+    **On this static copy** the controls stay at the values the page was built with. In the
+    interactive version you move the line yourself; what it shows:
+
+    - **AND**: with $w_1 = w_2 = 4$, lowering the bias to $b = -6$ leaves only $(1, 1)$ orange
+      (that corner gets $z = 2$, the others $-2$ or less).
+    - **OR**: the line $w_1 = w_2 = 4$, $b = -2$ already solves it.
+    - **XOR**: however the line is tilted, slid or flipped, three corners is the most it
+      gets. The tabs under *Reading the scan* below show the best line 20,000 random lines
+      found for each table.
+    - $w_1 = w_2 = 1$, $b = -0.5$ and $8, 8, -4$ draw the same line, but the shading goes
+      from a soft blur to a sharp edge, and the outputs move towards 0 and 1.
     """)
+    mo.md(rf"""
+    **Your neuron** draws the line {_line}. On **{result.target}** it puts
+    **{result.correct} of the 4 corners** on the right side{_wrong}. Here is each sum and
+    its sigmoid:
+
+    $$
+    {one_neuron.working(result)}
+    $$
+    """ + _try)
     return
 
 
@@ -252,10 +266,12 @@ def _(mo, one_neuron, scan_problem, scans, tables):
 
 
 @app.cell(hide_code=True)
-def _(mo):
+def _(course, mo):
     mo.md(r"""
     **Reading the scan.** AND and OR each have lines that get all four corners; XOR's best
-    is 3, however many lines you draw (try 200,000, or fresh lines). Four corners can be
+    is 3, however many lines you draw""" + course.live_or_static(
+        " (try 200,000, or fresh lines).", " (the interactive version scans more, or fresh ones).")
+        + r""" Four corners can be
     labelled 0/1 in $2^4 = 16$ ways, and lines produce all of them except two: XOR and its
     mirror image XNOR (1 at $(0,0)$ and $(1,1)$). The tabs show the best line the scan found
     for each table.

@@ -51,7 +51,7 @@ def _(nnlab):
 
 
 @app.cell(hide_code=True)
-def _(mo):
+def _(course, mo):
     mo.md(r"""
     ## The nine numbers
 
@@ -70,8 +70,10 @@ def _(mo):
     $w_{ij}$ is the weight from input $i$ into hidden neuron $j$; $v_1, v_2$ and $c$ belong to
     the output neuron. The **hand-picked start** uses small numbers of mixed sign, so every
     output begins just under 0.5. The **fixed start of the loss-table program** is the start
-    that lesson 3 trains from. Pick one, or type your own numbers.
-    """)
+    that lesson 3 trains from. """ + course.live_or_static(
+        "Pick one, or type your own numbers.",
+        "This static copy shows the hand-picked start; the interactive version also takes "
+        "the other one, or numbers you type in."))
     return
 
 
@@ -115,7 +117,7 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(mo):
+def _(course, mo):
     mo.md(r"""
     ## One training step
 
@@ -125,10 +127,17 @@ def _(mo):
     $\theta \leftarrow \theta - \eta\,\partial L/\partial\theta$, where $\eta$ is the
     learning rate.
 
+    """ + course.live_or_static(r"""
     Choose the input, the learning rate and the loss. **Next input** takes the step shown
     and moves on to the following input, carrying the updated numbers forward: that is
     *online* training, one input at a time. **Reset** goes back to the start above.
-    """)
+    """, r"""
+    Below is the step on input $(0, 0)$ at learning rate 0.1 with half squared error, the
+    settings this static copy was built with; the tabs further down show the same step on
+    each of the four inputs. In the interactive version the input, the learning rate and the
+    loss can be changed, and a button takes the step and moves on to the following input
+    with the updated numbers: *online* training, one input at a time.
+    """))
     return
 
 
@@ -487,15 +496,22 @@ def _(answers, mo, questions, quiz):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
+def _(course, mo):
+    mo.md(course.live_or_static(r"""
     ## What comes next
 
     Press **next input** a few times and watch the outputs: each step pulls the output it
     trained on towards its target and drags the others along, sometimes the wrong way. Only
     many passes over all four inputs, thousands of these steps, settle the network on
     numbers that answer XOR. Lesson 3 runs that loop and watches the loss fall.
-    """)
+    """, r"""
+    ## What comes next
+
+    Compare the outputs before and after the step in the four tabs above: each step pulls
+    the output it trained on towards its target and moves the others too, sometimes the
+    wrong way. Only many passes over all four inputs, thousands of these steps, settle the
+    network on numbers that answer XOR. Lesson 3 runs that loop and watches the loss fall.
+    """))
     return
 
 

@@ -60,8 +60,8 @@ def _(datasets):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
+def _(course, mo):
+    mo.md(course.live_or_static(r"""
     ## Pick a preset, then change one thing
 
     The controls sit in the sidebar on the left, where they stay in view while you scroll
@@ -70,6 +70,17 @@ def _(mo):
     computer. **Random start, online steps, retries** draws its starting weights at random;
     when a start has not converged within its epoch budget, it is thrown away and a fresh
     one drawn.
+    """, r"""
+    ## Two presets
+
+    This static copy shows the run of the preset **fixed start, learning rate 2.0**: it
+    begins from nine fixed numbers, so it prints the very same loss table on every computer.
+    Its settings are in the sidebar on the left, frozen here; in the interactive version
+    they train a new run at every change. The other preset, **random start, online steps,
+    retries**, draws its starting weights at random; when a start has not converged within
+    its epoch budget, it is thrown away and a fresh one drawn (its attempts are in the last
+    of the pre-computed tabs further down).
+    """) + r"""
 
     **Converged** means the same thing on every page of this course: the loss fell below
     the value it takes when every output is 0.1 from its target. Each loss turns that one
@@ -88,7 +99,7 @@ def _(mo, training_xor):
 
 
 @app.cell
-def _(live, mo, preset, training_xor):
+def _(course, live, mo, preset, training_xor):
     _s = training_xor.preset(preset.value).setup
     _pick = lambda labels: {v: k for k, v in labels.items()}  # noqa: E731 (label -> name)
     controls = mo.ui.dictionary({
@@ -128,8 +139,11 @@ def _(live, mo, preset, training_xor):
         + [controls[k] for k in ("learning_rate", "loss", "mode", "epochs")]
         + [mo.md("### Network and start")]
         + [controls[k] for k in ("hidden", "activation", "start")]
-        + [mo.md("*Weight seed, init ranges and retries: on the page under \"Pick a "
-                 "preset\", when the start is random.*")], gap=0.6), width="340px")
+        + [mo.md(course.live_or_static(
+            "*Weight seed, init ranges and retries: on the page under \"Pick a preset\", "
+            "when the start is random.*",
+            "*Weight seed, init ranges and retries: on the page, when the start is random.*"))],
+        gap=0.6), width="340px")
     return (controls,)
 
 
@@ -197,8 +211,8 @@ def _(X, Y, mo, training_xor, problem, run, setup):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
+def _(course, mo):
+    mo.md(course.live_or_static(r"""
     ## Watch it train
 
     **Play** trains the same network again from its starting weights, a few dozen epochs
@@ -206,6 +220,14 @@ def _(mo):
     weights thicken. **Step** trains one such chunk, the scrubber jumps to any epoch, and
     **Reset** goes back to the start. When it reaches the end it shows exactly the run that
     the controls trained in one go.
+    """, r"""
+    ## The run, and the runs next to it
+
+    The pictures below show the finished run. The **learning rate** and **loss** above them
+    switch to other runs from the same fixed start, computed when the page was built. The
+    player (which retrains the run epoch by epoch, so the curves grow and the boundary
+    bends) needs the interactive version.
+    """) + r"""
 
     `loss[e]` is measured on epoch *e*'s own forward passes, before that epoch's update, so
     epoch 0 is the loss of the starting weights; the dotted line is the convergence
@@ -217,7 +239,8 @@ def _(mo):
     weights (orange positive, blue negative, thicker for larger).
 
     With **retries**, a start that has not converged by the end of its epoch budget is dropped and fresh weights are drawn (from the same weight seed, one new
-    stream per attempt). Every attempt's curve is drawn and listed; Play replays the last.
+    stream per attempt). Every attempt's curve is drawn and listed""" + course.live_or_static(
+        "; Play replays the last.", ".") + r"""
     Stuck attempts of the retry preset level off near 0.07-0.11: a hidden unit has settled
     on a line that cannot help separate XOR, and its slopes are too small to climb out.
     """)
@@ -247,12 +270,15 @@ def _(mo, training_xor, run, tables):
 
 
 @app.cell(hide_code=True)
-def _(diagnosis, mo, run):
-    mo.md(rf"""
+def _(course, diagnosis, mo, run):
+    _intro = rf"""
     **Try it.** This run ended *{diagnosis.status}* after {run.epochs} epochs. With the
     fixed start at learning rate 2.0 the table reads 0.2518, 0.0888, 0.0034, ... 0.0004: a
     long slow start, a sudden drop between epochs 500 and 1000 (it converges at epoch 698),
-    then a slow polish. Now move **one** control at a time:
+    then a slow polish."""
+    # A static copy still switches the learning rate and the loss (runs computed in advance);
+    # only the update mode needs Python.
+    mo.md(_intro + course.live_or_static(r""" Now move **one** control at a time:
 
     - learning rate **0.5**: the same start, smaller steps; the plateau near 0.25 lasts
       until about epoch 1500, and the run converges only at epoch 2784; at **0.3** the
@@ -264,9 +290,24 @@ def _(diagnosis, mo, run):
       **20** a step overshoots (the loss more than doubles) and the run is flagged as
       diverged;
     - update mode **online**: four small steps per epoch instead of one averaged step.
-    """)
-    return
+    """, r""" The **learning rate** and **loss** above the charts switch between runs from
+    this same start, computed when the page was built (the tables stay those of the run at
+    2.0). Change one of the two at a time:
 
+    - learning rate **0.5**: the same start, smaller steps; the plateau near 0.25 lasts
+      until about epoch 1500, and the run converges only at epoch 2784; at **0.3** the
+      4001 epochs run out before it converges, and at **0.1** it never leaves the plateau;
+    - learning rate **10**: converged by epoch 138;
+    - loss **half squared error** at 2.0: it moves exactly like squared error at 1.0, since
+      halving the loss halves every slope;
+    - loss **cross-entropy** at 2.0: the same start converges at epoch 301; at **10** or
+      **20** a step overshoots (the loss more than doubles) and the run is flagged as
+      diverged.
+
+    The update mode (**online**: four small steps per epoch instead of one averaged step)
+    needs the interactive version.
+    """))
+    return
 
 
 @app.cell(hide_code=True)

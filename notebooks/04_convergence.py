@@ -118,7 +118,7 @@ def _(live, runs, starts, starts_view):
 
 
 @app.cell(hide_code=True)
-def _(mo, convergence, runs, starts):
+def _(course, mo, convergence, runs, starts):
     _s = convergence.starts_stats(runs)
     mo.md(rf"""
     **Reading it.** The band is the middle of the crowd: half of the starts have a loss
@@ -127,7 +127,7 @@ def _(mo, convergence, runs, starts):
     histogram shows *when* the {_s['converged']} converged starts crossed the threshold; the
     {_s['stuck']} others are not in it. Most of them are not slow but stuck: their loss
     flattens out on a plateau and stays there.
-
+    """ + course.live_or_static(r"""
     **Try it.**
 
     - Widen the init range to **±8**: big weights push the sigmoids into their flat tails,
@@ -137,7 +137,21 @@ def _(mo, convergence, runs, starts):
     - Switch to **3 hidden units**: most of the stuck starts disappear.
     - Raise the learning rate to **20** with cross-entropy: steps overshoot and the share
       collapses.
-    """)
+    """, r"""
+    **Other settings.** This static copy shows the defaults above; the interactive version
+    trains the starts again for any setting. The tables and maps further down were computed
+    when the page was built and show what the other settings do:
+
+    - an init range of **±8** (the column ±8 of the maps): big weights push the
+      sigmoids into their flat tails, where the slope is almost 0, and far fewer starts
+      converge;
+    - **±0.5** at learning rate 2 (the column ±0.5): every start begins near "0.5 for
+      everything" and needs many epochs to leave that plateau; many run out of budget;
+    - **3 hidden units** (the width table and the third map): most of the stuck starts
+      disappear;
+    - learning rate **20** with cross-entropy (that row of the cross-entropy map):
+      steps overshoot and the share collapses.
+    """))
     return
 
 
@@ -254,15 +268,17 @@ def _(mo, convergence, tables, width2, width3, width4):
 
 
 @app.cell(hide_code=True)
-def _(mo):
+def _(course, mo):
     mo.md(r"""
     ## The whole map: learning rate × init range
 
     One cell per setting; its colour is the share of its random starts that converged, for
-    the network and loss chosen above. The map is trained in rounds, a few seeds per cell at
-    a time, so it fills in and then sharpens. The default grid is small; the button trains
-    a finer grid with 50 starts per cell and twice the epoch budget (several seconds).
-    """)
+    the network and loss chosen above. """ + course.live_or_static(
+        "The map is trained in rounds, a few seeds per cell at a time, so it fills in and "
+        "then sharpens. The default grid is small; the button trains a finer grid with 50 "
+        "starts per cell and twice the epoch budget (several seconds).",
+        "This is the default grid; the interactive version also trains a finer one, with 50 "
+        "starts per cell and twice the epoch budget."))
     return
 
 

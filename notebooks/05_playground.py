@@ -301,7 +301,7 @@ def _(mo, playground, result):
 
 
 @app.cell(hide_code=True)
-def _(mo):
+def _(course, mo):
     mo.md(r"""
     ## Reading the pictures
 
@@ -310,9 +310,12 @@ def _(mo):
     are used for training; the hollow ones are held back, so the dashed *test* curves show
     how well the boundary carries over to points it never saw.
 
+    """ + course.live_or_static(r"""
     **Play** trains the same run again from its starting weights, a few epochs per frame,
     and every picture follows; **Step** trains one such chunk, the scrubber jumps to any
-    epoch, **Reset** goes back to the start. At the end it is exactly the run above. In the
+    epoch, **Reset** goes back to the start. At the end it is exactly the run above.""", r"""
+    The pictures show the end of the run. The player above them, which retrains the run
+    epoch by epoch so that every picture follows, needs the interactive version.""") + r""" In the
     diagram every weight is a line (orange positive, blue negative, thicker for larger) and
     every neuron is drawn as its own map: its output over the same square of the plane
     (orange high, blue low). The first hidden layer can only draw straight edges, or curves
@@ -322,7 +325,8 @@ def _(mo):
     Three things here go beyond the usual playground: the **data seed** and the **weight
     seed** are separate and visible, a run can be **pinned** and compared with the next one
     side by side, and the page address holds every setting, so a copied link (or a
-    downloaded run file) brings back exactly this state.
+    downloaded run file) brings back exactly this state""" + course.live_or_static(
+        ".", " (the last two in the interactive version).") + """
     """)
     return
 
@@ -379,19 +383,28 @@ def _(course, mo, playground):
     last good pictures.
     """, "## Try it\n\nThe experiments of this section change the settings and retrain, which "
         "needs Python behind the page: open the interactive version (see the banner at the top) "
-        "or run `marimo run notebooks/05_playground.py`."))
+        "or run `marimo run notebooks/05_playground.py`. Several of them were run when this "
+        "page was built: see *The same ideas, pre-computed* at the end of the page."))
     return
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
+def _(course, mo):
+    mo.md(course.live_or_static(r"""
     ## Compare two runs
 
     **Pin** the current run, then change one setting in the sidebar. Both runs start from
     the same weight seed, so when the network's shape is unchanged they start from the very
     same weights, and the change you made is the only difference between them.
-    """)
+    """, r"""
+    ## Compare two runs
+
+    In the interactive version a run can be pinned and compared with the next one, after
+    one setting has changed: both start from the same weight seed, so when the network's
+    shape is unchanged they start from the very same weights, and that change is the only
+    difference between them. Nothing can be pinned on this static copy; the runs under
+    *The same ideas, pre-computed* at the end of the page are compared in the same way.
+    """))
     return
 
 
@@ -424,8 +437,8 @@ def _(compare_view, mo, pinned, playground, result):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
+def _(course, mo):
+    mo.md(course.live_or_static(r"""
     ## Share and keep
 
     The page address changes with every setting: copy it from the address bar and anyone
@@ -433,7 +446,15 @@ def _(mo):
     both seeds, the starting and final weights, the stored snapshots and every epoch's loss
     and accuracy. Loading one puts its settings into the controls and pins the saved run,
     so you can check that retraining gives the very same numbers.
-    """)
+    """, r"""
+    ## Share and keep
+
+    In the interactive version the page address follows every setting, so a copied link
+    reopens that exact playground, and a **run file** keeps more: the settings and both
+    seeds, the starting and final weights, the stored snapshots and every epoch's loss and
+    accuracy; loading one brings the run back. This static copy holds only the run with the
+    default settings, so it offers neither.
+    """))
     return
 
 
@@ -464,8 +485,9 @@ def _(load_run, run_file):
 
 
 @app.cell
-def _(mo, playground, result, run_file, run_file_problem):
-    mo.stop(result is None)
+def _(course, mo, playground, result, run_file, run_file_problem):
+    # A static copy has no Python to make the run file, read one, or reopen a link's settings.
+    mo.stop(result is None or course.page_kind() == "static")
     _problem = run_file_problem
     mo.vstack([
         mo.md(playground.share_line(result)),

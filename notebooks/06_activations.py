@@ -84,7 +84,7 @@ def _(activation_study, drawn, functions_view, z_range):
 
 
 @app.cell(hide_code=True)
-def _(mo):
+def _(course, mo):
     mo.md(r"""
     **Try it.** Hover over the right-hand panel. The sigmoid's slope is never more than
     $\tfrac14$, reached at $z = 0$, and it is below $0.01$ once $|z| > 4.6$. The tanh is a
@@ -92,9 +92,12 @@ def _(mo):
     as quickly. ReLU's slope is exactly 1 for every positive $z$ and exactly 0 for every
     negative one; leaky ReLU keeps a small slope of 0.01 on the negative side (the two
     coincide for positive $z$, so ReLU is drawn as the wide line under leaky ReLU's dashes).
-    Widen the range
-    to 12: the sigmoid and tanh slopes vanish, the ReLU slope does not.
-    """)
+    """ + course.live_or_static(r"""
+    Widen the range to 12: the sigmoid and tanh slopes vanish, the ReLU slope does not.
+    """, r"""
+    Over a range of 12 (in the interactive version) the sigmoid and tanh slopes vanish,
+    the ReLU slope does not.
+    """))
     return
 
 
@@ -228,12 +231,15 @@ def _(deep_runs, plots):
 
 
 @app.cell(hide_code=True)
-def _(activation_study, deep_runs, mo):
+def _(activation_study, course, deep_runs, mo):
     _lines = [f"- **{name}**: the first layer starts with "
               f"{activation_study.first_to_last(run):.1e} times the last layer's gradient; after "
               f"{run.epochs} epochs the net classifies {100 * run.accuracy[-1]:.0f} % of the "
               f"points correctly." for name, run in deep_runs.items()]
-    mo.md("**Try it.** With the settings above:\n\n" + "\n".join(_lines) + r"""
+    mo.md(course.live_or_static("**Try it.** With the settings above:",
+                                "**What it shows.** With the settings above (the defaults this "
+                                "static copy was built with):")
+          + "\n\n" + "\n".join(_lines) + r"""
 
     The two charts share one gradient axis. In the sigmoid net the lines fan out from the
     output layer (top) to the first layer (bottom), several orders of magnitude apart, and its loss sits near
@@ -245,7 +251,7 @@ def _(activation_study, deep_runs, mo):
     point to the next, so the output unit sees nearly the same numbers for every point. All
     it can learn is its bias; once it answers 0.5 everywhere, the errors of the two classes
     cancel and almost no gradient is left to send down.
-
+    """ + course.live_or_static(r"""
     Now pick 2 hidden layers, learning rate 1.0 and 2000 epochs, and train: the fan is much
     narrower and the sigmoid net learns the rings. Then go back to 6 layers with learning
     rate 0.3 (still 2000 epochs): the sigmoid net stays at chance while the ReLU net gets
@@ -254,7 +260,17 @@ def _(activation_study, deep_runs, mo):
     every point, its units die, and its gradient lines drop out of the chart (they are
     exactly 0). Try tanh on the left at the default settings: its slope reaches 1, so it
     loses far less per layer than the sigmoid and learns at depth 6.
-    """)
+    """, r"""
+    The interactive version trains the pair again for other settings. With 2 hidden
+    layers, learning rate 1.0 and 2000 epochs the fan is much narrower and the sigmoid net
+    learns the rings (the pre-computed pair just below shows 2 layers). With 6 layers at
+    learning rate 0.3 (still 2000 epochs) the sigmoid net stays at chance while the ReLU net
+    gets every point right. At learning rate 1.0 the deep ReLU net fails too, for another
+    reason: within a few hundred epochs its large steps push every unit's $z$ below 0 on
+    every point, its units die, and its gradient lines drop out of the chart (they are
+    exactly 0). A tanh net on the left at the default settings does well: its slope reaches
+    1, so it loses far less per layer than the sigmoid and learns at depth 6.
+    """))
     return
 
 
@@ -296,7 +312,7 @@ def _(SHALLOW_DEEP, plots):
 
 
 @app.cell(hide_code=True)
-def _(mo):
+def _(course, mo):
     mo.md(r"""
     ## A fair race on the circles
 
@@ -309,8 +325,9 @@ def _(mo):
 
     The tutorial trains for 10,000 epochs. Here the default is 2,000: every run is above 99 %
     accuracy by then, and the remaining epochs only polish the loss at five times the cost.
-    Pick 10,000 below to see the full-length race (it takes a few seconds).
-    """)
+    """ + course.live_or_static(
+        "Pick 10,000 below to see the full-length race (it takes a few seconds).",
+        "The interactive version also runs the full-length race of 10,000 epochs."))
     return
 
 
@@ -481,8 +498,8 @@ def _(circles, activation_study, health, health_view):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
+def _(course, mo):
+    mo.md(course.live_or_static(r"""
     **Try it.** The squares in the diagram show every unit's output over the input plane at
     the start. With ReLU, drag the bias range to −3 … −1: almost every square turns flat (the unit is 0
     everywhere), the table counts the dead units, after 300 epochs the count has not changed
@@ -492,7 +509,17 @@ def _(mo):
     function: biases near 0. For saturation, pick tanh or sigmoid and raise $w$ to 8 or 16:
     the squares turn into sharp two-colour steps, units get flagged as saturated, and training
     becomes slow.
-    """)
+    """, r"""
+    **What it shows.** The squares in the diagram show every unit's output over the input
+    plane at the start, for the defaults this static copy was built with (ReLU, $w = 1$,
+    biases from −0.5 to 0.5). The tabs under *Pre-computed starts* below hold the other
+    cases. With ReLU and biases from −3 to −1 almost every unit is 0 everywhere (dead); the
+    table counts them, after 300 epochs the count has not changed and the loss is stuck at
+    $\ln 2$. Leaky ReLU with the same biases has no dead unit, since the slope 0.01 still
+    lets gradient through, but that gradient is 100 times weaker and the net barely moves
+    either. The cure is the start, not the function: biases near 0. For saturation, tanh
+    or sigmoid with $w = 16$: units get flagged as saturated, and training becomes slow.
+    """))
     return
 
 

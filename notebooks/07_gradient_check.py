@@ -175,7 +175,7 @@ def _(data, eps_view, gradcheck, live, loss, net, params):
 
 
 @app.cell(hide_code=True)
-def _(mo):
+def _(course, mo):
     mo.md(r"""
     ## The bug, caught
 
@@ -190,7 +190,9 @@ def _(mo):
     The buggy version evaluates the slope at the activation instead, computing
     $\sigma(a)(1 - \sigma(a))$. Both are numbers between 0 and 0.25, so nothing looks odd,
     and training may even limp along. The gradient check names the culprit layer by layer:
-    switch the radio above to the bug and read the table. The output layer's row still
+    """ + course.live_or_static("switch the radio above to the bug and read the table.",
+                                "the tab *bug, cross-entropy* below the code holds its table.") + r"""
+    The output layer's row still
     agrees: its error term comes from the loss (`loss.delta`), not from the line the bug
     changed, while every layer below it is wrong.
 
@@ -242,7 +244,8 @@ def _(quiz):
             r"error proportional to $\varepsilon^2$. At $\varepsilon = 10^{-5}$ that is the "
             "difference between about 5 and about 10 correct digits."),
         quiz.Question(
-            "2. Set ε to 1e-9. Why does the correct backward pass look worse?",
+            "2. At ε = 1e-9 (on the chart above, left of the sweet spot), why does the correct "
+            "backward pass look worse?",
             ("the backward pass changes with ε", "rounding: the two losses agree in almost "
              "every digit", "the loss is not smooth at that scale", "it does not: nothing "
              "changes"), 1,

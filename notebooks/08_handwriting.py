@@ -60,15 +60,19 @@ def _(digit_pad, digits, handwriting, live, mo, np):
 
 
 @app.cell(hide_code=True)
-def _(mo):
+def _(course, mo):
     mo.md(r"""
     ## Train it
 
     The default network is **64-32-10**: 64 pixels (divided by 16, so 0 to 1), 32 ReLU
-    units, 10 softmax outputs, one per digit. Choose **no hidden layer** to see the
-    baseline: each digit's score is then a single weighted sum of the pixels. The curves
-    arrive while it trains: solid for the training batches, dashed for the test images.
-    """)
+    units, 10 softmax outputs, one per digit. """ + course.live_or_static(r"""Choose **no
+    hidden layer** to see the baseline: each digit's score is then a single weighted sum of
+    the pixels. The curves arrive while it trains: solid for the training batches, dashed
+    for the test images.""", r"""This static copy shows its run with the settings below,
+    computed when the page was built: solid curves for the training batches, dashed for the
+    test images. The interactive version trains other settings too, such as the baseline
+    with no hidden layer, where each digit's score is a single weighted sum of the pixels.
+    """))
     return
 
 
@@ -232,10 +236,14 @@ def _(digit_pad, handwriting, mo, run):
 
 
 @app.cell
-def _(handwriting, mo, pad, pad_ui, run):
+def _(course, handwriting, mo, pad, pad_ui, run):
     pad_ui.value  # a finished stroke runs this cell
     _p = handwriting.pad_probabilities(run, pad.pixels) if len(pad.pixels) == 64 else None
-    mo.md("*Python reads your drawing when a stroke ends.*" if _p is None else
+    mo.md(course.live_or_static(
+        "*Python reads your drawing when a stroke ends.*",
+        "*On this static copy the bars are all there is: the page computes them itself, from "
+        "the weights of the run above. The interactive version also checks them in Python.*")
+          if _p is None else
           f"Python, from the same 64 numbers: the network says **{int(_p.argmax())}** "
           f"({_p.max():.0%}).")
     return

@@ -9,7 +9,8 @@ lessons are listed in file-name order. The site gets:
     index.html             the course page: each lesson's title and one-line summary,
                            with links to its static page and its interactive version
     lessons/NN_name.html   static page: the lesson's outputs, code hidden; works with
-                           no internet (marimo's front end is served from _marimo/)
+                           no internet (marimo's front end is served from _marimo/);
+                           controls that need Python are frozen (see FREEZE_CONTROLS)
     _marimo/               marimo's front end, copied once from the installed marimo
     live/NN_name.html      interactive version (marimo html-wasm, run mode): runs the
                            lesson in the browser with Pyodide, which it loads from a CDN
@@ -61,6 +62,7 @@ import html
 import urllib.parse
 import importlib.metadata
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -466,20 +468,105 @@ FILE_NOTICE = """<script>
 """
 
 
-# A static page has no Python behind it, so a control there changes nothing. Every marimo
-# control takes no clicks, except those holding an anywidget: a
-# LiveView switches between frames computed at build time by itself (nnlab.view.live).
-# (They are not greyed: the element is laid out as display: contents, so opacity and
-# filter do not apply to it; the banner at the top says the controls are frozen.)
-# Injected into <head> so that it reaches every control, the sidebar's included.
-FREEZE_CONTROLS = """<style id="nnlab-freeze">
-marimo-ui-element:not(:has(marimo-anywidget)) { pointer-events: none; }
-</style>
-"""
+# A static page has no Python behind it, so most of its controls would move without changing
+# anything. The build freezes them, once for every lesson: a script injected into the page
+# finds every marimo control (also inside the shadow roots marimo draws them in) and greys it
+# out: dimmed, a not-allowed cursor, a tooltip saying why, its parts inert (no clicks, no
+# keyboard focus) and its form fields disabled. It keeps watching, since marimo draws outputs
+# (and the contents of a newly opened tab) after the page has loaded.
+#
+# Controls whose effect is drawn by the page itself stay usable: tabs, tables, charts and
+# anywidgets (nnlab's live views switch between pre-computed frames and draw their own hover
+# read-outs; the digit pad computes its probabilities in the page). A widget marks its own
+# parts that need Python with the attribute data-needs-kernel (the player's Play/Step/Reset,
+# the drawing toolbar of lesson 05), and those are frozen the same way. mo.ui.array and
+# mo.ui.dictionary are containers: each control inside them is judged on its own, as are the
+# controls inside any control that holds a usable one.
+#
+# marimo 0.25 draws a control as <marimo-ui-element><marimo-slider> with an open shadow root
+# holding the parts; both elements are display: contents (no box to dim), so the script dims
+# the first descendants that do have a box.
+WORKS_WITHOUT_KERNEL = ("marimo-tabs", "marimo-table", "marimo-anywidget", "marimo-vega",
+                        "marimo-plotly")
+CONTAINERS = ("marimo-array", "marimo-dict")
+FROZEN_TITLE = "Static copy: this control needs the interactive version of the lesson"
+FREEZE_CONTROLS = """<script id="nnlab-freeze">
+// Added by scripts/build_site.py: freeze the controls that need Python (see build_site.py).
+(() => {
+  const KEEP = new Set(%(keep)s), CONTAINERS = new Set(%(containers)s);
+  const TITLE = %(title)s;
+  const FIELDS = 'input, select, textarea, button';
+  const watched = new WeakSet();
+  let queued = false;
+  const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; scan(); }); } };
+  // every open shadow root in the page, watched for changes as it is found
+  function roots() {
+    const found = [document];
+    for (let i = 0; i < found.length; i++)
+      for (const el of found[i].querySelectorAll('*')) if (el.shadowRoot) found.push(el.shadowRoot);
+    for (const root of found) if (!watched.has(root)) {
+      watched.add(root);
+      new MutationObserver(later).observe(root, {childList: true, subtree: true});
+    }
+    return found;
+  }
+  const up = (n) => n.parentNode || n.host || null;
+  const frozenAbove = (el) => { for (let n = up(el); n; n = up(n)) if (n.hasAttribute && n.hasAttribute('data-nnlab-frozen')) return true; return false; };
+  const tag = (el) => (el.firstElementChild ? el.firstElementChild.localName : '');
+  const holdsUsable = (el) => { const todo = [el]; while (todo.length) { const n = todo.pop();
+      for (const c of n.querySelectorAll('marimo-ui-element')) if (KEEP.has(tag(c))) return true;
+      for (const c of n.querySelectorAll('*')) if (c.shadowRoot) todo.push(c.shadowRoot); } return false; };
+  // the first descendants (through shadow roots and display: contents) that have a box
+  function boxes(el) {
+    const out = [];
+    for (const c of (el.shadowRoot || el).children) {
+      if (/^(style|link|script|template)$/.test(c.localName)) continue;
+      if (getComputedStyle(c).display === 'contents') out.push(...boxes(c)); else out.push(c);
+    }
+    return out;
+  }
+  function freeze(el, dim) {
+    el.setAttribute('data-nnlab-frozen', '');
+    const own = el.hasAttribute('data-needs-kernel') && getComputedStyle(el).display !== 'contents';
+    for (const box of own ? [el] : boxes(el)) {
+      if (dim) {
+        box.style.setProperty('opacity', '0.45', 'important');
+        box.style.setProperty('filter', 'grayscale(1)', 'important');
+        box.style.setProperty('cursor', 'not-allowed', 'important');
+        box.title = TITLE;
+      }
+      box.setAttribute('aria-disabled', 'true');
+      // the box itself stays under the pointer (its not-allowed cursor shows); its parts go
+      // inert. A box that is itself a form field (a lone button) is disabled instead: a
+      // disabled field takes no clicks and no focus, and still shows its cursor.
+      if (box.matches(FIELDS)) {
+        box.disabled = true;
+        if (dim) box.style.setProperty('pointer-events', 'auto', 'important');
+      } else if (box.matches('[role], [tabindex], [contenteditable]')) box.inert = true;
+      else for (const part of box.children) part.inert = true;
+      for (const field of box.querySelectorAll(FIELDS)) field.disabled = true;
+    }
+  }
+  function scan() {
+    for (const root of roots()) {
+      for (const el of root.querySelectorAll('marimo-ui-element, [data-needs-kernel]')) {
+        const live = el.localName !== 'marimo-ui-element' ||
+          !(KEEP.has(tag(el)) || CONTAINERS.has(tag(el)) || holdsUsable(el));
+        if (live) freeze(el, !frozenAbove(el));
+      }
+    }
+  }
+  // (the page says it is frozen: a widget's JavaScript can ask)
+  const start = () => { document.documentElement.setAttribute('data-nnlab-controls-frozen', ''); scan(); };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
+})();
+</script>
+""" % {"keep": json.dumps([tag for tag in WORKS_WITHOUT_KERNEL]),
+       "containers": json.dumps(list(CONTAINERS)), "title": json.dumps(FROZEN_TITLE)}
 
 
 def freeze_controls(page: str) -> str:
-    """Grey out the controls of a static page (see FREEZE_CONTROLS)."""
+    """Freeze the controls of a static page that need Python (see FREEZE_CONTROLS)."""
     head, found, tail = page.partition("</head>")
     if not found:
         raise BuildError("exported page has no </head>; marimo's export format changed")

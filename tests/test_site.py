@@ -558,3 +558,91 @@ def test_every_lesson_summary_on_the_site_is_its_course_description():
     for item in course.LESSONS:
         _, summary = build_site.title_and_summary(ROOT / "notebooks" / f"{item.stem}.py")
         assert summary == item.description and "\\" not in summary
+
+
+# ------------------------------------------------- honest static pages: the prose
+
+# Prose that asks the reader to move a control, press a button, type, draw or follow a link
+# that needs Python behind the page. A static copy (no kernel) must not say it: each lesson
+# routes such text through nnlab.view.course.live_or_static, whose static variant points at
+# the pre-computed results. Matched on the page's text, lower-cased, Markdown marks removed.
+LIVE_ONLY_PHRASES = (
+    r"\bpress (?:\w+ )?(?:play|next input)", r"\bplay (?:trains|replays)", r"\bdrag\b",
+    r"\bmove (?:\w+ )?(?:one|this) control", r"\bnow move\b", r"every change retrains",
+    r"retrains after every", r"pick an answer", r"use the sidebar", r"\btype \S+ into",
+    r"type your own numbers", r"click on the (?:plane|picture)", r"widen the (?:range|init range)",
+    r"narrow it to", r"switch the radio", r"switch to (?:3|leaky)", r"raise the learning rate",
+    r"now pick", r"\bpick (?:and|or|xor|10,000|one, or)\b", r"pick tanh or sigmoid",
+    r"try tanh on the left", r"lower the bias until", r"the button trains",
+    r"choose the input", r"choose no hidden layer", r"python reads your drawing",
+    r"a link to exactly this state", r"download (?:this|the) run", r"the links open",
+    r"the page reloads", r"pin the current run", r"change one setting in the sidebar",
+)
+
+
+def readable_text(markup: str) -> str:
+    """The words of a page or a notebook, lower-cased: entities and JSON escapes undone (the
+    outputs sit in a static page as escaped HTML inside JSON inside attributes), embedded
+    files, tags and Markdown emphasis and code marks removed, white space collapsed."""
+    for _ in range(6):
+        markup = html.unescape(markup).replace('\\"', '"').replace("\\n", "\n")
+        markup = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), markup)
+    markup = re.sub(r"data:[a-z/+.-]+;base64,[A-Za-z0-9+/=]+", " ", markup)
+    markup = re.sub(r"<[^>]+>", " ", markup)
+    return " ".join(re.sub(r"[*`_]", "", markup).split()).lower()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_static_page_has_no_prose_that_needs_python(site, lesson):
+    text = readable_text((site / "lessons" / f"{lesson.stem}.html").read_text(encoding="utf-8"))
+    assert "static copy" in text  # (the banner: the text was read at all)
+    found = {phrase: re.search(phrase, text).group(0) for phrase in LIVE_ONLY_PHRASES
+             if re.search(phrase, text)}
+    assert found == {}
+
+
+def test_every_live_only_phrase_is_live_prose_of_a_lesson():
+    # the list names real text: each phrase is in a lesson's source or in the nnlab module that
+    # writes its text (its live variant), so the check above fails if a lesson stops routing it
+    files = [*LESSONS, *sorted((ROOT / "nnlab").rglob("*.py"))]
+    sources = " ".join(readable_text(p.read_text(encoding="utf-8")) for p in files)
+    assert [phrase for phrase in LIVE_ONLY_PHRASES if not re.search(phrase, sources)] == []
+
+
+def test_quiz_answers_are_folded_on_a_static_copy(monkeypatch):
+    from nnlab.view import course, quiz
+
+    question = quiz.Question("Where?", ("here", "there"), 1, "Because.")
+    monkeypatch.setenv(course.PAGE_ENV, "static")
+    folded = quiz.feedback(question, None)
+    assert folded.startswith("/// details |") and "**there**" in folded and "Because." in folded
+    assert "pick an answer" not in folded.lower()
+    monkeypatch.delenv(course.PAGE_ENV)
+    assert quiz.feedback(question, None) == quiz.WAITING
+
+
+# ------------------------------------------------------------- lesson 08 on the site
+
+
+@pytest.mark.slow
+def test_lesson_08_is_on_the_course_page_with_its_description(site):
+    from nnlab.view import course
+
+    item = course.lesson("08_handwriting")
+    entries = {e["name"]: e for e in index_entries((site / "index.html").read_text(encoding="utf-8"))}
+    assert entries[item.stem]["title"] == item.title
+    assert entries[item.stem]["summary"] == item.description
+    assert entries[item.stem]["links"][:1] == [f"lessons/{item.stem}.html"]
+
+
+@pytest.mark.slow
+def test_lesson_08_static_page_holds_its_pictures_and_no_nan(site):
+    page = (site / "lessons" / "08_handwriting.html").read_text(encoding="utf-8")
+    text = readable_text(page)
+    assert "static copy" in text and "07 checking backpropagation" in text  # banner, prev link
+    assert "last lesson of the course" in text
+    assert not re.search(r"\bnan\b|\binfinity\b", text)
+    # pictures computed at build time: the widgets' saved states carry frames with panels and
+    # the pad its trained layers (the browser test draws them and draws on the pad)
+    assert text.count("panels") >= 4 and "fan_out" in page

@@ -318,6 +318,7 @@ function boundaryPanel(box, model) {
   }
   function toolbar(d) {
     tools = document.createElement('div'); tools.className = 'nnlab-draw';
+    tools.dataset.needsKernel = '';  // (a static copy of the page freezes it: nothing retrains there)
     const buttons = [];
     const pick = (m) => { mode = m; buttons.forEach(([b, k]) => b.setAttribute('aria-pressed', String(k === m))); };
     const add = (text, title, m, colour) => {
@@ -336,6 +337,7 @@ function boundaryPanel(box, model) {
     canvas.style.cursor = 'crosshair';
     canvas.addEventListener('pointerdown', (ev) => {
       if (!shown || !shown.draw || !geom) return;
+      if (document.documentElement.hasAttribute('data-nnlab-controls-frozen')) return;  // a static copy
       if (mode === 'erase') { erasing = true; changed = false; canvas.setPointerCapture(ev.pointerId); erase(ev); return; }
       const at = toData(ev);
       if (!at || local.length >= (shown.draw.max || 300)) return;
@@ -587,6 +589,7 @@ function render({ model, el }) {
   const scrub = document.createElement('input'); scrub.type = 'range'; scrub.min = 0; scrub.step = 1;
   scrub.setAttribute('aria-label', model.get('label') || 'epoch');
   const counter = document.createElement('span'); counter.className = 'nnlab-counter';
+  root.dataset.needsKernel = '';  // every part asks Python for epochs (a static copy freezes it)
   root.append(play, step, reset, scrub, counter); el.append(root);
 
   let playing = false, waiting = false, pending = null, sentAt = 0;

@@ -9,6 +9,10 @@ imports marimo: the notebook makes the widgets.
                  "sigma(z) = 0.5 exactly when z = 0.")
     feedback(q, None)          # "*Pick an answer ...*"
     feedback(q, "at (0, 0)")   # "**Not quite.** The answer is: *on the line z = 0*.\n\n..."
+
+On a static copy of a lesson (nnlab.view.course.page_kind() == "static") no Python hears the
+choice, so the radio is frozen and ``feedback`` gives the answer folded away instead: the
+reader still thinks first, then opens it.
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import checks
+from . import course
 
 WAITING = "*Pick an answer: then the page says whether it is right, and why.*"
+# (marimo's Markdown folds a `/// details` block; it opens in the page, with no Python)
+STATIC = "/// details | Decide first, then open the answer\n\n**{right}**\n\n{why}\n\n///"
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,9 @@ class Question:
 
 def feedback(question: Question, chosen: str | None) -> str:
     """Markdown for below the choices: a prompt to answer while ``chosen`` is None, then
-    right or not, the answer, and why."""
+    right or not, the answer, and why (on a static copy: the answer and why, folded)."""
+    if course.page_kind() == "static":
+        return STATIC.format(right=question.right, why=question.why)
     if chosen is None:
         return WAITING
     if chosen not in question.choices:

@@ -1,7 +1,9 @@
 """Fixtures for real-browser tests of the lessons (headless Debian Chromium).
 
 ``browser`` (session) -> ``page`` (per test, offline, recording errors);
-``marimo_app`` is the context manager that serves one notebook.
+``marimo_app`` is the context manager that serves one notebook; ``site_dir`` / ``site_url``
+are the course site built once per session (static pages and live versions) and its local
+server.
 """
 
 from pathlib import Path
@@ -38,3 +40,17 @@ def page(browser):
 def marimo_app():
     """``with marimo_app(path) as url:`` serves a notebook for the block's duration."""
     return harness.marimo_app
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """The repo's built site (static pages and live versions), built once per session."""
+    return harness.build_site_once(tmp_path_factory, "nnlab-site")
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir):
+    """URL of the built site, served from 127.0.0.1."""
+    url, stop = harness.serve(site_dir)
+    yield url
+    stop()

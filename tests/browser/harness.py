@@ -25,6 +25,8 @@ DOM facts below were read from marimo 0.25.2's front end in this browser
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import os
 import re
 import signal
@@ -32,6 +34,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import weakref
@@ -404,3 +407,54 @@ def launch_chromium(playwright):
     if not Path(CHROMIUM).exists():
         raise FileNotFoundError(f"{CHROMIUM} not found: install Debian's chromium")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# --------------------------------------------------------------------------
+# The built course site (scripts/build_site.py), served locally
+# --------------------------------------------------------------------------
+
+BUILD_SCRIPT = REPO / "scripts" / "build_site.py"
+
+
+def build_site_once(tmp_path_factory, name: str, *args: str) -> Path:
+    """Build the repo's site into a session-wide folder `name`, once per session.
+
+    Same folder name and logic as in tests/test_site.py, so a run of the site tests and the
+    browser tests builds the site once. A failed build is remembered, not retried.
+    """
+    base = tmp_path_factory.getbasetemp() / name
+    out, failure = base / "site", base / "build-failed.txt"
+    if not (out / "index.html").exists() and not failure.exists():
+        base.mkdir(exist_ok=True)
+        result = subprocess.run([sys.executable, str(BUILD_SCRIPT), "--out", str(out), *args],
+                                capture_output=True, text=True, timeout=3600)
+        if result.returncode != 0:
+            failure.write_text(
+                f"{' '.join(['scripts/build_site.py', *args])} failed with exit code {result.returncode}\n"
+                f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+            )
+    if failure.exists():
+        pytest.fail(failure.read_text(), pytrace=False)
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging every request to stderr."""
+
+    def log_message(self, format, *args):
+        pass
+
+
+def serve(folder: Path):
+    """Serve a folder on 127.0.0.1 from a thread; return (base URL, stop function)."""
+    handler = functools.partial(_QuietHandler, directory=folder)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+    return f"http://127.0.0.1:{server.server_port}", stop

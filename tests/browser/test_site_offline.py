@@ -12,20 +12,18 @@ that check is itself tested, so the check cannot pass by finding nothing.
 from __future__ import annotations
 
 import ast
-import functools
 import html
-import http.server
+import json
 import re
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from harness import record
+from harness import record, serve, visible_text as harness_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build_site.py"
@@ -39,58 +37,6 @@ RENDER_TIMEOUT_MS = 60_000
 
 
 # ------------------------------------------------------------------ the site
-
-
-def build_site_once(tmp_path_factory, name: str, *args: str) -> Path:
-    """Build the repo's site into a session-wide folder `name`, once per session.
-
-    Same folder name and logic as in tests/test_site.py, so a run of both files
-    builds the site once. A failed build is remembered, not retried.
-    """
-    base = tmp_path_factory.getbasetemp() / name
-    out, failure = base / "site", base / "build-failed.txt"
-    if not (out / "index.html").exists() and not failure.exists():
-        base.mkdir(exist_ok=True)
-        result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(out), *args],
-                                capture_output=True, text=True, timeout=3600)
-        if result.returncode != 0:
-            failure.write_text(
-                f"{' '.join(['scripts/build_site.py', *args])} failed with exit code {result.returncode}\n"
-                f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
-            )
-    if failure.exists():
-        pytest.fail(failure.read_text(), pytrace=False)
-    return out
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files without logging every request to stderr."""
-
-    def log_message(self, format, *args):
-        pass
-
-
-def serve(folder: Path):
-    """Serve a folder on 127.0.0.1 from a thread; return (base URL, stop function)."""
-    handler = functools.partial(QuietHandler, directory=folder)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop():
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-    return f"http://127.0.0.1:{server.server_port}", stop
-
-
-@pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    """URL of the repo's built site, served locally."""
-    url, stop = serve(build_site_once(tmp_path_factory, "nnlab-site"))
-    yield url
-    stop()
 
 
 CHART_LESSON = '''\
@@ -257,11 +203,10 @@ def test_page_check_fails_when_the_front_end_would_come_from_the_internet(page, 
 STATIC_PAGE_BUDGET = 3_000_000  # bytes: lesson 03's static page with its pre-computed runs
 
 
-def test_static_lesson_03_answers_its_learning_rate_and_loss_offline(page, site_url, tmp_path_factory):
+def test_static_lesson_03_answers_its_learning_rate_and_loss_offline(page, site_url, site_dir):
     """With no kernel, the live view switches between runs computed at export time; the
     controls that need Python say so, and the player is disabled."""
-    site = build_site_once(tmp_path_factory, "nnlab-site")
-    size = (site / "lessons" / "03_training_xor.html").stat().st_size
+    size = (site_dir / "lessons" / "03_training_xor.html").stat().st_size
     assert size < STATIC_PAGE_BUDGET, f"static lesson 03 is {size} bytes"
     requests = []
     check_static_page(page, f"{site_url}/lessons/03_training_xor.html", "Training XOR", chart=True)
@@ -283,49 +228,149 @@ def test_static_lesson_03_answers_its_learning_rate_and_loss_offline(page, site_
     assert record(page).js_errors == []
 
 
-# ------------------------------------------------------------------ the course on the site
+# ------------------------------------------------------------------ honest static pages
 
-# a marimo control that still takes clicks: one not inside a LiveView (whose widgets switch
-# between pre-computed frames with no kernel) and not switched off by the static banner
-ENABLED_CONTROLS_JS = """() => [...document.querySelectorAll('marimo-ui-element')]
-  .filter(el => !el.closest('[hidden]'))
-  .filter(el => !el.querySelector('marimo-anywidget'))
-  .filter(el => el.getClientRects().length && getComputedStyle(el).pointerEvents !== 'none')
-  .map(el => el.outerHTML.slice(0, 120))"""
+# Finds every control on the page that needs Python, in the document and in every open shadow
+# root: the parts (inputs, buttons, selects, sliders, radios, ...) of a marimo control that is
+# not one of the kinds that work with no kernel (build_site.WORKS_WITHOUT_KERNEL; containers
+# such as mo.ui.array are looked through), and anything inside an element a widget marks with
+# data-needs-kernel. Each must be disabled or inert; one on screen must also refuse focus, not
+# be what a click at its centre hits (unless it is a disabled field, which takes no clicks),
+# show a not-allowed cursor there, and be greyed out (opacity of it and its ancestors <= 0.6).
+FROZEN_CHECK_JS = r"""({keep, containers}) => {
+  const KEEP = new Set(keep), CONTAINERS = new Set(containers);
+  const up = (n) => n.parentNode || n.host || null;
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++)
+    for (const el of roots[i].querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  const PARTS = 'input, select, textarea, button, [role=slider], [role=radio], [role=checkbox], ' +
+    '[role=switch], [role=combobox], [role=button], [role=spinbutton], [role=textbox], [contenteditable]';
+  const needsPython = (el) => {
+    for (let n = el; n; n = up(n)) {
+      if (n.nodeType !== 1) continue;
+      if (n.hasAttribute('data-needs-kernel')) return true;
+      if (n.localName === 'marimo-ui-element') {
+        const kind = n.firstElementChild ? n.firstElementChild.localName : '';
+        if (KEEP.has(kind)) return false;
+        if (!CONTAINERS.has(kind)) return true;
+      }
+    }
+    return false;
+  };
+  const inert = (el) => { for (let n = el; n; n = up(n)) if (n.inert) return true; return false; };
+  const within = (outer, el) => { for (let n = el; n; n = up(n)) if (n === outer) return true; return false; };
+  const focused = () => { let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement; return a; };
+  const hitAt = (x, y) => { let hit = document.elementFromPoint(x, y);
+    while (hit && hit.shadowRoot) { const inner = hit.shadowRoot.elementFromPoint(x, y);
+      if (!inner || inner === hit) break; hit = inner; }
+    return hit; };
+  const opacity = (el) => { let o = 1; for (let n = el; n; n = up(n)) if (n.nodeType === 1) o *= +getComputedStyle(n).opacity; return o; };
+  const problems = [];
+  let found = 0;
+  for (const root of roots) for (const el of root.querySelectorAll(PARTS)) {
+    if (!needsPython(el)) continue;
+    found += 1;
+    const name = `${el.localName}[${el.getAttribute('role') || el.type || ''}] ` +
+      JSON.stringify((el.getAttribute('aria-label') || el.textContent || el.value || '').trim().slice(0, 40));
+    if (!el.disabled && !inert(el)) problems.push('enabled: ' + name);
+    if (!el.getClientRects().length || !el.getBoundingClientRect().width) continue;  // not shown now
+    el.scrollIntoView({block: 'center'});
+    const r = el.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    el.focus();
+    if (focused() === el) problems.push('takes focus: ' + name);
+    const hit = hitAt(x, y);
+    if (hit && within(el, hit) && !el.disabled) problems.push('takes clicks: ' + name);
+    else if (hit && getComputedStyle(hit).cursor !== 'not-allowed')
+      problems.push(`${getComputedStyle(hit).cursor} cursor over: ` + name);
+    if (opacity(el) > 0.6) problems.push('not greyed: ' + name);
+  }
+  return {found, problems};
+}"""
+
+
+def frozen_check(page: Page) -> dict:
+    """Run FROZEN_CHECK_JS on the page: {"found": controls that need Python, "problems": [...]}."""
+    return page.evaluate(FROZEN_CHECK_JS, {"keep": list(build_site.WORKS_WITHOUT_KERNEL),
+                                           "containers": list(build_site.CONTAINERS)})
+
+
+def open_static(page: Page, url: str) -> None:
+    """Open a static page and wait until marimo has drawn it (banner, then a quiet network)."""
+    page.goto(url)
+    expect(page.locator(".nnlab-static-banner").first).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+
+
+def test_the_frozen_kinds_leave_out_every_control_that_needs_python():
+    # the policy the page check reads: Python-backed controls are never in the usable list
+    assert {"marimo-slider", "marimo-dropdown", "marimo-radio", "marimo-button", "marimo-number",
+            "marimo-text", "marimo-file", "marimo-form", "marimo-switch", "marimo-checkbox",
+            "marimo-multiselect", "marimo-range-slider", "marimo-run-button",
+            "marimo-download"}.isdisjoint(build_site.WORKS_WITHOUT_KERNEL)
 
 
 @pytest.mark.parametrize("notebook", LESSONS, ids=[n.stem for n in LESSONS])
-def test_static_page_says_it_is_static_and_freezes_its_controls(page, site_url, notebook):
-    page.goto(f"{site_url}/lessons/{notebook.stem}.html")
+def test_static_page_says_it_is_static_and_freezes_its_controls(page, site_url, site_dir, notebook):
+    url = f"{site_url}/lessons/{notebook.stem}.html"
+    open_static(page, url)
     banner = page.locator(".nnlab-static-banner").first
-    expect(banner).to_be_visible(timeout=RENDER_TIMEOUT_MS)
     expect(banner).to_contain_text("Static copy")
     # the site is built with live versions, so the banner links the lesson's own one
-    live = banner.locator("a.nnlab-live-link")
-    expect(live).to_have_attribute("href", f"../live/{notebook.stem}.html")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)
-    assert page.evaluate(ENABLED_CONTROLS_JS) == []
-    # the check can fail: without the build's freezing style, the same page has live controls
-    if page.locator("marimo-ui-element").count():
-        page.evaluate("document.getElementById('nnlab-freeze').remove()")
-        assert page.evaluate(ENABLED_CONTROLS_JS) != [] or page.locator(
-            "marimo-ui-element marimo-anywidget").count() == page.locator("marimo-ui-element").count()
+    expect(banner.locator("a.nnlab-live-link")).to_have_attribute("href", f"../live/{notebook.stem}.html")
+    frozen = frozen_check(page)
+    assert frozen["problems"] == []
+    if notebook.name[:2] != "00":
+        assert frozen["found"] > 0  # every lesson has controls: the check saw them
+
+    # The check fails without the build's injection: the same page, its freezing script cut
+    # out, served next to the real one, has live controls.
+    source = (site_dir / "lessons" / f"{notebook.stem}.html").read_text(encoding="utf-8")
+    unfrozen = re.sub(r'<script id="nnlab-freeze">.*?</script>', "", source, flags=re.S)
+    assert unfrozen != source
+    page.route(f"{site_url}/lessons/unfrozen.html",
+               lambda route: route.fulfill(body=unfrozen, content_type="text/html"))
+    open_static(page, f"{site_url}/lessons/unfrozen.html")
+    check = frozen_check(page)
+    assert check["found"] == frozen["found"]
+    enabled = [p for p in check["problems"] if p.startswith("enabled")]
+    # (the player disables its own buttons on a static page; marimo's controls stay live)
+    assert bool(enabled) == (frozen["found"] > 0)
 
 
-def test_next_links_walk_the_static_site(page, site_url):
+def test_static_page_keeps_what_works_without_python(page, site_url):
+    """Tabs of pre-computed runs still switch; the digit pad still answers from the page."""
+    open_static(page, f"{site_url}/lessons/03_training_xor.html")
+    tab = page.get_by_role("tab", name="learning rate 10")
+    tab.scroll_into_view_if_needed()
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+
+    open_static(page, f"{site_url}/lessons/08_handwriting.html")
+    pad = page.locator(".nnlab-pad-canvas")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.15)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.85, steps=8)
+    page.mouse.up()
+    expect(page.locator(".nnlab-pad-bars")).to_have_attribute("data-probs", re.compile(r"\["))
+    probs = json.loads(page.locator(".nnlab-pad-bars").get_attribute("data-probs"))
+    assert len(probs) == 10 and abs(sum(probs) - 1) < 1e-6
+    assert record(page).js_errors == []
+
+
+def test_static_lesson_08_renders_its_pictures(page, site_url):
+    """The lesson added last: banner, course links, and every picture drawn at build time."""
     from nnlab.view import course
 
-    page.goto(f"{site_url}/lessons/{course.LESSONS[0].stem}.html")
-    for item in course.LESSONS[1:]:
-        link = page.locator("a.nnlab-next").first
-        expect(link).to_be_visible(timeout=RENDER_TIMEOUT_MS)
-        link.click()
-        expect(page).to_have_url(re.compile(rf"/lessons/{item.stem}\.html$"))
-        expect(page.locator("a.nnlab-prev").first).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    open_static(page, f"{site_url}/lessons/08_handwriting.html")
+    expect(page.locator("a.nnlab-prev").first).to_have_attribute("href", "07_gradient_check.html")
     expect(page.locator(".nnlab-course-end").first).to_contain_text("last lesson")
-    page.locator("a.nnlab-prev").first.click()
-    expect(page).to_have_url(re.compile(rf"/lessons/{course.LESSONS[-2].stem}\.html$"))
+    expect(page.locator("h1").first).to_have_text(course.lesson("08_handwriting").title)
+    page.wait_for_function(f"({DRAWN_CANVASES_JS})() >= 6", timeout=RENDER_TIMEOUT_MS)
+    assert not re.search(r"\bNaN\b|\bInfinity\b", harness_text(page))
 
 
 def test_one_lesson_export_for_a_class_renders_offline(page, tmp_path):
