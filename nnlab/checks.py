@@ -100,9 +100,14 @@ def flag(value, field: str) -> bool:
     return bool(value)
 
 
-def seed(value, field: str = "seed") -> int:
-    """A seed for ``np.random.default_rng``: a whole number >= 0."""
-    return whole(value, field, 0)
+def seed(value, field: str = "seed", high: int | None = None) -> int:
+    """A seed for ``np.random.default_rng``: a whole number >= 0 (and <= ``high`` if given).
+
+    The one check behind every seed a learner types: the lessons give their seed boxes no
+    bounds (a bounded ``mo.ui.number`` silently clamps 99999 to its maximum) and pass the
+    value here, so a refusal names the box and what it takes, e.g.
+    ``"weight seed: a whole number >= 0; got -5"``, and the page keeps its last good result."""
+    return whole(value, field, 0, high)
 
 
 def float_array(value, field: str, *, finite: bool = True) -> np.ndarray:

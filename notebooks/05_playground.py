@@ -116,7 +116,9 @@ def _(mo, playground, start):
         "test_fraction": mo.ui.slider(steps=_p.stops(_p.TEST_STOPS, _s.test_fraction),
                                       value=_s.test_fraction, label="test share",
                                       show_value=True, debounce=True),
-        "data_seed": mo.ui.number(0, 999_999, value=_s.data_seed, label="data seed",
+        # Seed boxes without bounds: a bounded box clamps 9999999 silently; the settings
+        # refuse it by name instead (nnlab.checks.seed) and the last good run stays.
+        "data_seed": mo.ui.number(value=_s.data_seed, step=1, label="data seed",
                                   debounce=True),
         "features": mo.ui.multiselect(_pick(_p.FEATURE_LABELS),
                                       value=[_p.FEATURE_LABELS[f] for f in _s.features],
@@ -140,7 +142,7 @@ def _(mo, playground, start):
         "bias_range": mo.ui.slider(steps=_p.stops(_p.BIAS_RANGE_STOPS, _s.bias_range),
                                    value=_s.bias_range, label="bias range ±", show_value=True,
                                    debounce=True),
-        "weight_seed": mo.ui.number(0, 999_999, value=_s.weight_seed, label="weight seed",
+        "weight_seed": mo.ui.number(value=_s.weight_seed, step=1, label="weight seed",
                                     debounce=True),
         "optimizer": mo.ui.dropdown(_pick(_p.OPTIMIZER_LABELS),
                                     value=_p.OPTIMIZER_LABELS[_s.optimizer], label="optimiser"),

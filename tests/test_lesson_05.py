@@ -402,6 +402,34 @@ def test_bad_hidden_layer_text_shows_the_message_and_keeps_the_last_good_run(def
     assert defs["result"] is good["result"]  # the pictures below still show it
 
 
+@pytest.mark.parametrize("field, typed, says", [
+    ("data_seed", 9_999_999, "data seed: a whole number from 0 to 999999; got 9999999"),
+    ("weight_seed", -5, "weight seed: a whole number from 0 to 999999; got -5"),
+    ("weight_seed", 2.5, "weight seed: a whole number from 0 to 999999; got 2.5"),
+    ("data_seed", None, "data seed: a whole number from 0 to 999999; got None"),  # emptied box
+])
+def test_a_refused_seed_is_named_and_keeps_the_last_good_run(default_page, field, typed, says):
+    _, good = default_page
+    outputs, defs = run_page({"controls": controls_with(good, **{field: typed}),
+                              **state("good", good["result"])})
+    assert defs["settings"] is None and defs["problem"] == says
+    assert f"These settings cannot run: {says}" in page_text(outputs)
+    assert defs["result"] is good["result"]
+
+
+def test_the_seed_boxes_have_no_bounds_to_clamp_to(default_page):
+    widgets = default_page[1]["controls"]
+    for name in ("data_seed", "weight_seed"):
+        assert widgets[name].start is None and widgets[name].stop is None
+
+
+def test_a_seed_in_a_link_is_checked_by_the_same_rule():
+    settings, warnings = pg.from_query({"wseed": "12", "dseed": "-3"})
+    assert settings.weight_seed == 12 and settings.data_seed == 0
+    assert warnings == ["dseed='-3' in the link was ignored (data seed: a whole number from 0 "
+                        "to 999999; got -3); using 0"]
+
+
 def test_the_notebook_reads_its_settings_from_the_url():
     outputs, defs = run_page({"url_params": pg.to_query(VARIED)})
     assert defs["start"] == VARIED

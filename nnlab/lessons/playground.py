@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .. import datasets, regression, verdicts
+from .. import checks, datasets, regression, verdicts
 from ..activations import HIDDEN_ACTIVATIONS
 from ..diagnostics import health_messages, unit_health
 from ..init import METHODS as INIT_METHODS, Init
@@ -330,7 +330,11 @@ def _check_field(name, value):
         return _choice(value, "init", INIT_METHODS)
     if name == "optimizer":
         return _choice(value, "optimizer", OPTIMIZERS)
-    if name in ("points", "data_seed", "weight_seed", "batch_size", "epochs"):
+    if name in ("data_seed", "weight_seed"):  # (a link gives text; the number box a number)
+        label = name.replace("_", " ")
+        number = _whole(value, label) if isinstance(value, str) else value
+        return checks.seed(number, label, high=LIMITS[name][1])
+    if name in ("points", "batch_size", "epochs"):
         number = _whole(value, name.replace("_", " "))
         return _in_range(number, name)
     number = _real(value, name.replace("_", " "))
