@@ -75,7 +75,7 @@ def _(mo):
 
 
 @app.cell
-def _(mo):
+def _(gradient_check, mo):
     layers = mo.ui.dropdown(["3", "4, 3", "4, 3, 3"], value="4, 3", label="hidden layers")
     activation = mo.ui.dropdown(["sigmoid", "tanh"], value="sigmoid", label="hidden activation")
     loss = mo.ui.dropdown(["mse", "half_mse", "bce"], value="mse", label="loss")
@@ -84,32 +84,52 @@ def _(mo):
     backward = mo.ui.radio(
         ["nnlab's backpropagation", "bug: slope taken at the activation"],
         value="nnlab's backpropagation", label="backward pass to check")
-    seed = mo.ui.number(start=0, stop=999, value=1, label="weight seed")
+    # No bounds: a bounded box would clamp 5000 to its maximum silently; the page names
+    # a seed it refuses instead (gradient_check.checked_network).
+    seed = mo.ui.number(value=gradient_check.DEFAULT_SEED, step=1, label="weight seed",
+                        debounce=True)
     mo.hstack([mo.vstack([layers, activation, loss]), mo.vstack([eps, seed]), backward],
               justify="start", gap=2)
     return activation, backward, eps, layers, loss, seed
 
 
 @app.cell
-def _(activation, backward, eps, gradcheck, layers, loss, nnlab, seed, verdicts):
+def _(mo):
+    get_good, set_good = mo.state(None)
+    return get_good, set_good
+
+
+@app.cell
+def _(activation, backward, eps, get_good, gradcheck, gradient_check, layers, loss, nnlab,
+      seed, set_good, verdicts):
     data = nnlab.datasets.xor()
-    net = nnlab.Network([2, *map(int, layers.value.split(",")), 1], activation=activation.value)
-    params = nnlab.Init("uniform", seed=seed.value, weight_range=(-2, 2)).draw(net)
+    try:
+        net, params = gradient_check.checked_network(layers.value, activation.value, seed.value)
+    except ValueError as _error:  # a refused seed: the last start that could be used stays
+        problem = str(_error)
+        net, params = get_good() or gradient_check.checked_network(
+            layers.value, activation.value, gradient_check.DEFAULT_SEED)
+    else:
+        problem = None
+        set_good((net, params))
     backward_fn = (nnlab.gradients if backward.value.startswith("nnlab")
                    else gradcheck.gradients_with_derivative_bug)
     # Each array at the chosen step and one step either side: the verdict blames the step
     # when the error moves with it, the code only when it stays flat (nnlab.verdicts).
     check_rows = verdicts.gradient_verdicts(net, params, data.X, data.Y, loss.value,
                                             eps=eps.value, backward=backward_fn)
-    return backward_fn, check_rows, data, net, params
+    return backward_fn, check_rows, data, net, params, problem
 
 
 @app.cell
-def _(check_rows, eps, mo, verdicts):
+def _(check_rows, eps, mo, problem, verdicts):
     _kind, _text = verdicts.gradient_summary(check_rows, eps.value)
-    mo.vstack([mo.ui.table(verdicts.gradient_rows(check_rows, eps.value), selection=None,
-                           pagination=False),
-               mo.callout(mo.md(_text), kind=_kind)])
+    _refused = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The checks "
+                                 "below use the last start that could."),
+                           kind="danger")] if problem else []
+    mo.vstack(_refused + [mo.ui.table(verdicts.gradient_rows(check_rows, eps.value),
+                                      selection=None, pagination=False),
+                          mo.callout(mo.md(_text), kind=_kind)])
     return
 
 

@@ -1,8 +1,10 @@
 """Lesson 7, "Checking backpropagation", run through app.run()."""
 
+import numpy as np
 import pytest
 
-from lesson_helpers import Value, lesson_fixtures, page_html
+from lesson_helpers import Value, lesson_fixtures, page_html, page_text, state
+from nnlab import Init
 
 BUG = "bug: slope taken at the activation"
 CONTROLS = {"layers": "4, 3", "activation": "sigmoid", "loss": "mse", "eps": 1e-5,
@@ -98,3 +100,37 @@ def test_the_error_curves_are_a_live_view_on_log_axes():
     assert right["name"] == "nnlab's backpropagation" and bug["name"].startswith("bug")
     assert len(right["x"]) == len(defs["curves"]["nnlab's backpropagation"])
     assert min(v for v in right["y"] if v) < 1e-7 < min(v for v in bug["y"] if v)
+
+
+@pytest.mark.parametrize("typed, says", [(-5, "weight seed: a whole number >= 0; got -5"),
+                                         (2.5, "weight seed: a whole number >= 0; got 2.5"),
+                                         (None, "weight seed: a whole number >= 0; got None")])
+def test_a_refused_seed_is_named_and_the_last_good_start_stays(app, typed, says):
+    _, good = run_with(app, seed=7)
+    outputs, defs = app.run(defs={**{name: Value(value) for name, value in
+                                     {**CONTROLS, "seed": typed}.items()},
+                                  **state("good", (good["net"], good["params"]))})
+    assert defs["problem"] == says
+    assert f"These settings cannot run: {says}" in page_text(outputs)
+    assert defs["params"] is good["params"]  # the tables and curves check the seed-7 start
+    assert set(verdicts_of(defs).values()) == {"agrees"}
+
+
+def test_a_large_seed_is_used_as_typed_not_clamped(app):
+    _, defs = run_with(app, seed=99_999)
+    assert defs["problem"] is None
+    expected = Init("uniform", seed=99_999, weight_range=(-2, 2)).draw(defs["net"])
+    for (W, b), (W_want, b_want) in zip(defs["params"], expected):
+        assert np.array_equal(W, W_want) and np.array_equal(b, b_want)
+
+
+def test_the_seed_box_has_no_bounds_to_clamp_to(default):
+    seed = default[1]["seed"]
+    assert seed.start is None and seed.stop is None and seed.value == 1
+
+
+def test_a_refused_seed_with_no_earlier_start_checks_the_default_one(app, default):
+    outputs, defs = run_with(app, seed=-1)
+    assert "These settings cannot run: weight seed" in page_text(outputs)
+    for (W, b), (W_want, b_want) in zip(defs["params"], default[1]["params"]):
+        assert np.array_equal(W, W_want) and np.array_equal(b, b_want)

@@ -10,9 +10,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import gradcheck
+from .. import checks, gradcheck
+from ..init import Init
 from ..network import Network, Params, backprop, forward
 from ..view import code
+
+DEFAULT_SEED = 1  # the weight seed the page opens with
+CHECK_WEIGHT_RANGE = (-2.0, 2.0)
+
+
+def checked_network(layers: str, activation: str, seed) -> tuple[Network, Params]:
+    """The page's network on XOR and its start: ``layers`` as the dropdown gives them
+    ("4, 3"), weights and biases uniform in ``CHECK_WEIGHT_RANGE`` from ``seed``.
+
+    ``seed`` is what the learner typed: one the page cannot use (negative, not whole, an
+    emptied box) raises ValueError naming the weight seed, and is never clamped."""
+    seed = checks.seed(seed, "weight seed")
+    network = Network([2, *(int(size) for size in layers.split(",")), 1], activation=activation)
+    return network, Init("uniform", seed=seed, weight_range=CHECK_WEIGHT_RANGE).draw(network)
+
 
 # The case study's data: the bias as a constant third input, the rows in its order.
 BIAS_COLUMN_X = np.array([[0, 1, 1], [1, 0, 1], [1, 1, 1], [0, 0, 1]], dtype=float)
