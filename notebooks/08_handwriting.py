@@ -86,7 +86,9 @@ def _(mo):
         "l2": mo.ui.dropdown({"0": 0.0, "0.001": 0.001, "0.01": 0.01}, value="0", label="L2"),
         "dropout": mo.ui.dropdown({"0": 0.0, "0.2": 0.2, "0.5": 0.5}, value="0",
                                   label="dropout"),
-        "seed": mo.ui.number(0, 99, value=0, label="seed"),
+        # No bounds: a bounded box clamps 500 to its maximum silently; Settings names a
+        # seed it refuses instead (nnlab.checks.seed) and the last good run stays.
+        "seed": mo.ui.number(value=0, step=1, label="seed", debounce=True),
     })
     mo.hstack(list(controls.values()), justify="start", wrap=True)
     return (controls,)

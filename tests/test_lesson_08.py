@@ -7,10 +7,10 @@ import zlib
 import numpy as np
 import pytest
 
-from lesson_helpers import Value, lesson_fixtures, page_html, page_text
+from lesson_helpers import Value, lesson_fixtures, page_html, page_text, state
 from nnlab import forward
 from nnlab.lessons import handwriting
-from nnlab.view import digit_pad, digits
+from nnlab.view import digit_pad, digits, live
 
 LESSON = "08_handwriting.py"
 app, default = lesson_fixtures(LESSON)
@@ -112,6 +112,24 @@ def test_a_bad_setting_keeps_the_last_good_run(app, default):
     outputs, defs = run_with(app, default, hidden=0, dropout=0.5)
     assert "cannot run" in page_text(outputs) and "dropout" in page_text(outputs)
     assert defs["run"] is None  # a fresh app has no earlier good run: nothing is drawn
+
+
+@pytest.mark.parametrize("typed, says", [(-5, "seed: a whole number >= 0; got -5"),
+                                         (2.5, "seed: a whole number >= 0; got 2.5"),
+                                         (None, "seed: a whole number >= 0; got None")])
+def test_a_refused_seed_is_named_and_keeps_the_last_good_run(app, default, typed, says):
+    values = {**default[1]["controls"].value, "seed": typed}
+    outputs, defs = app.run(defs={"controls": Value(values), **state("good", default[1]["run"]),
+                                  "view": live.LiveView(), "result_view": live.LiveView()})
+    assert defs["problem"] == says
+    assert f"These settings cannot run: {says}" in page_text(outputs)
+    assert defs["run"] is default[1]["run"]
+
+
+def test_the_seed_box_has_no_bounds_to_clamp_to(default):
+    seed = default[1]["controls"]["seed"]
+    assert seed.start is None and seed.stop is None and seed.value == 0
+    assert handwriting.Settings(seed=99_999).seed == 99_999  # used as typed
 
 
 @pytest.mark.parametrize("field, value", [("hidden", -1), ("epochs", 0), ("dropout", 1.0),
