@@ -2,6 +2,8 @@
 controls with no effect are hidden with the reason, quizzes take an answer first, and small
 truths of the pictures (no sigmoid output printed as 1, a caption where there is no line)."""
 
+import ast
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +12,7 @@ import pytest
 from lesson_helpers import Value, load_app, page_text, raw_html
 from nnlab.lessons import backprop_by_hand, one_neuron, training_xor
 from nnlab.view import quiz, tables
-from nnlab import nine
+from nnlab import checks, nine
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -104,6 +106,30 @@ def test_lesson_03_a_negative_seed_is_named_not_clamped():
     outputs, defs = app.run(defs={"controls": Value(values), "scenario_runs": {}})
     assert "seed: a whole number >= 0; got -5" in defs["problem"]
     assert "These settings cannot run" in page_text(outputs)
+
+
+def test_one_seed_rule_names_the_box_and_what_it_takes():
+    assert checks.seed(99_999, "weight seed") == 99_999  # no hidden maximum
+    assert checks.seed(np.int64(7), "data seed", high=10) == 7
+    for value, says in [(-5, "weight seed: a whole number >= 0; got -5"),
+                        (2.5, "weight seed: a whole number >= 0; got 2.5"),
+                        (None, "weight seed: a whole number >= 0; got None"),
+                        (True, "weight seed: a whole number >= 0; got True")]:
+        with pytest.raises(ValueError, match=f"^{re.escape(says)}$"):
+            checks.seed(value, "weight seed")
+    with pytest.raises(ValueError, match=r"^data seed: a whole number from 0 to 10; got 11$"):
+        checks.seed(11, "data seed", high=10)
+
+
+@pytest.mark.parametrize("lesson", sorted(p.name for p in NOTEBOOKS.glob("0*.py")))
+def test_no_number_box_has_bounds_to_clamp_to(lesson):
+    """A bounded mo.ui.number puts a typed 99999 back to its maximum without a word; the
+    lessons leave their number boxes open and refuse a value in Python, by name."""
+    tree = ast.parse((NOTEBOOKS / lesson).read_text())
+    for call in ast.walk(tree):
+        if isinstance(call, ast.Call) and ast.unparse(call.func) == "mo.ui.number":
+            keywords = {k.arg for k in call.keywords}
+            assert not call.args and not keywords & {"start", "stop"}, ast.unparse(call)
 
 
 def test_lesson_03_hides_start_controls_that_do_nothing_and_says_why():
