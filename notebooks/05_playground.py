@@ -160,8 +160,14 @@ def _(mo, playground, start):
 
 
 @app.cell
-def _(controls, csv_file, dataset, mo):
+def _(controls, csv_file, dataset, mo, playground):
     _c = controls
+    # A range slider the chosen init does not read is hidden, with the reason in its place,
+    # instead of moving without effect (He, Xavier and zeros read neither range).
+    _init = _c.value["init"]
+    _unused = playground.unused_range_controls(_init)
+    _ranges = [_c[k] for k in playground.range_controls(_init)] + (
+        [mo.md(_unused)] if _unused else [])
     # The controls a learner moves most come first, so they show without scrolling
     # on a laptop screen (as in TensorFlow Playground); the finer ones follow by topic.
     mo.sidebar(mo.vstack([
@@ -169,8 +175,8 @@ def _(controls, csv_file, dataset, mo):
         _c["output_loss"],
         mo.md("### Data"), _c["points"], _c["noise"], _c["test_fraction"], _c["data_seed"],
         _c["features"], csv_file,
-        mo.md("### Network"), _c["per_layer_activation"], _c["init"], _c["weight_range"],
-        _c["bias_range"], _c["weight_seed"],
+        mo.md("### Network"), _c["per_layer_activation"], _c["init"], *_ranges,
+        _c["weight_seed"],
         mo.md("### Training"), _c["optimizer"], _c["batch_size"], _c["l2"],
     ], gap=0.5), width="320px")
     return

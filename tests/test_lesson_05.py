@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from lesson_helpers import Value, load_app, page_text, state
+from lesson_helpers import Value, load_app, page_html, page_text, state
 from nnlab import Init, Network, datasets, train
 from nnlab.view import plots
 from nnlab.lessons import playground as pg
@@ -415,6 +415,41 @@ def test_a_refused_seed_is_named_and_keeps_the_last_good_run(default_page, field
     assert defs["settings"] is None and defs["problem"] == says
     assert f"These settings cannot run: {says}" in page_text(outputs)
     assert defs["result"] is good["result"]
+
+
+@pytest.mark.parametrize("init, shown, note", [
+    ("he", (), "Weight and bias range are hidden: He init does not use them"),
+    ("xavier", (), "Weight and bias range are hidden: Xavier init does not use them"),
+    ("zeros", (), "Weight and bias range are hidden: all-zeros init does not use them"),
+    ("normal", ("weight range ±",), "Bias range is hidden: normal init sets every bias to 0"),
+    ("uniform", ("weight range ±", "bias range ±"), None),
+])
+def test_range_sliders_show_only_when_the_init_reads_them(default_page, init, shown, note):
+    _, good = default_page
+    outputs, defs = run_page({"controls": controls_with(good, init=init),
+                              **state("good", good["result"])})
+    assert defs["problem"] is None and defs["settings"].init == init
+    html, text = page_html(outputs), page_text(outputs)
+    for label in ("weight range ±", "bias range ±"):  # the sliders' labels, in the sidebar
+        assert html.count(label) == (label in shown), (init, label)
+    if note is None:
+        assert "range is hidden" not in text and "range are hidden" not in text
+    else:
+        assert note in text and "with uniform init" in text
+
+
+def test_the_hidden_ranges_are_the_ones_the_init_ignores():
+    """What the page hides is what nnlab.init really ignores: a hidden range changes nothing."""
+    net = Network([2, 3, 1])
+    for init in pg.INIT_LABELS:
+        base = pg.Settings(init=init, weight_range=1.0, bias_range=0.5)
+        for name, other in (("weight_range", 2.0), ("bias_range", 1.0)):
+            a, b = (pg.build_init(s).draw(net) for s in (base, replace(base, **{name: other})))
+            same = all(np.array_equal(x, y) for la, lb in zip(a, b) for x, y in zip(la, lb))
+            assert same == (name not in pg.range_controls(init)), (init, name)
+    assert pg.unused_range_controls("uniform") == ""
+    with pytest.raises(ValueError, match="init must be one of"):
+        pg.range_controls("lecun")
 
 
 def test_the_seed_boxes_have_no_bounds_to_clamp_to(default_page):

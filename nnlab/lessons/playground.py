@@ -911,6 +911,34 @@ def unused_data_controls(settings: Settings) -> str:
     return ""
 
 
+# The range sliders each start reads (nnlab.init): uniform draws in both ranges, normal
+# uses the weight range as its std and sets biases to 0, the others read neither.
+INIT_RANGES = {"uniform": ("weight_range", "bias_range"), "normal": ("weight_range",),
+               "xavier": (), "he": (), "zeros": ()}
+_BOTH_ACT = "they act with uniform init, the weight range with normal init too"
+_UNUSED_RANGES = {
+    "normal": "*Bias range is hidden: normal init sets every bias to 0 (its std is the weight "
+              "range); the bias range acts with uniform init.*",
+    "xavier": "*Weight and bias range are hidden: Xavier init does not use them (weights with "
+              f"std √(1/fan-in), biases 0); {_BOTH_ACT}.*",
+    "he": "*Weight and bias range are hidden: He init does not use them (weights with std "
+          f"√(2/fan-in), biases 0); {_BOTH_ACT}.*",
+    "zeros": "*Weight and bias range are hidden: all-zeros init does not use them (every weight "
+             f"and bias is 0); {_BOTH_ACT}.*",
+}
+
+
+def range_controls(init: str) -> tuple[str, ...]:
+    """The range controls that act under ``init``: the page shows these and hides the rest."""
+    return INIT_RANGES[_choice(init, "init", INIT_METHODS)]
+
+
+def unused_range_controls(init: str) -> str:
+    """Why the page hides the weight and/or bias range under ``init`` ('' when both act)."""
+    range_controls(init)  # (an unknown init is refused by name)
+    return _UNUSED_RANGES.get(init, "")
+
+
 def gap_question(result: Result) -> tuple[str, str]:
     """The lesson's self-check on train versus test: (question, answer in markdown), in
     accuracy for classes and in loss for regression (where accuracy means nothing)."""
