@@ -162,12 +162,20 @@ def _(mo, playground, start):
 @app.cell
 def _(controls, csv_file, dataset, mo, playground):
     _c = controls
-    # A range slider the chosen init does not read is hidden, with the reason in its place,
-    # instead of moving without effect (He, Xavier and zeros read neither range).
-    _init = _c.value["init"]
-    _unused = playground.unused_range_controls(_init)
-    _ranges = [_c[k] for k in playground.range_controls(_init)] + (
-        [mo.md(_unused)] if _unused else [])
+    # A range slider the chosen init does not read (He, Xavier and zeros read neither) is
+    # hidden, with the reason in its place, instead of moving without effect. Only the
+    # display styles change, never the layout's elements: a sidebar laid out anew would
+    # replace the very dropdown that was just used.
+    _acting = playground.range_controls(_c.value["init"])
+    _unused = playground.unused_range_controls(_c.value["init"])
+    _show = lambda shown: "block" if shown else "none"  # noqa: E731
+    _ranges = mo.Html(
+        '<div style="display:flex;flex-direction:column;gap:0.5rem">'
+        + "".join(f'<div class="nnlab-range" data-control="{_k}" '
+                  f'style="display:{_show(_k in _acting)}">{_c[_k]}</div>'
+                  for _k in ("weight_range", "bias_range"))
+        + f'<div class="nnlab-range-note" style="display:{_show(_unused)}">'
+        + mo.md(_unused).text + "</div></div>")
     # The controls a learner moves most come first, so they show without scrolling
     # on a laptop screen (as in TensorFlow Playground); the finer ones follow by topic.
     mo.sidebar(mo.vstack([
@@ -175,7 +183,7 @@ def _(controls, csv_file, dataset, mo, playground):
         _c["output_loss"],
         mo.md("### Data"), _c["points"], _c["noise"], _c["test_fraction"], _c["data_seed"],
         _c["features"], csv_file,
-        mo.md("### Network"), _c["per_layer_activation"], _c["init"], *_ranges,
+        mo.md("### Network"), _c["per_layer_activation"], _c["init"], _ranges,
         _c["weight_seed"],
         mo.md("### Training"), _c["optimizer"], _c["batch_size"], _c["l2"],
     ], gap=0.5), width="320px")

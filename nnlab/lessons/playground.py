@@ -915,16 +915,14 @@ def unused_data_controls(settings: Settings) -> str:
 # uses the weight range as its std and sets biases to 0, the others read neither.
 INIT_RANGES = {"uniform": ("weight_range", "bias_range"), "normal": ("weight_range",),
                "xavier": (), "he": (), "zeros": ()}
-_BOTH_ACT = "they act with uniform init, the weight range with normal init too"
+_USE_UNIFORM = "pick uniform init to use them"
 _UNUSED_RANGES = {
-    "normal": "*Bias range is hidden: normal init sets every bias to 0 (its std is the weight "
-              "range); the bias range acts with uniform init.*",
-    "xavier": "*Weight and bias range are hidden: Xavier init does not use them (weights with "
-              f"std √(1/fan-in), biases 0); {_BOTH_ACT}.*",
-    "he": "*Weight and bias range are hidden: He init does not use them (weights with std "
-          f"√(2/fan-in), biases 0); {_BOTH_ACT}.*",
-    "zeros": "*Weight and bias range are hidden: all-zeros init does not use them (every weight "
-             f"and bias is 0); {_BOTH_ACT}.*",
+    "normal": "*Bias range hidden: normal init sets biases to 0 (its std is the weight range).*",
+    "xavier": f"*Weight and bias range hidden: Xavier init ignores them (std √(1/fan-in), "
+              f"biases 0); {_USE_UNIFORM}.*",
+    "he": f"*Weight and bias range hidden: He init ignores them (std √(2/fan-in), biases 0); "
+          f"{_USE_UNIFORM}.*",
+    "zeros": f"*Weight and bias range hidden: all-zeros init ignores them; {_USE_UNIFORM}.*",
 }
 
 
