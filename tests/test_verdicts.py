@@ -50,6 +50,31 @@ def test_the_gradient_check_rule_blames_the_step_when_the_error_moves_with_it():
     assert verdicts.grad_verdict(1e-4, 1e-4, 1e-4) == "unclear"  # flat but below 1e-2
 
 
+def test_rounding_is_blamed_only_when_the_error_rises_as_the_step_shrinks():
+    """A wrong formula's error can fall at 10x the step (the curvature there happens to cancel
+    some of it) while it stays flat at a tenth of the step: that is not rounding."""
+    assert verdicts.grad_verdict(1.9e-1, 1.9e-1, 3.3e-2) == "WRONG"
+    assert verdicts.grad_verdict(1.9e-1, 1.93e-1, 3.3e-2) == "WRONG"  # a flat error's noise
+    assert verdicts.grad_verdict(2e-5, 2.1e-5, 2e-6) == "unclear"
+
+
+def test_the_planted_bug_at_a_large_step_is_wrong_not_a_small_step():
+    """Lesson 07 with one hidden layer of 3 tanh units, cross-entropy, seed 0, the buggy
+    backward pass and eps = 0.1: b1's errors are 1.9e-1 / 1.9e-1 / 3.3e-2 at eps, eps/10 and
+    10 eps. It used to read "step too small"."""
+    from nnlab import Init, datasets, gradcheck
+    data = datasets.xor()
+    net = Network([2, 3, 1], activation="tanh")
+    params = Init("uniform", seed=0, weight_range=(-2, 2)).draw(net)
+    rows = {r.array: r for r in verdicts.gradient_verdicts(
+        net, params, data.X, data.Y, "bce", eps=0.1,
+        backward=gradcheck.gradients_with_derivative_bug)}
+    b1 = rows["b1"]
+    assert (b1.error, b1.smaller_step, b1.larger_step) == pytest.approx((0.19, 0.19, 0.033),
+                                                                        rel=0.05)
+    assert b1.verdict == "WRONG" and rows["W1"].verdict == "WRONG"
+
+
 def test_symmetric_layers_are_named():
     net = Network([2, 3, 3, 1], activation="relu")
     zeros = [(np.zeros((a, b)), np.zeros(b)) for a, b in zip(net.sizes[:-1], net.sizes[1:])]
