@@ -163,6 +163,16 @@ def test_lesson03_overshoot_is_flagged_as_divergence(lesson03):
     assert "a step overshot" in text and "Stuck on a plateau" not in text
 
 
+def test_lesson03_attempts_table_says_diverged_when_the_callout_does(lesson03):
+    """An overshoot (nothing blew up) used to read "no" in the attempts table while the
+    callout above it said the run diverged."""
+    outputs, defs = run03(lesson03, loss="bce", learning_rate=10.0)
+    run, (attempt,) = defs["run"], defs["attempts"]
+    assert run.diverged_at is None and defs["diagnosis"].status == "diverged"
+    assert attempt["converged"] == f"diverged at epoch {run.verdict.epoch} (a step overshot)"
+    assert attempt["converged"] in page_text(outputs)
+
+
 def test_lesson03_precomputed_losses_get_their_own_axes():
     runs = training_xor.scenarios(X, Y)["MSE vs BCE, same start"]
     groups = training_xor.runs_by_loss(runs)

@@ -329,10 +329,24 @@ def attempts_table(run: Run) -> list[dict]:
             "attempt": i,
             "epochs trained": a.epochs,
             "final loss": round(final, 5) if np.isfinite(final) else None,
-            "converged": (f"yes, at epoch {a.converged_at}" if a.converged else
-                          "diverged" if a.diverged_at is not None else "no"),
+            "converged": attempt_outcome(a),
         })
     return rows
+
+
+# The table's words for the two causes of divergence in nnlab.verdicts.
+DIVERGED_CAUSES = {"blew up": "the numbers blew up", "overshoot": "a step overshot"}
+
+
+def attempt_outcome(run: Run) -> str:
+    """The attempts table's "converged" cell: ``run.verdict``, the rule the callout above the
+    table reads, so an overshoot says "diverged" in both places."""
+    verdict = run.verdict
+    if verdict.status == "converged":
+        return f"yes, at epoch {verdict.epoch}"
+    if verdict.diverged:
+        return f"diverged at epoch {verdict.epoch} ({DIVERGED_CAUSES[verdict.cause]})"
+    return "no"
 
 
 def scrub_epochs(run: Run) -> list[int]:
