@@ -138,6 +138,28 @@ def of_run(run) -> Verdict:
     return Verdict("not converged")
 
 
+def run_threshold(run) -> float:
+    """The loss ``run`` had to fall below to converge: the threshold it was trained with, else
+    the shared ``loss_threshold``."""
+    threshold = run.settings.get("threshold")
+    return loss_threshold(run.loss_name) if threshold is None else threshold
+
+
+def overshoot_words(run) -> str:
+    """Why ``run`` diverged by an overshoot, in the rule's own terms, for a sentence on a page:
+    "a step overshot, and the loss jumped from 0.6953 at epoch 0 to 1.881 at epoch 4 (more
+    than 2 times its start); the run never converged (its loss never fell below 0.1054)".
+    Every lesson says it with these words, so no page words the rule differently."""
+    verdict = run.verdict
+    if verdict.cause != "overshoot":
+        raise ValueError(f"overshoot_words: the run's verdict is {verdict.status!r}"
+                         f"{f' ({verdict.cause})' if verdict.cause else ''}, not an overshoot")
+    e = verdict.epoch
+    return (f"a step overshot, and the loss jumped from {run.loss[0]:.4g} at epoch 0 to "
+            f"{run.loss[e]:.4g} at epoch {e} (more than {OVERSHOOT_FACTOR:g} times its start); "
+            f"the run never converged (its loss never fell below {run_threshold(run):.4g})")
+
+
 def statuses(converged_at, blew_up_at, overshot) -> np.ndarray:
     """``of_run``'s status for many runs at once (arrays, -1 = never)."""
     converged_at = np.asarray(converged_at)
