@@ -11,9 +11,10 @@ about the same numbers:
   both count as converged.
 - **Diverged**: the numbers blew up (``train``'s size rule: the weights grew 1000-fold, or
   the loss became NaN or huge), or the loss rose above ``OVERSHOOT_FACTOR`` (2) times its
-  first epoch's value and the run never converged afterwards: a step overshot. With a
-  sigmoid output the loss stays bounded, so an overshoot that jumps from 0.7 to 2.5 and then
-  freezes is divergence, not a plateau.
+  first epoch's value and the run never converged at any epoch: a step overshot. (A run
+  that converged, before or after an overshoot, is converged.) With a sigmoid output the
+  loss stays bounded, so an overshoot that jumps from 0.7 to 2.5 and then freezes is
+  divergence, not a plateau.
 - **Symmetric, not dead**: hidden units that are all exact copies of each other (same
   incoming weights and bias) get the same gradient and stay copies; when they started that
   way, that is the symmetry problem of the start, even when their ReLU slope is also 0.

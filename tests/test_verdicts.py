@@ -1,6 +1,8 @@
 """The shared verdict rules (nnlab.verdicts), and each lesson driven into the state where a
 verdict used to name the wrong cause, asserting the page now says the true one."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,7 @@ from nnlab.lessons import playground as pg
 from nnlab.lessons.training_xor import FIXED_START, PRESETS
 
 X, Y = training_xor.xor_arrays()
+FIXED_SETUP = PRESETS[FIXED_START].setup
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,6 +164,22 @@ def test_lesson03_overshoot_is_flagged_as_divergence(lesson03):
     assert defs["diagnosis"].status == "diverged"  # ...but a step overshot
     text = page_text(outputs)
     assert "a step overshot" in text and "Stuck on a plateau" not in text
+    # The rule is "never converged at any epoch", not "never converged after the overshoot".
+    assert verdicts.overshoot_words(defs["run"]) in defs["diagnosis"].message
+    assert "converged after" not in defs["diagnosis"].message
+
+
+def test_lesson03_an_overshoot_after_converging_is_not_called_a_recovery():
+    """The rule calls a run that converged at any epoch converged, also when a step overshot
+    later; the callout must not say it recovered from an overshoot that came after."""
+    run = FIXED_SETUP.train(X, Y)
+    at = run.verdict.epoch
+    loss = run.loss.copy()
+    loss[at + 5] = 3 * loss[0]  # a later step overshoots
+    later = dataclasses.replace(run, loss=loss)
+    assert later.verdict.status == "converged" and later.verdict.overshot_at == at + 5
+    message = training_xor.diagnose(later).message
+    assert "recovered" not in message and f"overshot at epoch {at + 5}" in message
 
 
 def test_lesson03_attempts_table_says_diverged_when_the_callout_does(lesson03):
@@ -207,6 +226,8 @@ def test_lesson04_cross_entropy_at_rate_20_counts_divergence_not_plateaus():
     text = page_text(outputs)
     assert f"{stats['diverged']} diverged (a step overshot" in text
     assert stats["stuck"] <= 2
+    # The prose states the rule: an overshoot counts when the run never converged at all.
+    assert "never converging after" not in text and "never converged at any epoch" in text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,6 +251,7 @@ def test_lesson05_learning_rate_10_is_flagged_as_divergence(lesson05):
     assert run.verdict == verdicts.of_run(run) and run.verdict.cause == "overshoot"
     text = page_text(outputs)
     assert "training diverged at epoch 1: a step overshot" in text
+    assert verdicts.overshoot_words(run) in text and "since" not in pg.summary(defs["result"])
 
 
 def test_lesson05_all_zero_start_is_called_symmetry_not_dead(lesson05):
