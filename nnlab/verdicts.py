@@ -14,7 +14,9 @@ about the same numbers:
   first epoch's value and the run never converged at any epoch: a step overshot. (A run
   that converged, before or after an overshoot, is converged.) With a sigmoid output the
   loss stays bounded, so an overshoot that jumps from 0.7 to 2.5 and then freezes is
-  divergence, not a plateau.
+  divergence, not a plateau. Both rules measure outputs against 0/1 targets, so a
+  regression run (an identity output, any real target) gets neither: only a blow-up, which
+  its unbounded loss reaches when it truly diverges, is a verdict on it.
 - **Symmetric, not dead**: hidden units that are all exact copies of each other (same
   incoming weights and bias) get the same gradient and stay copies; when they started that
   way, that is the symmetry problem of the start, even when their ReLU slope is also 0.
@@ -131,6 +133,8 @@ def of_run(run) -> Verdict:
     over = overshot_at(run.loss) if len(run.loss) else None
     if run.diverged_at is not None:
         return Verdict("diverged", run.diverged_at, "blew up", over)
+    if run.network.output == "identity":  # regression: no 0/1 targets to be near
+        return Verdict("not converged", overshot_at=over)
     converged = converged_at(run)
     if converged is not None:
         return Verdict("converged", converged, None, over)

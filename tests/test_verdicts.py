@@ -254,6 +254,25 @@ def test_lesson05_learning_rate_10_is_flagged_as_divergence(lesson05):
     assert verdicts.overshoot_words(run) in text and "since" not in pg.summary(defs["result"])
 
 
+def test_lesson05_regression_is_judged_by_blow_ups_only(lesson05):
+    # The converged and overshoot rules measure outputs against 0/1 targets. A regression run
+    # whose loss jumps at its first step and then falls to 0.03 did not diverge, and the page
+    # must not say so (nor paint its line red); a regression run that blows up did.
+    outputs, defs = run05(lesson05, pg.Settings(dataset="bump", output_loss="mse_linear"))
+    run = defs["result"].run
+    assert verdicts.overshot_at(run.loss) == 1 and run.loss[-1] < 0.05
+    assert run.verdict == verdicts.Verdict("not converged", overshot_at=1)
+    line = pg.summary(defs["result"])
+    assert line.startswith("300 epochs: training loss") and line in page_text(outputs)
+    assert "diverged at epoch" not in page_text(outputs)
+    outputs, defs = run05(lesson05, pg.Settings(dataset="plane", output_loss="mse_linear",
+                                                learning_rate=3.0))
+    run = defs["result"].run
+    assert run.verdict.cause == "blew up" and run.verdict.epoch == run.diverged_at
+    assert pg.summary(defs["result"]) in page_text(outputs)
+    assert pg.summary(defs["result"]).startswith(f"training diverged at epoch {run.diverged_at}")
+
+
 def test_lesson05_all_zero_start_is_called_symmetry_not_dead(lesson05):
     outputs, defs = run05(lesson05, pg.Settings(init="zeros"))
     text = page_text(outputs)
