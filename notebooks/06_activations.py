@@ -86,7 +86,7 @@ def _(activation_study, drawn, functions_view, z_range):
 @app.cell(hide_code=True)
 def _(course, mo):
     mo.md(r"""
-    **Try it.** Hover over the right-hand panel. The sigmoid's slope is never more than
+    **Try it.** Hover over the slope panel, $f'(z)$. The sigmoid's slope is never more than
     $\tfrac14$, reached at $z = 0$, and it is below $0.01$ once $|z| > 4.6$. The tanh is a
     stretched sigmoid, $\tanh(z) = 2\sigma(2z) - 1$: its slope reaches 1, but it flattens out just
     as quickly. ReLU's slope is exactly 1 for every positive $z$ and exactly 0 for every
