@@ -61,6 +61,31 @@ def loss_threshold(loss: str, tolerance: float = TOLERANCE) -> float:
     return round(float(loss_fn.fn(z, a, y)[0]), 12)
 
 
+def worst_output_distance(loss: str, outputs: int, threshold: float) -> float:
+    """How far one sigmoid output can be from its 0/1 target while the mean ``loss`` over
+    ``outputs`` outputs is still below ``threshold``: the rule bounds the mean, not every
+    output, so one output may carry the whole budget (the others exactly right). With XOR's
+    four outputs and the shared thresholds: 0.2 for squared error (half or not), 0.34 for
+    cross-entropy."""
+    outputs = checks.whole(outputs, "outputs", low=1)
+    threshold = checks.positive(threshold, "threshold")
+    loss_fn = get_loss(loss)
+    if loss_fn.targets_sum_to_one:
+        raise ValueError(f"worst_output_distance: a loss of one sigmoid output; got {loss!r}")
+
+    def one(distance: float) -> float:  # the loss of one output ``distance`` below target 1
+        a = np.array([[1.0 - distance]])
+        return float(loss_fn.fn(np.log(a) - np.log1p(-a), a, np.array([[1.0]]))[0])
+
+    budget, low, high = outputs * threshold, 0.0, 1.0 - 1e-15
+    if one(high) <= budget:
+        return 1.0
+    for _ in range(100):  # the loss grows with the distance: bisect
+        mid = (low + high) / 2
+        low, high = (mid, high) if one(mid) < budget else (low, mid)
+    return low
+
+
 def converged_rule(loss: str, tolerance: float = TOLERANCE) -> str:
     """The rule in words, for the page: '... below 0.01 (every output within 0.1 ...)'."""
     return (f"its loss fell below {loss_threshold(loss, tolerance):.3g}, the {loss} loss "
