@@ -14,6 +14,9 @@ about the same numbers:
   first epoch's value and the run never converged afterwards: a step overshot. With a
   sigmoid output the loss stays bounded, so an overshoot that jumps from 0.7 to 2.5 and then
   freezes is divergence, not a plateau.
+- **Stuck on a plateau** (for a run that neither converged nor diverged): over the last
+  tenth of its epochs the loss fell by less than 1 % (``on_plateau``); otherwise the run is
+  still learning, only slowly.
 - **Symmetric, not dead**: hidden units that are all exact copies of each other (same
   incoming weights and bias) get the same gradient and stay copies; when they started that
   way, that is the symmetry problem of the start, even when their ReLU slope is also 0.
@@ -169,6 +172,31 @@ def statuses(converged_at, blew_up_at, overshot) -> np.ndarray:
     out = np.where(converged_at >= 0, "converged", "not converged").astype(object)
     out[diverged(converged_at, blew_up_at, overshot)] = "diverged"
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Stuck on a plateau
+# ---------------------------------------------------------------------------------------------
+
+PLATEAU_CHANGE = 0.01  # stuck: over the last tenth of the run the loss fell by less than 1 %
+
+
+def on_plateau(loss) -> np.ndarray | bool:
+    """Whether a run that has not converged is stuck rather than slow: over the last tenth of
+    its epochs (at least two) its loss fell by less than ``PLATEAU_CHANGE`` of its value.
+
+    ``loss`` is one run's curve (returns a bool) or (epochs, K) curves (returns (K,) bools).
+    The caller decides which runs to ask about: a converged or diverged run is neither."""
+    curves = np.asarray(loss, dtype=np.float64)
+    one = curves.ndim == 1
+    curves = curves[:, None] if one else curves
+    if not len(curves):
+        flat = np.ones(curves.shape[1], dtype=bool)
+    else:
+        tail = curves[-max(2, len(curves) // 10):]
+        with np.errstate(invalid="ignore"):
+            flat = (tail[0] - tail[-1]) / np.maximum(tail[0], 1e-12) < PLATEAU_CHANGE
+    return bool(flat[0]) if one else flat
 
 
 # ---------------------------------------------------------------------------------------------

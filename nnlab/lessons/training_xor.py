@@ -469,8 +469,7 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
             f"**The loss keeps bouncing** (it rose in {rising:.0%} of the last epochs): the "
             f"learning rate ({lr:g}) is too large to settle into the valley. Final {name} "
             f"loss {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}.")
-    change = (tail[0] - tail[-1]) / max(tail[0], 1e-12)
-    if run.accuracy[-1] < 1.0 and change < 0.01:
+    if run.accuracy[-1] < 1.0 and verdicts.on_plateau(loss):
         return Diagnosis(
             "stuck", "warn",
             f"**Stuck on a plateau:** over the last tenth of the run the {name} loss barely "
