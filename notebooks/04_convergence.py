@@ -37,7 +37,7 @@ def _(mo):
     half of it for half squared error, and $-\ln 0.9 \approx 0.105$ for cross-entropy: the
     loss of outputs that are each 0.1 from their targets, the rule every lesson uses. A
     start **diverged** when a step overshot, its loss rising above twice its first
-    epoch's and never converging after, or when its numbers blew up.
+    epoch's in a run that never converged at any epoch, or when its numbers blew up.
     """)
     return
 

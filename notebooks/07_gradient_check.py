@@ -68,8 +68,9 @@ def _(mo):
     backward pass gives $e$ around $10^{-9}$ or below at a good step; a wrong formula gives
     $10^{-2}$ and up, at every step. The table below also checks each array at a step ten
     times smaller and ten times larger: an error that falls about 100-fold with the smaller
-    step is the step's own $\varepsilon^2$ error, one that falls with the larger step is
-    rounding, and only an error that stays put is called **WRONG**.
+    step is the step's own $\varepsilon^2$ error, one that rises with the smaller step and
+    falls with the larger one is rounding, and an error of $10^{-2}$ and up that does
+    neither is called **WRONG**.
     """)
     return
 

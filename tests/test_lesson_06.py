@@ -341,6 +341,22 @@ def test_run_notes_explain_a_diverged_run(rings):
         "learning rate."]
 
 
+def test_run_notes_follow_the_shared_verdict_on_an_overshoot(rings):
+    """tanh at learning rate 10: the loss jumps above twice its start and never converges,
+    yet no number blows up. run.verdict says diverged; the notes used to say nothing."""
+    runs = activation_study.compare_activations(rings, (6,), ("tanh", "relu"), epochs=100,
+                                                learning_rate={"tanh": 10.0, "relu": 3.0})
+    runs = runs.for_seed(0)
+    tanh, relu = runs["tanh"], runs["relu"]
+    assert tanh.diverged_at is None and tanh.verdict.cause == "overshoot"
+    assert relu.verdict.status == "converged"
+    (note,) = activation_study.run_notes(runs)
+    e = tanh.verdict.epoch
+    assert note.startswith(f"tanh: training diverged at epoch {e}: a step overshot")
+    assert f"{tanh.loss[e]:.4g}" in note and "learning rate 10 is too large" in note
+    assert "last finite epoch" not in note  # nothing blew up: the charts run to the end
+
+
 def test_formulas_table_uses_each_activations_own_latex():
     text = activation_study.formulas_markdown()
     for name in ACTIVATIONS:

@@ -72,6 +72,18 @@ def test_the_bug_stays_wrong_at_a_large_step(app):
     assert "Failed" in page_html(outputs)
 
 
+def test_a_flat_error_at_a_smaller_step_is_not_blamed_on_rounding(app):
+    """One hidden layer of 3 tanh units, cross-entropy, seed 0, the bug, eps = 0.1: b1's error
+    is ~1.9e-1 at eps and at eps/10 (flat), lower only at 10 eps. Rounding would make it rise
+    at eps/10, so the row is the formula's, not "step too small"."""
+    outputs, defs = run_with(app, layers="3", activation="tanh", loss="bce", seed=0,
+                             eps=1e-1, backward=BUG)
+    verdict = verdicts_of(defs)
+    assert verdict["W1"] == verdict["b1"] == "WRONG"
+    assert "step too small" not in verdict.values()
+    assert "W1, b1 are wrong" in page_html(outputs)
+
+
 def test_a_tiny_step_is_blamed_on_rounding(app):
     outputs, defs = run_with(app, eps=1e-9)
     assert "WRONG" not in verdicts_of(defs).values()

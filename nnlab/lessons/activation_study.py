@@ -19,6 +19,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from .. import verdicts
 from ..view import code, live
 from ..activations import HIDDEN_ACTIVATIONS, get_activation
 from ..diagnostics import LayerHealth, health_messages, unit_health  # noqa: F401 (the lesson shows its sentences)
@@ -420,11 +421,21 @@ def formulas_markdown(names: Sequence[str] = ("sigmoid", "tanh", "relu", "leaky_
 
 
 def run_notes(runs: Mapping[str, Run]) -> list[str]:
-    """A sentence for every run that diverged, naming the epoch and the likely cause."""
-    return [f"{label}: training diverged at epoch {run.diverged_at}: the learning rate "
-            f"{run.settings['learning_rate']:g} is too large for this net; the charts stop "
-            f"at the last finite epoch. Try a smaller learning rate."
-            for label, run in runs.items() if run.diverged_at is not None]
+    """A sentence for every run that diverged by ``run.verdict`` (the rule every lesson uses:
+    blew up, or overshot and never converged), naming the epoch and the cause."""
+    return [diverged_note(label, run) for label, run in runs.items() if run.verdict.diverged]
+
+
+def diverged_note(label: str, run: Run) -> str:
+    """``run_notes``' sentence for one diverged run."""
+    verdict, rate = run.verdict, run.settings["learning_rate"]
+    if verdict.cause == "blew up":  # the record stops before the epoch that blew up
+        return (f"{label}: training diverged at epoch {verdict.epoch}: the learning rate "
+                f"{rate:g} is too large for this net; the charts stop at the last finite "
+                f"epoch. Try a smaller learning rate.")
+    return (f"{label}: training diverged at epoch {verdict.epoch}: "
+            f"{verdicts.overshoot_words(run)}. The learning rate {rate:g} is too large for "
+            f"this net; try a smaller one.")
 
 
 def summary_rows(studies: Mapping[str, Mapping[str, Run]]) -> list[dict]:

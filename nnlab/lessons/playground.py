@@ -876,9 +876,7 @@ def summary(result: Result) -> str:
     verdict = run.verdict  # the divergence rule of every lesson (nnlab.verdicts)
     if verdict.cause == "overshoot":
         e = verdict.epoch
-        return (f"training diverged at epoch {e}: a step overshot, and the loss jumped from "
-                f"{run.loss[0]:.3f} to {run.loss[e]:.3f}, more than "
-                f"{verdicts.OVERSHOOT_FACTOR:g} times its start, without converging since. The "
+        return (f"training diverged at epoch {e}: {verdicts.overshoot_words(run)}. The "
                 f"learning rate {s.learning_rate:g} is too large for this network; try a "
                 f"smaller one. After {done}: training accuracy {result.train_accuracy():.0%}, "
                 f"training loss {run.loss[-1]:.3f}")

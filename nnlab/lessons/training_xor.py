@@ -330,10 +330,24 @@ def attempts_table(run: Run) -> list[dict]:
             "attempt": i,
             "epochs trained": a.epochs,
             "final loss": round(final, 5) if np.isfinite(final) else None,
-            "converged": (f"yes, at epoch {a.converged_at}" if a.converged else
-                          "diverged" if a.diverged_at is not None else "no"),
+            "converged": attempt_outcome(a),
         })
     return rows
+
+
+# The table's words for the two causes of divergence in nnlab.verdicts.
+DIVERGED_CAUSES = {"blew up": "the numbers blew up", "overshoot": "a step overshot"}
+
+
+def attempt_outcome(run: Run) -> str:
+    """The attempts table's "converged" cell: ``run.verdict``, the rule the callout above the
+    table reads, so an overshoot says "diverged" in both places."""
+    verdict = run.verdict
+    if verdict.status == "converged":
+        return f"yes, at epoch {verdict.epoch}"
+    if verdict.diverged:
+        return f"diverged at epoch {verdict.epoch} ({DIVERGED_CAUSES[verdict.cause]})"
+    return "no"
 
 
 def scrub_epochs(run: Run) -> list[int]:
@@ -415,8 +429,7 @@ class Diagnosis:
 
 def run_threshold(run: Run) -> float:
     """The convergence threshold a run was trained with (the shared rule's, if none)."""
-    threshold = run.settings.get("threshold")
-    return verdicts.loss_threshold(run.loss_name) if threshold is None else threshold
+    return verdicts.run_threshold(run)
 
 
 def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagnosis:
@@ -424,8 +437,8 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
 
     Converged and diverged are ``run.verdict`` (``nnlab.verdicts``: the rules ``train_many``
     and every lesson use): diverged covers a blow-up and a loss that jumped above twice its
-    first epoch's value without converging after (with a sigmoid output the numbers stay
-    bounded, but such a jump means the steps overshoot). Only the rest is read from the
+    first epoch's value in a run that converged at no epoch (with a sigmoid output the numbers
+    stay bounded, but such a jump means the steps overshoot). Only the rest is read from the
     curve's tail: bouncing, stuck on a plateau, or still learning. (``X`` and ``Y`` are
     accepted for older callers and not needed.)
     """
@@ -449,13 +462,10 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
         return Diagnosis(
             "diverged", "danger",
             f"**Training diverged at epoch {e}:** the learning rate ({lr:g}) is too large for "
-            f"{name}: a step overshot and the loss jumped from {loss[0]:.4g} at epoch 0 to "
-            f"{loss[e]:.4g}, more than {OVERSHOOT_FACTOR:g} times higher, and it never "
-            f"converged after. It ends at {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}. "
-            f"Try a smaller learning rate.", e)
+            f"{name}: {verdicts.overshoot_words(run)}. It ends at {loss[-1]:.4g}, accuracy "
+            f"{run.accuracy[-1]:.0%}. Try a smaller learning rate.", e)
     if verdict.status == "converged":
-        bumped = (f" (after an overshoot at epoch {verdict.overshot_at} it recovered)"
-                  if verdict.overshot_at is not None else "")
+        bumped = _overshoot_aside(verdict)
         return Diagnosis(
             "converged", "success",
             f"**Converged at epoch {run.converged_at}:** {rule}{bumped}. After {run.epochs} "
@@ -482,6 +492,18 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
         f"not yet converged (that needs a loss below {threshold:.3g}, its value when every "
         f"output is {verdicts.TOLERANCE:g} from its target); accuracy {run.accuracy[-1]:.0%}. More epochs or a "
         f"larger learning rate would take it further.")
+
+
+def _overshoot_aside(verdict) -> str:
+    """An aside for a converged run that also overshot: the rule counts it converged whether
+    the overshoot came before (a recovery) or after (a later step went wrong)."""
+    at = verdict.overshot_at
+    if at is None:
+        return ""
+    if at < verdict.epoch:
+        return f" (after an overshoot at epoch {at} it recovered)"
+    return (f" (a later step overshot at epoch {at}: the loss rose above {OVERSHOOT_FACTOR:g} "
+            "times its start, but a run that converged counts as converged)")
 
 
 def after_convergence(run: Run, Y) -> str:
