@@ -17,6 +17,9 @@ about the same numbers:
   divergence, not a plateau. Both rules measure outputs against 0/1 targets, so a
   regression run (an identity output, any real target) gets neither: only a blow-up, which
   its unbounded loss reaches when it truly diverges, is a verdict on it.
+- **Stuck on a plateau** (for a run that neither converged nor diverged): over the last
+  tenth of its epochs the loss fell by less than 1 % (``on_plateau``); otherwise the run is
+  still learning, only slowly.
 - **Symmetric, not dead**: hidden units that are all exact copies of each other (same
   incoming weights and bias) get the same gradient and stay copies; when they started that
   way, that is the symmetry problem of the start, even when their ReLU slope is also 0.
@@ -62,6 +65,31 @@ def loss_threshold(loss: str, tolerance: float = TOLERANCE) -> float:
         a, y = np.array([[1.0 - tolerance]]), np.array([[1.0]])
         z = np.log(a) - np.log1p(-a)
     return round(float(loss_fn.fn(z, a, y)[0]), 12)
+
+
+def worst_output_distance(loss: str, outputs: int, threshold: float) -> float:
+    """How far one sigmoid output can be from its 0/1 target while the mean ``loss`` over
+    ``outputs`` outputs is still below ``threshold``: the rule bounds the mean, not every
+    output, so one output may carry the whole budget (the others exactly right). With XOR's
+    four outputs and the shared thresholds: 0.2 for squared error (half or not), 0.34 for
+    cross-entropy."""
+    outputs = checks.whole(outputs, "outputs", low=1)
+    threshold = checks.positive(threshold, "threshold")
+    loss_fn = get_loss(loss)
+    if loss_fn.targets_sum_to_one:
+        raise ValueError(f"worst_output_distance: a loss of one sigmoid output; got {loss!r}")
+
+    def one(distance: float) -> float:  # the loss of one output ``distance`` below target 1
+        a = np.array([[1.0 - distance]])
+        return float(loss_fn.fn(np.log(a) - np.log1p(-a), a, np.array([[1.0]]))[0])
+
+    budget, low, high = outputs * threshold, 0.0, 1.0 - 1e-15
+    if one(high) <= budget:
+        return 1.0
+    for _ in range(100):  # the loss grows with the distance: bisect
+        mid = (low + high) / 2
+        low, high = (mid, high) if one(mid) < budget else (low, mid)
+    return low
 
 
 def converged_rule(loss: str, tolerance: float = TOLERANCE) -> str:
@@ -171,6 +199,31 @@ def statuses(converged_at, blew_up_at, overshot) -> np.ndarray:
     out = np.where(converged_at >= 0, "converged", "not converged").astype(object)
     out[diverged(converged_at, blew_up_at, overshot)] = "diverged"
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Stuck on a plateau
+# ---------------------------------------------------------------------------------------------
+
+PLATEAU_CHANGE = 0.01  # stuck: over the last tenth of the run the loss fell by less than 1 %
+
+
+def on_plateau(loss) -> np.ndarray | bool:
+    """Whether a run that has not converged is stuck rather than slow: over the last tenth of
+    its epochs (at least two) its loss fell by less than ``PLATEAU_CHANGE`` of its value.
+
+    ``loss`` is one run's curve (returns a bool) or (epochs, K) curves (returns (K,) bools).
+    The caller decides which runs to ask about: a converged or diverged run is neither."""
+    curves = np.asarray(loss, dtype=np.float64)
+    one = curves.ndim == 1
+    curves = curves[:, None] if one else curves
+    if not len(curves):
+        flat = np.ones(curves.shape[1], dtype=bool)
+    else:
+        tail = curves[-max(2, len(curves) // 10):]
+        with np.errstate(invalid="ignore"):
+            flat = (tail[0] - tail[-1]) / np.maximum(tail[0], 1e-12) < PLATEAU_CHANGE
+    return bool(flat[0]) if one else flat
 
 
 # ---------------------------------------------------------------------------------------------

@@ -197,9 +197,11 @@ def _(course, mo):
     agrees: its error term comes from the loss (`loss.delta`), not from the line the bug
     changed, while every layer below it is wrong.
 
-    Below, left, is nnlab's real `backprop`, read from its source as the page runs; right, the
-    buggy version, which nnlab builds from that same source by changing one line (marked).
-    To change either and re-run the check, open this lesson with
+    Below, one above the other, is the line that differs: first as nnlab's real `backprop`
+    has it, then as the buggy version has it. Under them are both whole functions, again
+    one above the other: nnlab's real `backprop`, read from its source as the page runs,
+    and below it the buggy version, which nnlab builds from that same source by changing
+    that one line (marked). To change either and re-run the check, open this lesson with
     `marimo edit notebooks/07_gradient_check.py`.
     """)
     return
@@ -294,7 +296,7 @@ def _(gradient_check, mo):
       separate bias vectors as well, so the column is redundant there.)
     - **Its backward pass has the bug.** It multiplies by `sigmoid_prime(activation)`, where
       `sigmoid_prime(x)` is $\sigma(x)(1 - \sigma(x))$: the slope at the activation, not at
-      $z$, exactly the edit on the right above. The gradient check would flag every layer
+      $z$, exactly the edit marked "the bug" in the code above. The gradient check would flag every layer
       whose error term goes through it.
     - **Its "Loss" is not the one its text describes.** The text defines the mean squared
       error, but the numbers it prints every 1000 iterations are the mean absolute error

@@ -110,3 +110,19 @@ def test_the_error_curves_are_a_live_view_on_log_axes():
     assert right["name"] == "nnlab's backpropagation" and bug["name"].startswith("bug")
     assert len(right["x"]) == len(defs["curves"]["nnlab's backpropagation"])
     assert min(v for v in right["y"] if v) < 1e-7 < min(v for v in bug["y"] if v)
+
+
+def test_the_code_blocks_are_stacked_and_the_prose_says_so(default):
+    """The real line and the buggy one (then both whole functions) sit one above the other,
+    so the prose must say above and below: no "left" or "right" for where a block is."""
+    outputs, _ = default
+    (stack,) = [o.text for o in outputs
+                if o is not None and "correct: the slope at z" in getattr(o, "text", "")]
+    assert stack.startswith("<div style='display: flex;flex: 1;flex-direction: column;")
+    order = [stack.index(t) for t in ("correct: the slope at z", "the bug: the slope at a",
+                                      "nnlab.network.backprop", "the same function with the bug")]
+    assert order == sorted(order)
+    text = page_html(outputs)
+    assert "one above the other" in text and 'exactly the edit marked "the bug"' in text
+    for wrong in ("Below, left", "; right, the", "on the right above", "side by side"):
+        assert wrong not in text, wrong

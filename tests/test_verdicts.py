@@ -35,6 +35,20 @@ def test_one_distance_gives_every_loss_its_threshold():
         verdicts.loss_threshold("mse", 1.5)
 
 
+def test_converged_bounds_the_mean_so_one_output_may_be_further_off():
+    # One output carries the whole mean of XOR's four: sqrt(4 * 0.01) for squared error,
+    # 1 - 0.9^4 for cross-entropy; with a single output the bound is the tolerance itself.
+    assert verdicts.worst_output_distance("mse", 4, 0.01) == pytest.approx(0.2)
+    assert verdicts.worst_output_distance("half_mse", 4, 0.005) == pytest.approx(0.2)
+    assert verdicts.worst_output_distance("bce", 4, -np.log(0.9)) == pytest.approx(1 - 0.9 ** 4)
+    for loss in ("mse", "half_mse", "bce"):
+        assert verdicts.worst_output_distance(loss, 1, verdicts.loss_threshold(loss)) == \
+            pytest.approx(verdicts.TOLERANCE)
+    assert verdicts.worst_output_distance("mse", 200, 0.01) == 1.0  # any output at all
+    with pytest.raises(ValueError, match="sigmoid"):
+        verdicts.worst_output_distance("softmax_ce", 4, 0.1)
+
+
 def test_overshoot_is_a_loss_above_twice_its_first_epoch():
     assert verdicts.overshot_at([0.7, 0.8, 1.5, 2.5, 2.5]) == 2
     assert verdicts.overshot_at([0.7, 1.4, 0.1]) is None  # exactly 2x is not above it

@@ -134,7 +134,8 @@ class Setup:
     @property
     def loss_threshold(self) -> float:
         """The loss below which a run counts as converged: ``threshold`` if given, else the
-        one rule of every lesson (``verdicts.loss_threshold``: every output within 0.1)."""
+        one rule of every lesson (``verdicts.loss_threshold``: the loss of outputs that are
+        each 0.1 from their targets; a bound on the mean, not on every output)."""
         return verdicts.loss_threshold(self.loss) if self.threshold is None else self.threshold
 
     @property
@@ -478,8 +479,7 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
             f"**The loss keeps bouncing** (it rose in {rising:.0%} of the last epochs): the "
             f"learning rate ({lr:g}) is too large to settle into the valley. Final {name} "
             f"loss {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}.")
-    change = (tail[0] - tail[-1]) / max(tail[0], 1e-12)
-    if run.accuracy[-1] < 1.0 and change < 0.01:
+    if run.accuracy[-1] < 1.0 and verdicts.on_plateau(loss):
         return Diagnosis(
             "stuck", "warn",
             f"**Stuck on a plateau:** over the last tenth of the run the {name} loss barely "
@@ -504,6 +504,37 @@ def _overshoot_aside(verdict) -> str:
         return f" (after an overshoot at epoch {at} it recovered)"
     return (f" (a later step overshot at epoch {at}: the loss rose above {OVERSHOOT_FACTOR:g} "
             "times its start, but a run that converged counts as converged)")
+
+
+def after_convergence(run: Run, Y) -> str:
+    """What "converged" promises about the outputs, for this run: the rule bounds the mean
+    loss, so at the converged epoch one output may still be more than 0.1 from its target;
+    the sentence gives the farthest one then, and the bound the mean puts on every output."""
+    Y = np.asarray(Y, dtype=float)
+    threshold, n = run_threshold(run), Y.size
+    text = (f"Converged means the mean {run.loss_name} loss over the {n} cases fell below "
+            f"{threshold:.3g}, its value when every output is exactly "
+            f"{verdicts.TOLERANCE:g} from its target. That bounds the mean, not each output")
+    c = run.converged_at
+    if c is not None and run.outputs is not None and c < len(run.outputs):
+        far = np.abs(run.outputs - Y).reshape(len(run.outputs), -1).max(axis=1)
+        text += f": at epoch {c} the farthest output was {far[c]:.3f} from its target"
+        if far[c] > verdicts.TOLERANCE:
+            within = np.flatnonzero(far[c:] <= verdicts.TOLERANCE)
+            text += (f", and all {n} were within {verdicts.TOLERANCE:g} only from epoch "
+                     f"{c + int(within[0])}" if len(within) else
+                     f", and they were never all within {verdicts.TOLERANCE:g} in this run")
+    bound = verdicts.worst_output_distance(run.loss_name, n, threshold)
+    text += (f". While the mean stays below {threshold:.3g}, no output can be more than "
+             f"{bound:.2g} from its target")
+    if bound < 0.5:
+        text += " (so every output is on the right side of 0.5 and the accuracy cannot rise"
+        text += " any more)"
+    if run.stopped == "threshold":
+        return (text + ". Had it trained on, each step would still push the outputs closer "
+                "to 0 and 1, so the loss would keep shrinking, ever more slowly.")
+    return (text + ", but each step still pushes the outputs closer to 0 and 1, so the loss "
+            "keeps shrinking, ever more slowly.")
 
 
 def summary(run: Run) -> str:
