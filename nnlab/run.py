@@ -21,8 +21,8 @@ from .network import Network, Params
 # this many times beyond max(1, their initial norm), counts as exploding.
 LOSS_EXPLODE_FACTOR = 1e6
 PARAM_EXPLODE_FACTOR = 1e3
-# Overshoot: a loss above this many times its first epoch's, in a run that never converges
-# afterwards, is divergence too (a step overshot; nnlab.verdicts applies the rule).
+# Overshoot: a loss above this many times its first epoch's, in a run that converges at no
+# epoch, is divergence too (a step overshot; nnlab.verdicts applies the rule).
 OVERSHOOT_FACTOR = 2.0
 
 

@@ -11,16 +11,22 @@ about the same numbers:
   both count as converged.
 - **Diverged**: the numbers blew up (``train``'s size rule: the weights grew 1000-fold, or
   the loss became NaN or huge), or the loss rose above ``OVERSHOOT_FACTOR`` (2) times its
-  first epoch's value and the run never converged afterwards: a step overshot. With a
-  sigmoid output the loss stays bounded, so an overshoot that jumps from 0.7 to 2.5 and then
-  freezes is divergence, not a plateau.
+  first epoch's value and the run never converged at any epoch: a step overshot. (A run
+  that converged, before or after an overshoot, is converged.) With a sigmoid output the
+  loss stays bounded, so an overshoot that jumps from 0.7 to 2.5 and then freezes is
+  divergence, not a plateau. Both rules measure outputs against 0/1 targets, so a
+  regression run (an identity output, any real target) gets neither: only a blow-up, which
+  its unbounded loss reaches when it truly diverges, is a verdict on it.
+- **Stuck on a plateau** (for a run that neither converged nor diverged): over the last
+  tenth of its epochs the loss fell by less than 1 % (``on_plateau``); otherwise the run is
+  still learning, only slowly.
 - **Symmetric, not dead**: hidden units that are all exact copies of each other (same
   incoming weights and bias) get the same gradient and stay copies; when they started that
   way, that is the symmetry problem of the start, even when their ReLU slope is also 0.
 - **Gradient check**: a relative error below ``GRAD_AGREE`` agrees; a larger one is blamed
-  on the step size when it changes with the step (it falls like eps^2 when eps shrinks: the
-  step sees curvature; it falls when eps grows: rounding), and on the backward pass (WRONG)
-  only when it stays flat across step sizes.
+  on the step size when it changes with the step the way the step's own errors do (it falls
+  like eps^2 when eps shrinks: the step sees curvature; it rises when eps shrinks and falls
+  when eps grows, like 1/eps: rounding), and on the backward pass (WRONG) when it does not.
 """
 
 from __future__ import annotations
@@ -59,6 +65,31 @@ def loss_threshold(loss: str, tolerance: float = TOLERANCE) -> float:
         a, y = np.array([[1.0 - tolerance]]), np.array([[1.0]])
         z = np.log(a) - np.log1p(-a)
     return round(float(loss_fn.fn(z, a, y)[0]), 12)
+
+
+def worst_output_distance(loss: str, outputs: int, threshold: float) -> float:
+    """How far one sigmoid output can be from its 0/1 target while the mean ``loss`` over
+    ``outputs`` outputs is still below ``threshold``: the rule bounds the mean, not every
+    output, so one output may carry the whole budget (the others exactly right). With XOR's
+    four outputs and the shared thresholds: 0.2 for squared error (half or not), 0.34 for
+    cross-entropy."""
+    outputs = checks.whole(outputs, "outputs", low=1)
+    threshold = checks.positive(threshold, "threshold")
+    loss_fn = get_loss(loss)
+    if loss_fn.targets_sum_to_one:
+        raise ValueError(f"worst_output_distance: a loss of one sigmoid output; got {loss!r}")
+
+    def one(distance: float) -> float:  # the loss of one output ``distance`` below target 1
+        a = np.array([[1.0 - distance]])
+        return float(loss_fn.fn(np.log(a) - np.log1p(-a), a, np.array([[1.0]]))[0])
+
+    budget, low, high = outputs * threshold, 0.0, 1.0 - 1e-15
+    if one(high) <= budget:
+        return 1.0
+    for _ in range(100):  # the loss grows with the distance: bisect
+        mid = (low + high) / 2
+        low, high = (mid, high) if one(mid) < budget else (low, mid)
+    return low
 
 
 def converged_rule(loss: str, tolerance: float = TOLERANCE) -> str:
@@ -130,6 +161,8 @@ def of_run(run) -> Verdict:
     over = overshot_at(run.loss) if len(run.loss) else None
     if run.diverged_at is not None:
         return Verdict("diverged", run.diverged_at, "blew up", over)
+    if run.network.output == "identity":  # regression: no 0/1 targets to be near
+        return Verdict("not converged", overshot_at=over)
     converged = converged_at(run)
     if converged is not None:
         return Verdict("converged", converged, None, over)
@@ -138,12 +171,59 @@ def of_run(run) -> Verdict:
     return Verdict("not converged")
 
 
+def run_threshold(run) -> float:
+    """The loss ``run`` had to fall below to converge: the threshold it was trained with, else
+    the shared ``loss_threshold``."""
+    threshold = run.settings.get("threshold")
+    return loss_threshold(run.loss_name) if threshold is None else threshold
+
+
+def overshoot_words(run) -> str:
+    """Why ``run`` diverged by an overshoot, in the rule's own terms, for a sentence on a page:
+    "a step overshot, and the loss jumped from 0.6953 at epoch 0 to 1.881 at epoch 4 (more
+    than 2 times its start); the run never converged (its loss never fell below 0.1054)".
+    Every lesson says it with these words, so no page words the rule differently."""
+    verdict = run.verdict
+    if verdict.cause != "overshoot":
+        raise ValueError(f"overshoot_words: the run's verdict is {verdict.status!r}"
+                         f"{f' ({verdict.cause})' if verdict.cause else ''}, not an overshoot")
+    e = verdict.epoch
+    return (f"a step overshot, and the loss jumped from {run.loss[0]:.4g} at epoch 0 to "
+            f"{run.loss[e]:.4g} at epoch {e} (more than {OVERSHOOT_FACTOR:g} times its start); "
+            f"the run never converged (its loss never fell below {run_threshold(run):.4g})")
+
+
 def statuses(converged_at, blew_up_at, overshot) -> np.ndarray:
     """``of_run``'s status for many runs at once (arrays, -1 = never)."""
     converged_at = np.asarray(converged_at)
     out = np.where(converged_at >= 0, "converged", "not converged").astype(object)
     out[diverged(converged_at, blew_up_at, overshot)] = "diverged"
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Stuck on a plateau
+# ---------------------------------------------------------------------------------------------
+
+PLATEAU_CHANGE = 0.01  # stuck: over the last tenth of the run the loss fell by less than 1 %
+
+
+def on_plateau(loss) -> np.ndarray | bool:
+    """Whether a run that has not converged is stuck rather than slow: over the last tenth of
+    its epochs (at least two) its loss fell by less than ``PLATEAU_CHANGE`` of its value.
+
+    ``loss`` is one run's curve (returns a bool) or (epochs, K) curves (returns (K,) bools).
+    The caller decides which runs to ask about: a converged or diverged run is neither."""
+    curves = np.asarray(loss, dtype=np.float64)
+    one = curves.ndim == 1
+    curves = curves[:, None] if one else curves
+    if not len(curves):
+        flat = np.ones(curves.shape[1], dtype=bool)
+    else:
+        tail = curves[-max(2, len(curves) // 10):]
+        with np.errstate(invalid="ignore"):
+            flat = (tail[0] - tail[-1]) / np.maximum(tail[0], 1e-12) < PLATEAU_CHANGE
+    return bool(flat[0]) if one else flat
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,6 +272,11 @@ def symmetry_message(layers: Sequence[tuple[int, int]]) -> str:
 GRAD_AGREE = 1e-6  # below: agrees (a correct pass at a good step gives ~1e-9 or less)
 GRAD_WRONG = 1e-2  # a wrong formula: 1e-2 and up, at every step size
 STEP_FACTOR = 10.0  # the neighbouring steps compared with the chosen one
+# Rounding error goes like 1/eps: ~STEP_FACTOR-fold worse at eps/10, better at 10 eps. Its
+# noise can shrink the rise to ~2x; a flat (wrong-formula) error moves only a few per cent. So
+# rounding needs a rise of half or more at eps/10 and a 3-fold fall at 10 eps.
+ROUNDING_RISE = 1.5
+ROUNDING_FALL = 3.0
 
 
 @dataclass(frozen=True)
@@ -207,14 +292,24 @@ class GradVerdict:
 
 def grad_verdict(error: float, smaller_step: float, larger_step: float) -> str:
     """The rule for one array. Truncation error falls like eps^2, so 10x smaller steps cut it
-    ~100-fold; rounding error falls when the step grows; a wrong formula does neither."""
+    ~100-fold; rounding error goes like 1/eps, so it rises at the smaller step and falls at
+    the larger one; a wrong formula does neither."""
     if error < GRAD_AGREE:
         return "agrees"
     if smaller_step < error / STEP_FACTOR:
         return "step too large"
-    if larger_step < error / 3:
+    if _rounding(error, smaller_step, larger_step):
         return "step too small"
     return "WRONG" if error >= GRAD_WRONG else "unclear"
+
+
+def _rounding(error: float, smaller_step: float, larger_step: float) -> bool:
+    """Rounding's signature: clearly worse at the smaller step AND clearly better at the
+    larger one. A falling error at the larger step alone is no proof: a wrong formula's
+    error can drop there too (a 10x step moves far enough to change it), yet stays flat at
+    the smaller step, where rounding would have made it rise."""
+    return (smaller_step > ROUNDING_RISE * error
+            and larger_step < error / ROUNDING_FALL)
 
 
 def gradient_verdicts(network: Network, params: Params, X, Y, loss: str = "mse", *,
@@ -253,8 +348,8 @@ def gradient_summary(rows: Sequence[GradVerdict], eps: float) -> tuple[str, str]
     if any(r.verdict == "step too small" for r in rows):
         return "warn", (
             f"**The step is too small, not the code:** the worst relative error is {worst:.1e}, "
-            "and it falls when ε grows: the two losses agree in almost every digit, so "
-            "their difference is mostly rounding. Try ε = 1e-5.")
+            "and it rises when ε shrinks and falls when ε grows: the two losses agree in "
+            "almost every digit, so their difference is mostly rounding. Try ε = 1e-5.")
     if any(r.verdict == "unclear" for r in rows):
         return "warn", (f"**Unclear:** the worst relative error is {worst:.1e}, too large to "
                         "agree, yet not the flat 1e-2 and up of a wrong formula.")

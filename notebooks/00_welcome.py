@@ -16,17 +16,20 @@ def _(course, mo):
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
-    # Welcome to nnlab
-
-    This course builds a small neural network from nothing but NumPy and takes it apart
-    until every number in it has a reason. Each lesson is one idea, shown with the code
-    that does it and with controls you can move to see what changes. By the end you will
-    have trained a network on XOR by hand and by loop, seen why training sometimes gets
-    stuck, compared activation functions and checked backpropagation against finite
-    differences.
-    """)
+def _(course, mo):
+    _controls = course.live_or_static(
+        "with controls you can move to see what changes.",
+        "with pictures of what changes when its settings move (this copy is static: "
+        "the interactive version lets you move them yourself).")
+    mo.vstack([
+        mo.md("# Welcome to nnlab"),
+        mo.md("This course builds a small neural network from nothing but NumPy and takes it "
+              "apart until every number in it has a reason. Each lesson is one idea, shown "
+              f"with the code that does it and {_controls} By the end you will have trained a "
+              "network on XOR by hand and by loop, seen why training sometimes gets stuck, "
+              "compared activation functions, checked backpropagation against finite "
+              "differences and taught a network to read real handwritten digits."),
+    ])
     return
 
 

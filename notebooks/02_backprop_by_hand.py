@@ -264,7 +264,9 @@ def _(mo, backprop_by_hand, sections, shown):
 
     The same forward pass for the chosen input, number by number, and the loss of its
     answer against the target $y = {shown.y}$ ({backprop_by_hand.LOSS_LABELS[shown.loss]}).
-    Here and below, every number is shown **rounded to 4 significant digits**; the
+    In steps 1 to 5, every number is shown **rounded to {backprop_by_hand.STEP_DIGITS}
+    significant digits** (zeros at the end left off; step 6 and the tables after it say
+    how they round); the
     computer keeps about 16, so redoing a line by hand from the rounded numbers can
     differ in its last digit.
     """), mo.md(sections["forward"])])
@@ -322,25 +324,26 @@ def _(mo, sections):
 
 
 @app.cell(hide_code=True)
-def _(mo, sections, shown):
+def _(backprop_by_hand, mo, sections, shown):
     mo.vstack([mo.md(rf"""
     ### Step 6: the update
 
     All nine slopes are known, and only now does any number change: each moves by
-    $-\eta$ times its slope, with $\eta = {shown.learning_rate:g}$. Each line shows the old
-    number, the change and the new number to the same number of decimals, so the
-    subtraction checks by hand.
+    $-\eta$ times its slope, with $\eta = {shown.learning_rate:g}$.
+    {backprop_by_hand.update_note(shown.step, shown.learning_rate)}
     """), mo.md(sections["update"])])
     return
 
 
 @app.cell(hide_code=True)
-def _(mo):
-    mo.md(r"""
+def _(backprop_by_hand, mo):
+    mo.md(rf"""
     ### Before and after
 
-    The nine numbers with their slopes and changes, and what the network now answers for all
-    four inputs. One step on one input moves every output, not just the one it trained on.
+    The nine numbers with their slopes and changes (to
+    {backprop_by_hand.UPDATE_TABLE_DECIMALS} decimals), and what the network now answers for
+    all four inputs (to {backprop_by_hand.OUTPUT_TABLE_DECIMALS} decimals). One step on one
+    input moves every output, not just the one it trained on.
     """)
     return
 
@@ -349,8 +352,11 @@ def _(mo):
 def _(mo, backprop_by_hand, shown, tables):
     update_rows = backprop_by_hand.update_rows(shown.step, shown.learning_rate)
     after_rows = backprop_by_hand.outputs_rows(shown.step.before, shown.step.after)
-    mo.hstack([mo.md(tables.markdown_table(update_rows, digits=6)),
-               mo.md(tables.markdown_table(after_rows, digits=4))], justify="start", gap=2)
+    mo.hstack([mo.md(tables.markdown_table(update_rows,
+                                           digits=backprop_by_hand.UPDATE_TABLE_DECIMALS)),
+               mo.md(tables.markdown_table(after_rows,
+                                           digits=backprop_by_hand.OUTPUT_TABLE_DECIMALS))],
+              justify="start", gap=2)
     return after_rows, update_rows
 
 

@@ -390,7 +390,7 @@ def _(mo, plots, training_xor, scenario_runs):
 
 
 @app.cell(hide_code=True)
-def _(diagnosis, quiz, run, setup):
+def _(Y, diagnosis, quiz, run, setup, training_xor):
     _stopped = run.stopped == "threshold"
     # Answer first, then the answer and why (nnlab.view.quiz).
     questions = [
@@ -404,9 +404,7 @@ def _(diagnosis, quiz, run, setup):
             (f"This run converged at epoch **{run.converged_at}**. " if run.converged else
              "This run never converged: " + diagnosis.message + " ")
             + ("This preset stops at that epoch on purpose. " if _stopped else "")
-            + "Once converged every output is within 0.1 of its target (and on the right side "
-            "of 0.5, so the accuracy cannot rise any more), but each step still pushes the "
-            "outputs closer to 0 and 1, so the loss keeps shrinking, ever more slowly."),
+            + training_xor.after_convergence(run, Y)),
         quiz.Question(
             "2. Why does the fixed start print the same table on every computer, while the "
             "random start needs a seed and sometimes a retry?",

@@ -37,7 +37,7 @@ def _(mo):
     half of it for half squared error, and $-\ln 0.9 \approx 0.105$ for cross-entropy: the
     loss of outputs that are each 0.1 from their targets, the rule every lesson uses. A
     start **diverged** when a step overshot, its loss rising above twice its first
-    epoch's and never converging after, or when its numbers blew up.
+    epoch's in a run that never converged at any epoch, or when its numbers blew up.
     """)
     return
 
@@ -118,16 +118,8 @@ def _(live, runs, starts, starts_view):
 
 
 @app.cell(hide_code=True)
-def _(course, mo, convergence, runs, starts):
-    _s = convergence.starts_stats(runs)
-    mo.md(rf"""
-    **Reading it.** The band is the middle of the crowd: half of the starts have a loss
-    inside the dark band at each epoch, 80 % inside the light one. Here the median start ends
-    at a loss of {float(sorted(runs.final_loss)[len(runs.final_loss) // 2]):.3g}. The
-    histogram shows *when* the {_s['converged']} converged starts crossed the threshold; the
-    {_s['stuck']} others are not in it. Most of them are not slow but stuck: their loss
-    flattens out on a plateau and stays there.
-    """ + course.live_or_static(r"""
+def _(course, mo, convergence, runs):
+    mo.md(convergence.reading_markdown(runs) + "\n\n" + course.live_or_static(r"""
     **Try it.**
 
     - Widen the init range to **±8**: big weights push the sigmoids into their flat tails,
@@ -356,10 +348,9 @@ def _(convergence, quiz, runs, starts):
             f"rate {starts.learning_rate:g}, init range ±{starts.init_range:g}), what share "
             "of the starts converged?", _bands, min(3, int(_s["share"] * 4)),
             f"{_s['converged']} of {_s['starts']} ({_s['share']:.0%}) converged. "
-            f"{_s['stuck']} did not: stuck on a plateau, or still too slow when the budget ran "
-            f"out; {_s['diverged']} diverged (a step overshot the loss to more than twice its "
-            "start, or the numbers blew up). In the band chart the stuck ones hold up the "
-            "upper part of the band: it levels off instead of falling."),
+            + convergence.outcomes(_s)
+            + (" In the band chart the stuck ones hold up the top of the band: it levels off "
+               "instead of falling." if (_s["plateau"] or 0) > _s["starts"] / 10 else "")),
         quiz.Question(
             "2. What does a wider init range (say ±8) do to the share of starts that get "
             "stuck?",

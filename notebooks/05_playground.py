@@ -255,7 +255,7 @@ def train_cell(data, get_good, mo, player, playground, problem, run_keys, set_go
     _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The pictures "
                                "show the last run that could."), kind="danger")] if problem else []
     if result is not None:
-        _notes.append(mo.callout(mo.md(playground.result_line(result)),
+        _notes.append(mo.callout(mo.md(playground.summary(result)),
                                  kind="danger" if result.run.verdict.diverged else "neutral"))
     mo.vstack(_notes)
     return result, run_key
@@ -605,7 +605,7 @@ def _(live, mo, playground, plots, scenario_results):
     mo.ui.tabs({
         name: mo.vstack([
             mo.md(f"**{r.data.source}, {playground.describe_network(r.settings, r.data.classes)}"
-                  f"**: {playground.result_line(r)} · [open it in the playground]"
+                  f"**: {playground.summary(r)} · [open it in the playground]"
                   f"({playground.query_string(r.settings)})"),
             _pictures(r)])
         for name, r in scenario_results.items()})

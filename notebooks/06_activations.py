@@ -86,7 +86,7 @@ def _(activation_study, drawn, functions_view, z_range):
 @app.cell(hide_code=True)
 def _(course, mo):
     mo.md(r"""
-    **Try it.** Hover over the right-hand panel. The sigmoid's slope is never more than
+    **Try it.** Hover over the slope panel, $f'(z)$. The sigmoid's slope is never more than
     $\tfrac14$, reached at $z = 0$, and it is below $0.01$ once $|z| > 4.6$. The tanh is a
     stretched sigmoid, $\tanh(z) = 2\sigma(2z) - 1$: its slope reaches 1, but it flattens out just
     as quickly. ReLU's slope is exactly 1 for every positive $z$ and exactly 0 for every
@@ -176,7 +176,7 @@ def _(activation_study, mo, nnlab):
             deep_data, (8,) * depth, (left, right), seeds=(0,), learning_rate=learning_rate,
             epochs=epochs, track_gradients=True)
 
-    return (deep_study,)
+    return deep_data, deep_study
 
 
 @app.cell
@@ -231,7 +231,7 @@ def _(deep_runs, plots):
 
 
 @app.cell(hide_code=True)
-def _(activation_study, course, deep_runs, mo):
+def _(activation_study, course, deep_data, deep_runs, mo):
     _lines = [f"- **{name}**: the first layer starts with "
               f"{activation_study.first_to_last(run):.1e} times the last layer's gradient; after "
               f"{run.epochs} epochs the net classifies {100 * run.accuracy[-1]:.0f} % of the "
@@ -239,19 +239,11 @@ def _(activation_study, course, deep_runs, mo):
     mo.md(course.live_or_static("**Try it.** With the settings above:",
                                 "**What it shows.** With the settings above (the defaults this "
                                 "static copy was built with):")
-          + "\n\n" + "\n".join(_lines) + r"""
-
-    The two charts share one gradient axis. In the sigmoid net the lines fan out from the
-    output layer (top) to the first layer (bottom), several orders of magnitude apart, and its loss sits near
-    $\ln 2 \approx 0.693$, the loss of always answering 0.5.
-
-    Within about 50 epochs even its *output* layer's gradient falls to about $10^{-6}$, and
-    every line goes flat. The six sigmoid layers squeeze the points together on the way
-    forward as well: the last hidden layer's outputs differ by only about $10^{-4}$ from one
-    point to the next, so the output unit sees nearly the same numbers for every point. All
-    it can learn is its bias; once it answers 0.5 everywhere, the errors of the two classes
-    cancel and almost no gradient is left to send down.
-    """ + course.live_or_static(r"""
+          + "\n\n" + "\n".join(_lines) + "\n\nThe two charts share one gradient axis. "
+          + (activation_study.sigmoid_story(deep_runs["sigmoid"], deep_data.X)
+             if "sigmoid" in deep_runs else
+             "Pick sigmoid for one of the two networks to see its gradient vanish.")
+          + "\n\n" + course.live_or_static(r"""
     Now pick 2 hidden layers, learning rate 1.0 and 2000 epochs, and train: the fan is much
     narrower and the sigmoid net learns the rings. Then go back to 6 layers with learning
     rate 0.3 (still 2000 epochs): the sigmoid net stays at chance while the ReLU net gets

@@ -68,8 +68,9 @@ def _(mo):
     backward pass gives $e$ around $10^{-9}$ or below at a good step; a wrong formula gives
     $10^{-2}$ and up, at every step. The table below also checks each array at a step ten
     times smaller and ten times larger: an error that falls about 100-fold with the smaller
-    step is the step's own $\varepsilon^2$ error, one that falls with the larger step is
-    rounding, and only an error that stays put is called **WRONG**.
+    step is the step's own $\varepsilon^2$ error, one that rises with the smaller step and
+    falls with the larger one is rounding, and an error of $10^{-2}$ and up that does
+    neither is called **WRONG**.
     """)
     return
 
@@ -216,9 +217,11 @@ def _(course, mo):
     agrees: its error term comes from the loss (`loss.delta`), not from the line the bug
     changed, while every layer below it is wrong.
 
-    Below, left, is nnlab's real `backprop`, read from its source as the page runs; right, the
-    buggy version, which nnlab builds from that same source by changing one line (marked).
-    To change either and re-run the check, open this lesson with
+    Below, one above the other, is the line that differs: first as nnlab's real `backprop`
+    has it, then as the buggy version has it. Under them are both whole functions, again
+    one above the other: nnlab's real `backprop`, read from its source as the page runs,
+    and below it the buggy version, which nnlab builds from that same source by changing
+    that one line (marked). To change either and re-run the check, open this lesson with
     `marimo edit notebooks/07_gradient_check.py`.
     """)
     return
@@ -313,7 +316,7 @@ def _(gradient_check, mo):
       separate bias vectors as well, so the column is redundant there.)
     - **Its backward pass has the bug.** It multiplies by `sigmoid_prime(activation)`, where
       `sigmoid_prime(x)` is $\sigma(x)(1 - \sigma(x))$: the slope at the activation, not at
-      $z$, exactly the edit on the right above. The gradient check would flag every layer
+      $z$, exactly the edit marked "the bug" in the code above. The gradient check would flag every layer
       whose error term goes through it.
     - **Its "Loss" is not the one its text describes.** The text defines the mean squared
       error, but the numbers it prints every 1000 iterations are the mean absolute error

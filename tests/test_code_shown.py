@@ -124,7 +124,8 @@ def test_03_the_loop_shown_gives_the_pages_numbers():
 
 def test_04_shows_the_rules_that_sorted_the_starts(pages):
     _, defs, text = pages["04"]
-    for fn in (verdicts.loss_threshold, verdicts.overshot_at, verdicts.diverged):
+    for fn in (verdicts.loss_threshold, verdicts.overshot_at, verdicts.diverged,
+               verdicts.on_plateau):
         assert shown(text, fn), fn.__name__
     # the counts on the page come from that rule
     runs = defs["runs"]

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from lesson_helpers import Value, lesson_fixtures, load_app, raw_html, state
+from lesson_helpers import Value, lesson_fixtures, load_app, page_text, raw_html, state
 from nnlab import Network, gradcheck, gradients, nine
 from nnlab.lessons import backprop_by_hand
 
@@ -238,3 +238,61 @@ def test_the_step_is_drawn_before_and_after_as_a_live_view():
     y_hat = forward(defs["net"], shown.step.before.to_params(), [[shown.x1, shown.x2]])[0, 0]
     assert before["values"][-1][0] == float(f"{y_hat:.5g}")  # the output for that input
     assert before["weights"] != after["weights"]  # the step moved the weights
+
+
+# --- what the page says about its rounding is what it shows --------------------------------------
+
+
+def _significant(text: str) -> int:
+    return len(text.lstrip("-").replace(".", "").lstrip("0"))
+
+
+def test_steps_1_to_5_are_rounded_as_the_page_says(default):
+    outputs, defs = default
+    digits = backprop_by_hand.STEP_DIGITS
+    assert f"In steps 1 to 5, every number is shown rounded to {digits} significant digits" \
+        in page_text(outputs)
+    sections = defs["sections"]
+    shown = [n for key in ("forward", "output error", "output gradients", "hidden errors",
+                           "hidden gradients")
+             for n in re.findall(r"-?\d+\.\d+", sections[key])]
+    assert shown and max(_significant(n) for n in shown) == digits
+
+
+def test_the_update_lines_are_rounded_as_the_page_says(default):
+    outputs, defs = default
+    shown = defs["shown"]
+    note = backprop_by_hand.update_note(shown.step, shown.learning_rate)
+    assert note in page_text(outputs)
+    lines = [line.rstrip(" \\") for line in defs["sections"]["update"].splitlines()
+             if r"\leftarrow" in line]
+    assert len(lines) == 9
+    decimals, kept = set(), []
+    for line in lines:
+        slope = line.split(r"\cdot")[1].split(" = ")[0].strip(" ()")
+        assert _significant(slope) <= backprop_by_hand.SLOPE_DIGITS
+        old, change, new = re.findall(r"-?\d+\.\d+", line.split(" = ", 1)[1])
+        places = {len(n.split(".")[1]) for n in (old, change, new)}
+        assert len(places) == 1  # one count of decimals per line
+        decimals |= places
+        if float(change):
+            kept.append(_significant(change))
+    low, high = min(decimals), max(decimals)
+    assert (f"({low} to {high} decimals, line by line" if low < high
+            else f"({low} decimals") in note
+    assert f"keep at least {min(kept)} significant digits" in note
+    assert min(kept) >= backprop_by_hand.CHANGE_DIGITS
+    assert (low, high, min(kept)) == (4, 7, 4)  # at the defaults: b1's change is 0.0006090
+
+
+def test_the_tables_use_the_decimals_the_page_names(default):
+    outputs, defs = default
+    text = page_text(outputs)
+    update, after = backprop_by_hand.UPDATE_TABLE_DECIMALS, backprop_by_hand.OUTPUT_TABLE_DECIMALS
+    assert (f"slopes and changes (to {update} decimals)" in text
+            and f"all four inputs (to {after} decimals)" in text)
+    cells = _cells(raw_html(outputs))
+    row = defs["update_rows"][-1]  # c: 0 - 0.1 * 0.1218
+    assert all(f"{row[k]:.{update}f}".replace("-0.000000", "0.000000") in cells
+               for k in ("before", "gradient", "change", "after"))
+    assert f"{defs['after_rows'][0]['y_hat after']:.{after}f}" in cells

@@ -5,7 +5,7 @@ import marimo as mo
 import numpy as np
 import pytest
 
-from lesson_helpers import Value, cells_by_name, lesson_fixtures, page_html
+from lesson_helpers import Value, cells_by_name, lesson_fixtures, page_html, page_text
 import nnlab
 from nnlab import Init, train
 from nnlab.view import plots
@@ -192,3 +192,71 @@ def test_the_starts_are_drawn_as_a_band_and_a_histogram(default):
     converged = int(np.sum(np.asarray(runs.converged_at) >= 0))
     assert sum(bars["counts"]) == converged
     assert bars["subtitle"].startswith(f"{converged} of {starts.starts} runs converged")
+
+
+# ---------------------------------------------------------------------------------------------
+# "Reading it": the page's words come from the counts of converged, stuck and diverged starts
+# ---------------------------------------------------------------------------------------------
+
+
+def _sorted_by_hand(runs):
+    """converged / stuck on a plateau / still falling / diverged, counted here from the
+    curves (the plateau rule written out: the last tenth fell by less than 1 %)."""
+    converged = runs.converged & ~runs.diverged
+    rest = ~converged & ~runs.diverged
+    tail = runs.loss[-max(2, len(runs.loss) // 10):]
+    flat = (tail[0] - tail[-1]) / np.maximum(tail[0], 1e-12) < 0.01
+    plateau = rest & flat & ~runs.solved
+    return (int(converged.sum()), int(plateau.sum()), int((rest & ~plateau).sum()),
+            int(runs.diverged.sum()))
+
+
+def test_reading_it_at_the_defaults_names_every_count(default):
+    outputs, defs = default
+    counts = _sorted_by_hand(defs["runs"])
+    assert counts == (65, 35, 0, 0)
+    text = page_text(outputs)
+    assert "Of the 100 starts, 65 converged, 35 got stuck on a plateau and none diverged." in text
+    assert "the 65 converged starts crossed the threshold; the other 35 are not in it" in text
+    assert "A stuck start is not merely slow" in text and "A diverged start" not in text
+
+
+def test_reading_it_at_cross_entropy_rate_20_counts_the_diverged_starts(app, default):
+    values = {**default[1]["controls"].value, "learning_rate": 20.0}
+    outputs, defs = app.run(defs={"controls": Value(values), "hidden": Value(2),
+                                  "loss": Value("bce"), "static_maps": {}})
+    runs = defs["runs"]
+    counts = _sorted_by_hand(runs)
+    assert counts == (4, 0, 0, 96)
+    assert int(nnlab.verdicts.diverged(runs.converged_at, runs.diverged_at,
+                                       runs.overshot_at).sum()) == 96
+    text = page_text(outputs)
+    assert "Of the 100 starts, 4 converged, none got stuck on a plateau and 96 diverged." in text
+    assert "the other 96 are not in it" in text and "A diverged start overshot" in text
+    assert "stuck on a plateau and stays" not in text and "A stuck start" not in text
+    # the quiz's answer says the same three counts
+    assert "none got stuck on a plateau and 96 diverged" in defs["questions"][0].why
+
+
+@pytest.mark.parametrize("counts, words", [
+    (dict(converged=20, plateau=0, slow=0, diverged=0),
+     ["Of the 20 starts, all 20 converged, none got stuck on a plateau and none diverged.",
+      "each of the 20 starts crossed the threshold: every one converged"]),
+    (dict(converged=0, plateau=19, slow=0, diverged=1),
+     ["Of the 20 starts, none converged, 19 got stuck on a plateau and 1 diverged.",
+      "The histogram is empty"]),
+    (dict(converged=10, plateau=0, slow=1, diverged=9),
+     ["10 converged, none got stuck on a plateau and 9 diverged; 1 was still falling",
+      "the other 10 are not in it"]),
+])
+def test_reading_it_reads_right_when_a_count_is_zero_or_one(monkeypatch, counts, words):
+    runs = convergence.train_starts(Starts(starts=20, epochs=100))
+    stats = {**convergence.starts_stats(runs), "starts": 20, **counts,
+             "stuck": counts["plateau"] + counts["slow"]}
+    monkeypatch.setattr(convergence, "starts_stats", lambda _runs: stats)
+    text = convergence.reading_markdown(runs)
+    for piece in words:
+        assert piece in text, piece
+    assert (" 0 " not in text) and ("A stuck start" in text) == bool(counts["plateau"])
+    assert ("A diverged start" in text) == bool(counts["diverged"])
+    assert ("A slow start" in text) == bool(counts["slow"])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nnlab
-from lesson_helpers import Value, load_app
+from lesson_helpers import Value, load_app, page_text
 from nnlab.lessons import activation_study
 from nnlab.view import plots
 from nnlab.diagnostics import LayerHealth
@@ -16,9 +16,14 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 
 
 @pytest.fixture(scope="module")
-def lesson():
-    outputs, defs = load_app(LESSON).run()
-    return defs
+def lesson_page():
+    """The notebook at its defaults: (outputs, defs)."""
+    return load_app(LESSON).run()
+
+
+@pytest.fixture(scope="module")
+def lesson(lesson_page):
+    return lesson_page[1]
 
 
 CONTROLS = {  # the defaults of every widget cell a test changes (a cell is replaced whole)
@@ -123,6 +128,63 @@ def test_at_six_layers_sigmoid_dies_and_relu_does_not(lesson):
     fast = run_with(lesson, deep_form=dict(depth=6, left="sigmoid", right="relu",
                                            learning_rate=1.0, epochs=2000))
     assert fast["deep_runs"]["relu"].grad_norms[-1].max() == 0  # every ReLU unit dead
+
+
+def test_the_deep_sigmoid_text_says_what_its_gradients_do_at_the_defaults(lesson_page):
+    """Every number in the prose under the deep comparison, checked against the run at the
+    default settings (6 layers, learning rate 0.1, 500 epochs)."""
+    outputs, defs = lesson_page
+    run = defs["deep_runs"]["sigmoid"]
+    out = run.grad_norms[:, -1]  # the output layer's gradient, epoch by epoch
+    below = int(np.flatnonzero(out < 1e-5)[0])
+    # What the page used to say ("within about 50 epochs ... about 1e-6") is not so here:
+    assert out[50] > 1e-4 and out.min() > 1e-6
+    last = run.grad_norms[-1]
+    moving = np.flatnonzero(~(np.abs(run.grad_norms - last) <= 0.05 * last).all(axis=1))
+    flat = int(moving[-1]) + 1
+    assert (below, int(out.argmin()), flat) == (119, 275, 167)
+    from nnlab import forward_trace
+    trace = forward_trace(run.network, run.params, defs["deep_data"].X)
+    spread = trace.activations[-2].std(axis=0).max()
+
+    def power(v):
+        mantissa, exponent = f"{v:.1e}".split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+    story = activation_study.sigmoid_story(run, defs["deep_data"].X)
+    for piece in (f"at the start the first layer gets ${power(activation_study.first_to_last(run))}$ "
+                  "times the output layer's gradient, about 5 orders of magnitude less",
+                  f"Its loss ends at {run.loss[-1]:.4f}",
+                  f"starts at ${power(out[0])}$ and falls below $10^{{-5}}$ at epoch {below}",
+                  f"the lowest it reaches is ${power(out.min())}$ (epoch {int(out.argmin())})",
+                  f"From epoch {flat} on every line is flat",
+                  f"vary by only about ${power(spread)}$",
+                  f"{trace.activations[1].std(axis=0).max():.2f} in the first hidden layer",
+                  "it ends up answering 0.5 everywhere"):
+        assert piece in story, piece
+    assert abs(run.loss[-1] - math.log(2)) < 1e-6
+    assert np.abs(trace.activations[-1] - 0.5).max() < 1e-4
+    text = page_text(outputs)
+    assert f"at epoch {below}; the lowest it reaches is" in text
+    assert f"From epoch {flat} on every line is flat" in text
+    assert "Within about 50 epochs" not in text
+
+
+def test_the_deep_text_follows_the_settings(lesson):
+    """At 2 layers and learning rate 1.0 the sigmoid net learns, and the text says so instead
+    of telling the collapse; with no sigmoid net it says where to find one."""
+    defs = run_with(lesson, deep_form=dict(depth=2, left="sigmoid", right="relu",
+                                           learning_rate=1.0, epochs=2000))
+    run = defs["deep_runs"]["sigmoid"]
+    story = activation_study.sigmoid_story(run, defs["deep_data"].X)
+    assert f"classifies {100 * run.accuracy[-1]:.0f} % of the points correctly: enough" in story
+    assert "answering 0.5 everywhere" not in story and "every line is flat" not in story
+    outputs, _ = load_app(LESSON).run(defs={
+        **{n: Value(v) for n, v in CONTROLS.items()},
+        "deep_form": Value(dict(depth=2, left="tanh", right="relu", learning_rate=0.1,
+                                epochs=100)),
+        "DEEP_DEFAULTS": lesson["DEEP_DEFAULTS"], "comparison": lesson["comparison"]})
+    assert "Pick sigmoid for one of the two networks" in page_text(outputs)
 
 
 def test_relu_stays_visible_under_leaky_relu():
@@ -279,6 +341,22 @@ def test_run_notes_explain_a_diverged_run(rings):
         "learning rate."]
 
 
+def test_run_notes_follow_the_shared_verdict_on_an_overshoot(rings):
+    """tanh at learning rate 10: the loss jumps above twice its start and never converges,
+    yet no number blows up. run.verdict says diverged; the notes used to say nothing."""
+    runs = activation_study.compare_activations(rings, (6,), ("tanh", "relu"), epochs=100,
+                                                learning_rate={"tanh": 10.0, "relu": 3.0})
+    runs = runs.for_seed(0)
+    tanh, relu = runs["tanh"], runs["relu"]
+    assert tanh.diverged_at is None and tanh.verdict.cause == "overshoot"
+    assert relu.verdict.status == "converged"
+    (note,) = activation_study.run_notes(runs)
+    e = tanh.verdict.epoch
+    assert note.startswith(f"tanh: training diverged at epoch {e}: a step overshot")
+    assert f"{tanh.loss[e]:.4g}" in note and "learning rate 10 is too large" in note
+    assert "last finite epoch" not in note  # nothing blew up: the charts run to the end
+
+
 def test_formulas_table_uses_each_activations_own_latex():
     text = activation_study.formulas_markdown()
     for name in ACTIVATIONS:
@@ -290,7 +368,7 @@ def test_formulas_table_uses_each_activations_own_latex():
 def test_the_activation_curves_are_a_live_view():
     from nnlab import activations
     from nnlab.lessons import activation_study
-    from lesson_helpers import Value, load_app
+    from lesson_helpers import Value, load_app, page_text
     _, defs = load_app("06_activations.py").run(defs={
         "z_range": Value(8), "drawn": Value(["sigmoid", "tanh", "relu", "leaky_relu"])})
     f, slope = defs["functions_view"].frame["panels"]

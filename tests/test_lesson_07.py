@@ -74,6 +74,18 @@ def test_the_bug_stays_wrong_at_a_large_step(app):
     assert "Failed" in page_html(outputs)
 
 
+def test_a_flat_error_at_a_smaller_step_is_not_blamed_on_rounding(app):
+    """One hidden layer of 3 tanh units, cross-entropy, seed 0, the bug, eps = 0.1: b1's error
+    is ~1.9e-1 at eps and at eps/10 (flat), lower only at 10 eps. Rounding would make it rise
+    at eps/10, so the row is the formula's, not "step too small"."""
+    outputs, defs = run_with(app, layers="3", activation="tanh", loss="bce", seed=0,
+                             eps=1e-1, backward=BUG)
+    verdict = verdicts_of(defs)
+    assert verdict["W1"] == verdict["b1"] == "WRONG"
+    assert "step too small" not in verdict.values()
+    assert "W1, b1 are wrong" in page_html(outputs)
+
+
 def test_a_tiny_step_is_blamed_on_rounding(app):
     outputs, defs = run_with(app, eps=1e-9)
     assert "WRONG" not in verdicts_of(defs).values()
@@ -134,3 +146,19 @@ def test_a_refused_seed_with_no_earlier_start_checks_the_default_one(app, defaul
     assert "These settings cannot run: weight seed" in page_text(outputs)
     for (W, b), (W_want, b_want) in zip(defs["params"], default[1]["params"]):
         assert np.array_equal(W, W_want) and np.array_equal(b, b_want)
+
+
+def test_the_code_blocks_are_stacked_and_the_prose_says_so(default):
+    """The real line and the buggy one (then both whole functions) sit one above the other,
+    so the prose must say above and below: no "left" or "right" for where a block is."""
+    outputs, _ = default
+    (stack,) = [o.text for o in outputs
+                if o is not None and "correct: the slope at z" in getattr(o, "text", "")]
+    assert stack.startswith("<div style='display: flex;flex: 1;flex-direction: column;")
+    order = [stack.index(t) for t in ("correct: the slope at z", "the bug: the slope at a",
+                                      "nnlab.network.backprop", "the same function with the bug")]
+    assert order == sorted(order)
+    text = page_html(outputs)
+    assert "one above the other" in text and 'exactly the edit marked "the bug"' in text
+    for wrong in ("Below, left", "; right, the", "on the right above", "side by side"):
+        assert wrong not in text, wrong

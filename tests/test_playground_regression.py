@@ -90,7 +90,7 @@ def test_the_prediction_picture_is_a_diverging_map_with_points_coloured_by_targe
     end = PALETTE[1] if targets[largest] > 0 else PALETTE[0]
     assert picture["colors"][largest] == end.lower()
     assert "orange" in picture["legend"]
-    assert pg.result_line(result).startswith("300 epochs: training loss")
+    assert pg.summary(result).startswith("300 epochs: training loss")
 
 
 def test_the_lesson_trains_a_regression_set_from_its_link():

@@ -577,6 +577,7 @@ LIVE_ONLY_PHRASES = (
     r"choose the input", r"choose no hidden layer", r"python reads your drawing",
     r"a link to exactly this state", r"download (?:this|the) run", r"the links open",
     r"the page reloads", r"pin the current run", r"change one setting in the sidebar",
+    r"controls you can move",
 )
 
 

@@ -1,6 +1,8 @@
 """The shared verdict rules (nnlab.verdicts), and each lesson driven into the state where a
 verdict used to name the wrong cause, asserting the page now says the true one."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,7 @@ from nnlab.lessons import playground as pg
 from nnlab.lessons.training_xor import FIXED_START, PRESETS
 
 X, Y = training_xor.xor_arrays()
+FIXED_SETUP = PRESETS[FIXED_START].setup
 
 
 # ---------------------------------------------------------------------------------------------
@@ -32,6 +35,20 @@ def test_one_distance_gives_every_loss_its_threshold():
         verdicts.loss_threshold("mse", 1.5)
 
 
+def test_converged_bounds_the_mean_so_one_output_may_be_further_off():
+    # One output carries the whole mean of XOR's four: sqrt(4 * 0.01) for squared error,
+    # 1 - 0.9^4 for cross-entropy; with a single output the bound is the tolerance itself.
+    assert verdicts.worst_output_distance("mse", 4, 0.01) == pytest.approx(0.2)
+    assert verdicts.worst_output_distance("half_mse", 4, 0.005) == pytest.approx(0.2)
+    assert verdicts.worst_output_distance("bce", 4, -np.log(0.9)) == pytest.approx(1 - 0.9 ** 4)
+    for loss in ("mse", "half_mse", "bce"):
+        assert verdicts.worst_output_distance(loss, 1, verdicts.loss_threshold(loss)) == \
+            pytest.approx(verdicts.TOLERANCE)
+    assert verdicts.worst_output_distance("mse", 200, 0.01) == 1.0  # any output at all
+    with pytest.raises(ValueError, match="sigmoid"):
+        verdicts.worst_output_distance("softmax_ce", 4, 0.1)
+
+
 def test_overshoot_is_a_loss_above_twice_its_first_epoch():
     assert verdicts.overshot_at([0.7, 0.8, 1.5, 2.5, 2.5]) == 2
     assert verdicts.overshot_at([0.7, 1.4, 0.1]) is None  # exactly 2x is not above it
@@ -48,6 +65,31 @@ def test_the_gradient_check_rule_blames_the_step_when_the_error_moves_with_it():
     assert verdicts.grad_verdict(2e-6, 2e-5, 2e-7) == "step too small"  # rounding
     assert verdicts.grad_verdict(3e-2, 3e-2, 3e-2) == "WRONG"  # flat: the formula
     assert verdicts.grad_verdict(1e-4, 1e-4, 1e-4) == "unclear"  # flat but below 1e-2
+
+
+def test_rounding_is_blamed_only_when_the_error_rises_as_the_step_shrinks():
+    """A wrong formula's error can fall at 10x the step (the curvature there happens to cancel
+    some of it) while it stays flat at a tenth of the step: that is not rounding."""
+    assert verdicts.grad_verdict(1.9e-1, 1.9e-1, 3.3e-2) == "WRONG"
+    assert verdicts.grad_verdict(1.9e-1, 1.93e-1, 3.3e-2) == "WRONG"  # a flat error's noise
+    assert verdicts.grad_verdict(2e-5, 2.1e-5, 2e-6) == "unclear"
+
+
+def test_the_planted_bug_at_a_large_step_is_wrong_not_a_small_step():
+    """Lesson 07 with one hidden layer of 3 tanh units, cross-entropy, seed 0, the buggy
+    backward pass and eps = 0.1: b1's errors are 1.9e-1 / 1.9e-1 / 3.3e-2 at eps, eps/10 and
+    10 eps. It used to read "step too small"."""
+    from nnlab import Init, datasets, gradcheck
+    data = datasets.xor()
+    net = Network([2, 3, 1], activation="tanh")
+    params = Init("uniform", seed=0, weight_range=(-2, 2)).draw(net)
+    rows = {r.array: r for r in verdicts.gradient_verdicts(
+        net, params, data.X, data.Y, "bce", eps=0.1,
+        backward=gradcheck.gradients_with_derivative_bug)}
+    b1 = rows["b1"]
+    assert (b1.error, b1.smaller_step, b1.larger_step) == pytest.approx((0.19, 0.19, 0.033),
+                                                                        rel=0.05)
+    assert b1.verdict == "WRONG" and rows["W1"].verdict == "WRONG"
 
 
 def test_symmetric_layers_are_named():
@@ -136,6 +178,32 @@ def test_lesson03_overshoot_is_flagged_as_divergence(lesson03):
     assert defs["diagnosis"].status == "diverged"  # ...but a step overshot
     text = page_text(outputs)
     assert "a step overshot" in text and "Stuck on a plateau" not in text
+    # The rule is "never converged at any epoch", not "never converged after the overshoot".
+    assert verdicts.overshoot_words(defs["run"]) in defs["diagnosis"].message
+    assert "converged after" not in defs["diagnosis"].message
+
+
+def test_lesson03_an_overshoot_after_converging_is_not_called_a_recovery():
+    """The rule calls a run that converged at any epoch converged, also when a step overshot
+    later; the callout must not say it recovered from an overshoot that came after."""
+    run = FIXED_SETUP.train(X, Y)
+    at = run.verdict.epoch
+    loss = run.loss.copy()
+    loss[at + 5] = 3 * loss[0]  # a later step overshoots
+    later = dataclasses.replace(run, loss=loss)
+    assert later.verdict.status == "converged" and later.verdict.overshot_at == at + 5
+    message = training_xor.diagnose(later).message
+    assert "recovered" not in message and f"overshot at epoch {at + 5}" in message
+
+
+def test_lesson03_attempts_table_says_diverged_when_the_callout_does(lesson03):
+    """An overshoot (nothing blew up) used to read "no" in the attempts table while the
+    callout above it said the run diverged."""
+    outputs, defs = run03(lesson03, loss="bce", learning_rate=10.0)
+    run, (attempt,) = defs["run"], defs["attempts"]
+    assert run.diverged_at is None and defs["diagnosis"].status == "diverged"
+    assert attempt["converged"] == f"diverged at epoch {run.verdict.epoch} (a step overshot)"
+    assert attempt["converged"] in page_text(outputs)
 
 
 def test_lesson03_precomputed_losses_get_their_own_axes():
@@ -172,6 +240,8 @@ def test_lesson04_cross_entropy_at_rate_20_counts_divergence_not_plateaus():
     text = page_text(outputs)
     assert f"{stats['diverged']} diverged (a step overshot" in text
     assert stats["stuck"] <= 2
+    # The prose states the rule: an overshoot counts when the run never converged at all.
+    assert "never converging after" not in text and "never converged at any epoch" in text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,6 +265,26 @@ def test_lesson05_learning_rate_10_is_flagged_as_divergence(lesson05):
     assert run.verdict == verdicts.of_run(run) and run.verdict.cause == "overshoot"
     text = page_text(outputs)
     assert "training diverged at epoch 1: a step overshot" in text
+    assert verdicts.overshoot_words(run) in text and "since" not in pg.summary(defs["result"])
+
+
+def test_lesson05_regression_is_judged_by_blow_ups_only(lesson05):
+    # The converged and overshoot rules measure outputs against 0/1 targets. A regression run
+    # whose loss jumps at its first step and then falls to 0.03 did not diverge, and the page
+    # must not say so (nor paint its line red); a regression run that blows up did.
+    outputs, defs = run05(lesson05, pg.Settings(dataset="bump", output_loss="mse_linear"))
+    run = defs["result"].run
+    assert verdicts.overshot_at(run.loss) == 1 and run.loss[-1] < 0.05
+    assert run.verdict == verdicts.Verdict("not converged", overshot_at=1)
+    line = pg.summary(defs["result"])
+    assert line.startswith("300 epochs: training loss") and line in page_text(outputs)
+    assert "diverged at epoch" not in page_text(outputs)
+    outputs, defs = run05(lesson05, pg.Settings(dataset="plane", output_loss="mse_linear",
+                                                learning_rate=3.0))
+    run = defs["result"].run
+    assert run.verdict.cause == "blew up" and run.verdict.epoch == run.diverged_at
+    assert pg.summary(defs["result"]) in page_text(outputs)
+    assert pg.summary(defs["result"]).startswith(f"training diverged at epoch {run.diverged_at}")
 
 
 def test_lesson05_all_zero_start_is_called_symmetry_not_dead(lesson05):

@@ -19,11 +19,12 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from .. import verdicts
 from ..view import code, live
 from ..activations import HIDDEN_ACTIVATIONS, get_activation
 from ..diagnostics import LayerHealth, health_messages, unit_health  # noqa: F401 (the lesson shows its sentences)
 from ..init import METHODS, Init
-from ..network import Network, Params
+from ..network import Network, Params, forward_trace
 from ..train import Run, train
 
 # The usual starting scale for each hidden activation (He doubles Xavier's variance because
@@ -232,6 +233,94 @@ def gradient_rows(runs: Mapping[str, Run], epoch: int = 0) -> list[dict]:
     return rows
 
 
+FLAT_CHANGE = 0.05  # a gradient line is flat once it stays within 5 % of its last value
+TINY_GRADIENT = 1e-5  # "almost no gradient" for the output layer
+LN2 = math.log(2)  # the cross-entropy of answering 0.5 for every point
+
+
+@dataclass(frozen=True)
+class Collapse:
+    """How a run's output-layer gradient fell, read from its gradient record."""
+
+    start: float  # |dL/dW| of the output layer at epoch 0
+    below_tiny: int | None  # first epoch below TINY_GRADIENT, None if never
+    lowest: float  # its smallest value
+    lowest_at: int
+    end: float  # its last value
+    flat_from: int | None  # first epoch from which no layer moves more than FLAT_CHANGE
+
+
+def gradient_collapse(run: Run) -> Collapse:
+    """The output layer's gradient over the epochs, and the epoch every line goes flat."""
+    norms = _norms(run)
+    out = norms[:, -1]
+    tiny = np.flatnonzero(out < TINY_GRADIENT)
+    last = norms[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        moving = ~(np.abs(norms - last) <= FLAT_CHANGE * last).all(axis=1)
+    still = np.flatnonzero(moving)
+    flat_from = 0 if not len(still) else int(still[-1]) + 1
+    return Collapse(float(out[0]), int(tiny[0]) if len(tiny) else None, float(out.min()),
+                    int(out.argmin()), float(out[-1]),
+                    flat_from if flat_from < len(norms) - 1 else None)
+
+
+def _power(value: float) -> str:
+    """1.5e-06 as LaTeX: $1.5 \\times 10^{-6}$ (and 1e-05 as $10^{-5}$)."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    if mantissa == "1.0":
+        return rf"$10^{{{int(exponent)}}}$"
+    return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
+
+
+def sigmoid_story(run: Run, X) -> str:
+    """What the deep comparison shows about its sigmoid net, every claim read from this
+    run: how far apart its gradient lines start, where its loss ends, when the output
+    layer's gradient collapses and the lines go flat, and how alike the last hidden layer's
+    outputs are for all points. Markdown, two paragraphs."""
+    ratio = first_to_last(run)
+    orders = -math.log10(ratio) if 0 < ratio < math.inf else 0.0
+    loss, accuracy = _final(run.loss), _final(run.accuracy)
+    hidden = len(run.network.sizes) - 2
+    fan = (f"In the sigmoid net the lines fan out from the output layer (top) to the first "
+           f"layer (bottom): at the start the first layer gets {_power(ratio)} times the output "
+           f"layer's gradient" + (f", about {orders:.0f} orders of magnitude less." if orders >= 1.5
+                                  else "."))
+    if abs(loss - LN2) >= 0.01:  # not stuck at "0.5 for every point"
+        return (fan + f" Its loss ends at {loss:.3g} and it classifies {100 * accuracy:.0f} % of "
+                f"the points correctly" + (": enough gradient reaches its first layer at these "
+                                           "settings for it to learn." if accuracy >= 0.9 else "."))
+    c = gradient_collapse(run)
+    text = (fan + f" Its loss ends at {loss:.4f}, next to $\\ln 2 \\approx 0.6931$, the loss of "
+            f"always answering 0.5.\n\n")
+    if c.below_tiny is not None:
+        text += (f"Its *output* layer's gradient starts at {_power(c.start)} and falls below "
+                 f"{_power(TINY_GRADIENT)} at epoch {c.below_tiny}; the lowest it reaches is "
+                 f"{_power(c.lowest)} (epoch {c.lowest_at}).")
+    else:
+        text += (f"Even its *output* layer's gradient falls, from {_power(c.start)} to "
+                 f"{_power(c.lowest)} at epoch {c.lowest_at}.")
+    if c.flat_from is not None:
+        text += (f" From epoch {c.flat_from} on every line is flat: no layer's gradient moves "
+                 f"by more than {100 * FLAT_CHANGE:g} % after it.")
+    trace = forward_trace(run.network, run.params, X)
+    spread = float(trace.activations[-2].std(axis=0).max())
+    first = float(trace.activations[1].std(axis=0).max())
+    answers = float(np.abs(trace.activations[-1] - 0.5).max())
+    text += (f" The {hidden} sigmoid layers squeeze the points together on the way forward "
+             f"as well: over the points, the last hidden layer's outputs vary by only about "
+             f"{_power(spread)} (their standard deviation; {first:.2f} in the first hidden "
+             f"layer), so the output unit sees nearly the same numbers for every point. All "
+             f"it can learn is its bias")
+    if answers < 0.01:
+        text += (f"; it ends up answering 0.5 everywhere (every answer within "
+                 f"{_power(answers)} of it), the errors of the two classes cancel, and almost "
+                 f"no gradient is left to send down.")
+    else:
+        text += "."
+    return text
+
+
 # ---- saturated and dead units ----------------------------------------------------------
 
 @dataclass(frozen=True, eq=False)
@@ -332,11 +421,21 @@ def formulas_markdown(names: Sequence[str] = ("sigmoid", "tanh", "relu", "leaky_
 
 
 def run_notes(runs: Mapping[str, Run]) -> list[str]:
-    """A sentence for every run that diverged, naming the epoch and the likely cause."""
-    return [f"{label}: training diverged at epoch {run.diverged_at}: the learning rate "
-            f"{run.settings['learning_rate']:g} is too large for this net; the charts stop "
-            f"at the last finite epoch. Try a smaller learning rate."
-            for label, run in runs.items() if run.diverged_at is not None]
+    """A sentence for every run that diverged by ``run.verdict`` (the rule every lesson uses:
+    blew up, or overshot and never converged), naming the epoch and the cause."""
+    return [diverged_note(label, run) for label, run in runs.items() if run.verdict.diverged]
+
+
+def diverged_note(label: str, run: Run) -> str:
+    """``run_notes``' sentence for one diverged run."""
+    verdict, rate = run.verdict, run.settings["learning_rate"]
+    if verdict.cause == "blew up":  # the record stops before the epoch that blew up
+        return (f"{label}: training diverged at epoch {verdict.epoch}: the learning rate "
+                f"{rate:g} is too large for this net; the charts stop at the last finite "
+                f"epoch. Try a smaller learning rate.")
+    return (f"{label}: training diverged at epoch {verdict.epoch}: "
+            f"{verdicts.overshoot_words(run)}. The learning rate {rate:g} is too large for "
+            f"this net; try a smaller one.")
 
 
 def summary_rows(studies: Mapping[str, Mapping[str, Run]]) -> list[dict]:

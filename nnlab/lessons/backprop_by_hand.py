@@ -30,6 +30,14 @@ NINE_LIMIT = 50.0  # a sigmoid is flat long before: larger numbers teach nothing
 RATE_LIMIT = 100.0
 ROW_LABELS = tuple(f"({x1}, {x2})" for x1, x2, _ in XOR_ROWS)
 LOSS_LABELS = {name: LOSSES[name].label for name in ("half_mse", "mse", "bce")}
+# How the page rounds, said once so the prose and the numbers cannot drift apart: steps 1-5
+# in significant digits (``latex.number``'s default), the update lines' slope in significant
+# digits, the tables in decimals.
+STEP_DIGITS = 4
+SLOPE_DIGITS = 5
+CHANGE_DIGITS = 4  # the update lines' decimals keep this many significant digits of a change
+UPDATE_TABLE_DECIMALS = 6
+OUTPUT_TABLE_DECIMALS = 4
 
 
 def nine_from_inputs(values: Mapping[str, float], limit: float = NINE_LIMIT) -> Nine:
@@ -117,10 +125,39 @@ def _delta_line(loss: str, y_hat: float, y: float, delta: float) -> str:
 
 
 def update_decimals(change: float) -> int:
-    """Decimals that show ``change`` to 4 significant digits (4 to 10 of them)."""
+    """Decimals that show ``change`` to ``CHANGE_DIGITS`` significant digits (4 to 10 of them)."""
     if change == 0 or not math.isfinite(change):
         return 4
-    return min(10, max(4, 3 - math.floor(math.log10(abs(change)))))
+    return min(10, max(4, CHANGE_DIGITS - 1 - math.floor(math.log10(abs(change)))))
+
+
+def _significant(text: str) -> int:
+    """Significant digits of a number written in fixed point: ``0.0006090`` has 4."""
+    return len(text.lstrip("-").replace(".", "").lstrip("0"))
+
+
+def update_note(step: Step9, learning_rate: float) -> str:
+    """How step 6's lines are rounded, read from this step's own changes: the decimals they
+    use and the fewest significant digits any change keeps."""
+    grads = step.gradients()
+    changes = [learning_rate * getattr(grads, name) for name in NINE_NAMES]
+    decimals = sorted({update_decimals(c) for c in changes})
+    places = (f"{decimals[0]} decimals" if len(decimals) == 1 else
+              f"{decimals[0]} to {decimals[-1]} decimals, line by line")
+    kept = [_significant(f"{abs(c):.{update_decimals(c)}f}") for c in changes if c != 0]
+    if not kept:
+        keeps = ""
+    elif min(kept) >= CHANGE_DIGITS:
+        keeps = (f": enough for every change that is not 0 to keep at least {min(kept)} "
+                 f"significant digits")
+    elif min(kept) == 0:
+        keeps = ": at most 10, so the smallest change here rounds to 0"
+    else:
+        keeps = (f": at most 10, so the smallest change here keeps only {min(kept)} "
+                 f"significant digit{'s' if min(kept) > 1 else ''}")
+    return (f"Each line shows the slope rounded to {SLOPE_DIGITS} significant digits (zeros at "
+            f"the end left off), then the old number, the change and the new number to the "
+            f"same number of decimals ({places}{keeps}), so the subtraction checks by hand.")
 
 
 def _update_line(name: str, before: float, learning_rate: float, grad: float,
@@ -132,7 +169,7 @@ def _update_line(name: str, before: float, learning_rate: float, grad: float,
     d = update_decimals(change)
     sign = "-" if change >= 0 else "+"
     return (rf"{NINE_LATEX[name]} &\leftarrow {latex.number(before)} - {latex.number(learning_rate)}\cdot"
-            rf" {latex.factor(grad, 5)} = {before:.{d}f} {sign} {abs(change):.{d}f}"
+            rf" {latex.factor(grad, SLOPE_DIGITS)} = {before:.{d}f} {sign} {abs(change):.{d}f}"
             rf" = {_fixed(after, d)}")
 
 

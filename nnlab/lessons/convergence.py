@@ -93,17 +93,26 @@ def train_starts(starts: Starts) -> ManyRuns:
 
 
 def starts_stats(runs: ManyRuns) -> dict:
-    """How the starts did: shares converged / stuck / diverged and epochs to converge."""
+    """How the starts did: shares converged / stuck / diverged and epochs to converge.
+
+    "stuck" counts every start that neither converged nor diverged; it splits into
+    "plateau" (``verdicts.on_plateau``, and not every case right at the end) and "slow"
+    (still falling when the budget ran out). Both are None when the loss was not recorded."""
     converged = runs.converged & ~runs.diverged  # (a net that converged, then blew up)
     epochs = runs.converged_at[converged]
     quantiles = (np.percentile(epochs, [10, 50, 90]) if len(epochs)
                  else np.full(3, np.nan))
+    rest = ~converged & ~runs.diverged
+    plateau = (None if runs.loss is None else
+               int((rest & ~runs.solved & verdicts.on_plateau(runs.loss)).sum()))
     return {
         "starts": runs.K,
         "converged": int(converged.sum()),
         "share": float(converged.mean()),
         # The shared rule: blew up, or overshot (loss above 2x its first) and never converged.
-        "stuck": int((~converged & ~runs.diverged).sum()),  # on a plateau, or too slow
+        "stuck": int(rest.sum()),  # on a plateau, or too slow
+        "plateau": plateau,
+        "slow": None if plateau is None else int(rest.sum()) - plateau,
         "diverged": int(runs.diverged.sum()),
         "solved at the end": int(runs.solved.sum()),
         "median epochs": float(quantiles[1]),
@@ -145,6 +154,59 @@ def starts_sentence(runs: ManyRuns, starts: Starts) -> str:
                  f"{OVERSHOOT_FACTOR:g} times its start and never converged, or the numbers "
                  f"blew up)")
     return text + f"; {s['solved at the end']} answer all four cases right at the end."
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """``none`` + plural verb, ``1`` + singular, ``n`` + plural: "none diverged", "1 was"."""
+    return f"none {many}" if n == 0 else f"{n} {one if n == 1 else many}"
+
+
+def outcomes(stats: dict) -> str:
+    """The starts sorted three ways, every count named (a zero too): converged, stuck on a
+    plateau, diverged, and the slow ones when there are any. Markdown, one sentence."""
+    k, c, d = stats["starts"], stats["converged"], stats["diverged"]
+    plateau, slow = stats["plateau"], stats["slow"]
+    if plateau is None:  # no loss curves: stuck and slow cannot be told apart
+        middle = f"{_count(stats['stuck'], 'did', 'did')} not get there"
+    else:
+        middle = f"{_count(plateau, 'got', 'got')} stuck on a plateau"
+    converged = "none" if c == 0 else f"all {c}" if c == k else f"{c}"
+    text = (f"Of the {k} starts, {converged} converged, {middle} and "
+            f"{_count(d, 'diverged', 'diverged')}")
+    if slow:
+        text += f"; {_count(slow, 'was', 'were')} still falling, slowly, when the budget ran out"
+    return text + "."
+
+
+def reading_markdown(runs: ManyRuns) -> str:
+    """What the band and the histogram of one setting show, read from its own counts."""
+    s = starts_stats(runs)
+    k, c = s["starts"], s["converged"]
+    if c == k:
+        bars = (f"The histogram shows *when* each of the {k} starts crossed the threshold: "
+                "every one converged.")
+    elif c == 0:
+        bars = "The histogram is empty: no start crossed the threshold."
+    else:
+        bars = (f"The histogram shows *when* the {c} converged starts crossed the threshold; "
+                f"the other {k - c} are not in it.")
+    why = []
+    if s["plateau"]:
+        why.append(f"A stuck start is not merely slow: its loss flattens out and stays there "
+                   f"(over the last tenth of the budget it fell by less than "
+                   f"{100 * verdicts.PLATEAU_CHANGE:g} %, with some case still wrong).")
+    if s["slow"]:
+        why.append("A slow start's loss was still falling at the end: more epochs would take it "
+                   "further.")
+    if s["diverged"]:
+        why.append(f"A diverged start overshot: a step pushed its loss above "
+                   f"{OVERSHOOT_FACTOR:g} times its start and it never converged after, or its "
+                   f"numbers blew up.")
+    median = float(np.sort(runs.final_loss)[len(runs.final_loss) // 2])  # NaN (blown up) last
+    return " ".join([
+        "**Reading it.** The band is the middle of the crowd: half of the starts have a loss "
+        "inside the dark band at each epoch, 80 % inside the light one. Here the median start "
+        f"ends at a loss of {median:.3g}.", outcomes(s), bars, *why])
 
 
 @dataclass(frozen=True)
@@ -226,8 +288,8 @@ def map_args(result: SweepResult, title: str | None = None) -> dict:
 
 
 def rules_markdown() -> str:
-    """The three rules that sort the starts above, from nnlab's source: the threshold every
-    loss shares, the overshoot test, and what counts as diverged."""
+    """The rules that sort the starts above, from nnlab's source: the threshold every loss
+    shares, the overshoot test, what counts as diverged, and what counts as stuck."""
     return "\n\n".join(code.function_block(fn, title=f"`{code.qualified_name(fn)}`")
                        for fn in (verdicts.loss_threshold, verdicts.overshot_at,
-                                  verdicts.diverged))
+                                  verdicts.diverged, verdicts.on_plateau))

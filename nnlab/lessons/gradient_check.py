@@ -1,4 +1,4 @@
-"""Lesson 7, checking backpropagation: the planted bug beside the real code, and a case study.
+"""Lesson 7, checking backpropagation: the planted bug under the real code, and a case study.
 
 The case study is a well-known NumPy XOR tutorial whose data carry the bias as a constant
 third input column (x1, x2, 1), whose backward pass applies sigma' to the activation (the bug
@@ -55,15 +55,17 @@ def mean_absolute_error(params: Params) -> float:
 
 def bug_markdown() -> dict[str, str]:
     """``nnlab.network.backprop`` and the same function with the bug: the one differing line of
-    each ("right", "bug", to sit side by side) and both whole functions, that line marked."""
+    each ("right", "bug", shown one above the other so the two lines align) and both whole
+    functions, that line marked. (The keys say right for correct; the page stacks every block
+    vertically, so its prose says above and below, never left and right.)"""
     right, wrong = code.source(backprop), gradcheck.BUGGY_SOURCE
     (only_right,), (only_wrong,) = code.differing_lines(right, wrong)  # exactly one line each
     line = lambda text, n: text.splitlines()[n - 1].strip()  # noqa: E731
     return {
-        "right": code.block(line(right, only_right), title="right: the slope at z"),
+        "right": code.block(line(right, only_right), title="correct: the slope at z"),
         "bug": code.block(line(wrong, only_wrong), title="the bug: the slope at a"),
         "right whole": code.block(right, title="`nnlab.network.backprop`", marked=[only_right],
-                                  mark="right: f'(z)", collapsed=True),
+                                  mark="correct: f'(z)", collapsed=True),
         "bug whole": code.block(wrong, title="the same function with the bug (built from it)",
                                 marked=[only_wrong], mark="the one changed line",
                                 collapsed=True),

@@ -870,35 +870,28 @@ class Result:
 
 
 def summary(result: Result) -> str:
-    """One line a learner reads under the picture."""
+    """One line a learner reads under the picture: the verdict of the divergence rule every
+    lesson uses (nnlab.verdicts), then the scores, in loss for regression data (no class to
+    get right) and in accuracy for classes."""
     run, s = result.run, result.settings
     if run.diverged_at is not None:
         return (f"training diverged at epoch {run.diverged_at}: the learning rate "
                 f"{s.learning_rate:g} is too large for this network; try a smaller one "
                 f"(the pictures show the last sane epoch)")
     done = f"{run.epochs} of {s.epochs} epochs" if run.epochs < s.epochs else f"{run.epochs} epochs"
-    verdict = run.verdict  # the divergence rule of every lesson (nnlab.verdicts)
+    if is_regression(s):
+        test = f", test loss {run.test_loss[-1]:.3g}" if run.test_loss is not None else ""
+        scores = (f"{done}: training loss {run.loss[-1]:.3g}{test} (mean squared error "
+                  f"between prediction and target)")
+    else:
+        scores = (f"{done}: training accuracy {result.train_accuracy():.0%}, "
+                  f"test accuracy {result.test_accuracy():.0%}, training loss {run.loss[-1]:.3f}")
+    verdict = run.verdict
     if verdict.cause == "overshoot":
-        e = verdict.epoch
-        return (f"training diverged at epoch {e}: a step overshot, and the loss jumped from "
-                f"{run.loss[0]:.3f} to {run.loss[e]:.3f}, more than "
-                f"{verdicts.OVERSHOOT_FACTOR:g} times its start, without converging since. The "
-                f"learning rate {s.learning_rate:g} is too large for this network; try a "
-                f"smaller one. After {done}: training accuracy {result.train_accuracy():.0%}, "
-                f"training loss {run.loss[-1]:.3f}")
-    return (f"{done}: training accuracy {result.train_accuracy():.0%}, "
-            f"test accuracy {result.test_accuracy():.0%}, training loss {run.loss[-1]:.3f}")
-
-
-def result_line(result: Result) -> str:
-    """``summary`` for classes; for regression data, the losses (no class to get right)."""
-    run, s = result.run, result.settings
-    if not is_regression(s) or run.diverged_at is not None:
-        return summary(result)
-    done = f"{run.epochs} of {s.epochs} epochs" if run.epochs < s.epochs else f"{run.epochs} epochs"
-    test = f", test loss {run.test_loss[-1]:.3g}" if run.test_loss is not None else ""
-    return (f"{done}: training loss {run.loss[-1]:.3g}{test} (mean squared error between "
-            f"prediction and target)")
+        return (f"training diverged at epoch {verdict.epoch}: {verdicts.overshoot_words(run)}. "
+                f"The learning rate {s.learning_rate:g} is too large for this network; try a "
+                f"smaller one. After {scores}")
+    return scores
 
 
 def unused_data_controls(settings: Settings) -> str:

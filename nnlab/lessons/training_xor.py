@@ -134,7 +134,8 @@ class Setup:
     @property
     def loss_threshold(self) -> float:
         """The loss below which a run counts as converged: ``threshold`` if given, else the
-        one rule of every lesson (``verdicts.loss_threshold``: every output within 0.1)."""
+        one rule of every lesson (``verdicts.loss_threshold``: the loss of outputs that are
+        each 0.1 from their targets; a bound on the mean, not on every output)."""
         return verdicts.loss_threshold(self.loss) if self.threshold is None else self.threshold
 
     @property
@@ -329,10 +330,24 @@ def attempts_table(run: Run) -> list[dict]:
             "attempt": i,
             "epochs trained": a.epochs,
             "final loss": round(final, 5) if np.isfinite(final) else None,
-            "converged": (f"yes, at epoch {a.converged_at}" if a.converged else
-                          "diverged" if a.diverged_at is not None else "no"),
+            "converged": attempt_outcome(a),
         })
     return rows
+
+
+# The table's words for the two causes of divergence in nnlab.verdicts.
+DIVERGED_CAUSES = {"blew up": "the numbers blew up", "overshoot": "a step overshot"}
+
+
+def attempt_outcome(run: Run) -> str:
+    """The attempts table's "converged" cell: ``run.verdict``, the rule the callout above the
+    table reads, so an overshoot says "diverged" in both places."""
+    verdict = run.verdict
+    if verdict.status == "converged":
+        return f"yes, at epoch {verdict.epoch}"
+    if verdict.diverged:
+        return f"diverged at epoch {verdict.epoch} ({DIVERGED_CAUSES[verdict.cause]})"
+    return "no"
 
 
 def scrub_epochs(run: Run) -> list[int]:
@@ -414,8 +429,7 @@ class Diagnosis:
 
 def run_threshold(run: Run) -> float:
     """The convergence threshold a run was trained with (the shared rule's, if none)."""
-    threshold = run.settings.get("threshold")
-    return verdicts.loss_threshold(run.loss_name) if threshold is None else threshold
+    return verdicts.run_threshold(run)
 
 
 def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagnosis:
@@ -423,8 +437,8 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
 
     Converged and diverged are ``run.verdict`` (``nnlab.verdicts``: the rules ``train_many``
     and every lesson use): diverged covers a blow-up and a loss that jumped above twice its
-    first epoch's value without converging after (with a sigmoid output the numbers stay
-    bounded, but such a jump means the steps overshoot). Only the rest is read from the
+    first epoch's value in a run that converged at no epoch (with a sigmoid output the numbers
+    stay bounded, but such a jump means the steps overshoot). Only the rest is read from the
     curve's tail: bouncing, stuck on a plateau, or still learning. (``X`` and ``Y`` are
     accepted for older callers and not needed.)
     """
@@ -448,13 +462,10 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
         return Diagnosis(
             "diverged", "danger",
             f"**Training diverged at epoch {e}:** the learning rate ({lr:g}) is too large for "
-            f"{name}: a step overshot and the loss jumped from {loss[0]:.4g} at epoch 0 to "
-            f"{loss[e]:.4g}, more than {OVERSHOOT_FACTOR:g} times higher, and it never "
-            f"converged after. It ends at {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}. "
-            f"Try a smaller learning rate.", e)
+            f"{name}: {verdicts.overshoot_words(run)}. It ends at {loss[-1]:.4g}, accuracy "
+            f"{run.accuracy[-1]:.0%}. Try a smaller learning rate.", e)
     if verdict.status == "converged":
-        bumped = (f" (after an overshoot at epoch {verdict.overshot_at} it recovered)"
-                  if verdict.overshot_at is not None else "")
+        bumped = _overshoot_aside(verdict)
         return Diagnosis(
             "converged", "success",
             f"**Converged at epoch {run.converged_at}:** {rule}{bumped}. After {run.epochs} "
@@ -468,8 +479,7 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
             f"**The loss keeps bouncing** (it rose in {rising:.0%} of the last epochs): the "
             f"learning rate ({lr:g}) is too large to settle into the valley. Final {name} "
             f"loss {loss[-1]:.4g}, accuracy {run.accuracy[-1]:.0%}.")
-    change = (tail[0] - tail[-1]) / max(tail[0], 1e-12)
-    if run.accuracy[-1] < 1.0 and change < 0.01:
+    if run.accuracy[-1] < 1.0 and verdicts.on_plateau(loss):
         return Diagnosis(
             "stuck", "warn",
             f"**Stuck on a plateau:** over the last tenth of the run the {name} loss barely "
@@ -482,6 +492,49 @@ def diagnose(run: Run, X=None, Y=None, threshold: float | None = None) -> Diagno
         f"not yet converged (that needs a loss below {threshold:.3g}, its value when every "
         f"output is {verdicts.TOLERANCE:g} from its target); accuracy {run.accuracy[-1]:.0%}. More epochs or a "
         f"larger learning rate would take it further.")
+
+
+def _overshoot_aside(verdict) -> str:
+    """An aside for a converged run that also overshot: the rule counts it converged whether
+    the overshoot came before (a recovery) or after (a later step went wrong)."""
+    at = verdict.overshot_at
+    if at is None:
+        return ""
+    if at < verdict.epoch:
+        return f" (after an overshoot at epoch {at} it recovered)"
+    return (f" (a later step overshot at epoch {at}: the loss rose above {OVERSHOOT_FACTOR:g} "
+            "times its start, but a run that converged counts as converged)")
+
+
+def after_convergence(run: Run, Y) -> str:
+    """What "converged" promises about the outputs, for this run: the rule bounds the mean
+    loss, so at the converged epoch one output may still be more than 0.1 from its target;
+    the sentence gives the farthest one then, and the bound the mean puts on every output."""
+    Y = np.asarray(Y, dtype=float)
+    threshold, n = run_threshold(run), Y.size
+    text = (f"Converged means the mean {run.loss_name} loss over the {n} cases fell below "
+            f"{threshold:.3g}, its value when every output is exactly "
+            f"{verdicts.TOLERANCE:g} from its target. That bounds the mean, not each output")
+    c = run.converged_at
+    if c is not None and run.outputs is not None and c < len(run.outputs):
+        far = np.abs(run.outputs - Y).reshape(len(run.outputs), -1).max(axis=1)
+        text += f": at epoch {c} the farthest output was {far[c]:.3f} from its target"
+        if far[c] > verdicts.TOLERANCE:
+            within = np.flatnonzero(far[c:] <= verdicts.TOLERANCE)
+            text += (f", and all {n} were within {verdicts.TOLERANCE:g} only from epoch "
+                     f"{c + int(within[0])}" if len(within) else
+                     f", and they were never all within {verdicts.TOLERANCE:g} in this run")
+    bound = verdicts.worst_output_distance(run.loss_name, n, threshold)
+    text += (f". While the mean stays below {threshold:.3g}, no output can be more than "
+             f"{bound:.2g} from its target")
+    if bound < 0.5:
+        text += " (so every output is on the right side of 0.5 and the accuracy cannot rise"
+        text += " any more)"
+    if run.stopped == "threshold":
+        return (text + ". Had it trained on, each step would still push the outputs closer "
+                "to 0 and 1, so the loss would keep shrinking, ever more slowly.")
+    return (text + ", but each step still pushes the outputs closer to 0 and 1, so the loss "
+            "keeps shrinking, ever more slowly.")
 
 
 def summary(run: Run) -> str:
