@@ -162,29 +162,32 @@ def _(mo, playground, start):
 @app.cell
 def _(controls, csv_file, dataset, mo, playground):
     _c = controls
-    # A range slider the chosen init does not read (He, Xavier and zeros read neither) is
-    # hidden, with the reason in its place, instead of moving without effect. Only the
-    # display styles change, never the layout's elements: a sidebar laid out anew would
-    # replace the very dropdown that was just used.
-    _acting = playground.range_controls(_c.value["init"])
-    _unused = playground.unused_range_controls(_c.value["init"])
+    # A control that does nothing in this state (a range the init does not read, the data
+    # controls of drawn or uploaded points...) is hidden, with the reason in its place,
+    # instead of moving without effect. Only display styles change, never the layout's
+    # elements: a sidebar laid out anew would replace the very dropdown that was just used.
+    _idle = playground.idle_controls(_c.value, dataset.value)
     _show = lambda shown: "block" if shown else "none"  # noqa: E731
-    _ranges = mo.Html(
-        '<div style="display:flex;flex-direction:column;gap:0.5rem">'
-        + "".join(f'<div class="nnlab-range" data-control="{_k}" '
-                  f'style="display:{_show(_k in _acting)}">{_c[_k]}</div>'
-                  for _k in ("weight_range", "bias_range"))
-        + f'<div class="nnlab-range-note" style="display:{_show(_unused)}">'
-        + mo.md(_unused).text + "</div></div>")
+
+    def _slot(*names):
+        _why = " ".join(dict.fromkeys(_idle[_k] for _k in names if _k in _idle))
+        return mo.Html(
+            '<div style="display:flex;flex-direction:column;gap:0.5rem">'
+            + "".join(f'<div class="nnlab-idle" data-control="{_k}" '
+                      f'style="display:{_show(_k not in _idle)}">{_c[_k]}</div>'
+                      for _k in names)
+            + f'<div class="nnlab-idle-note" style="display:{_show(_why)}">'
+            + mo.md(_why).text + "</div></div>")
+
     # The controls a learner moves most come first, so they show without scrolling
     # on a laptop screen (as in TensorFlow Playground); the finer ones follow by topic.
     mo.sidebar(mo.vstack([
-        dataset, _c["hidden"], _c["activation"], _c["learning_rate"], _c["epochs"],
+        dataset, _c["hidden"], _slot("activation"), _c["learning_rate"], _c["epochs"],
         _c["output_loss"],
-        mo.md("### Data"), _c["points"], _c["noise"], _c["test_fraction"], _c["data_seed"],
-        _c["features"], csv_file,
-        mo.md("### Network"), _c["per_layer_activation"], _c["init"], _ranges,
-        _c["weight_seed"],
+        mo.md("### Data"), _slot(*playground.GENERATED_ONLY), _c["test_fraction"],
+        _c["data_seed"], _c["features"], csv_file,
+        mo.md("### Network"), _c["per_layer_activation"], _c["init"],
+        _slot("weight_range", "bias_range"), _slot("weight_seed"),
         mo.md("### Training"), _c["optimizer"], _c["batch_size"], _c["l2"],
     ], gap=0.5), width="320px")
     return

@@ -437,10 +437,54 @@ def test_range_sliders_show_only_when_the_init_reads_them(default_page, init, sh
     for name in ("weight_range", "bias_range"):
         style = "block" if name in shown else "none"
         assert f'data-control="{name}" style="display:{style}"' in html, (init, name)
-    note = re.search(r'class="nnlab-range-note" style="display:(\w+)[^"]*">(.*?)</div>', html)
-    assert note.group(1) == ("none" if note_text is None else "block")
+    shown_note, text = idle_note(html, "weight_range")
+    assert shown_note == (note_text is not None)
     if note_text is not None:
-        assert note_text in note.group(2)
+        assert note_text in text
+
+
+def idle_note(html: str, control: str) -> tuple[bool, str]:
+    """Whether the note in the sidebar slot of ``control`` shows, and its text."""
+    note = re.search(f'data-control="{control}".*?'
+                     r'class="nnlab-idle-note" style="display:(\w+)">(.*?)</div>', html, re.S)
+    return note.group(1) == "block", note.group(2)
+
+
+def control_shown(html: str, control: str) -> bool:
+    return re.search(f'data-control="{control}" style="display:(\\w+)"', html).group(1) == "block"
+
+
+@pytest.mark.parametrize("change, dataset, hidden, note_text", [
+    ({"init": "zeros"}, "circles", ("weight_seed",), "all-zeros init draws no random numbers"),
+    ({}, "draw", ("points", "noise"), "here your drawing decides"),
+    ({"per_layer_activation": "relu,tanh"}, "circles", ("activation",),
+     "the activation per layer (under Network) sets every layer"),
+    ({}, "circles", (), None),
+])
+def test_controls_that_do_nothing_hide_and_say_why(default_page, change, dataset, hidden,
+                                                   note_text):
+    _, good = default_page
+    outputs, defs = run_page({"controls": controls_with(good, **change),
+                              "dataset": Value(dataset),
+                              **state("good", good["result"])})
+    html = page_html(outputs)
+    for name in ("weight_seed", "points", "noise", "activation"):
+        assert control_shown(html, name) == (name not in hidden), (change, name)
+    for name in hidden:
+        shown, text = idle_note(html, name)
+        assert shown and note_text in text
+    assert set(hidden) <= set(pg.idle_controls({**good["controls"].value, **change}, dataset))
+
+
+def test_what_the_page_hides_is_what_the_run_ignores():
+    """Each hidden control really changes nothing: the same run with it moved."""
+    zeros = pg.Settings(init="zeros", hidden=(3,), epochs=5)
+    a, b = (pg.run_settings(replace(zeros, weight_seed=seed)).run for seed in (0, 7))
+    assert np.array_equal(a.loss, b.loss)
+    drawn = [[-1, -1, 0], [-1, -0.8, 0], [1, 1, 1], [0.9, 1, 1]]
+    seen = {pg.prepare({"dataset": "draw", "points": p, "noise": n}, drawn=drawn)[1].X.tobytes()
+            for p, n in ((50, 0.0), (300, 0.4))}
+    assert len(seen) == 1
 
 
 def test_the_hidden_ranges_are_the_ones_the_init_ignores():

@@ -930,6 +930,34 @@ def unused_range_controls(init: str) -> str:
     return _UNUSED_RANGES.get(init, "")
 
 
+GENERATED_ONLY = ("points", "noise")  # the controls that make generated data only
+_IDLE_NOTES = {
+    "data": "*Number of points and noise hidden: they make generated data only; here {} "
+            "decides.*",
+    "weight_seed": "*Weight seed hidden: all-zeros init draws no random numbers.*",
+    "activation": "*Hidden activation hidden: the activation per layer (under Network) sets "
+                  "every layer.*",
+}
+
+
+def idle_controls(values: Mapping, dataset: str) -> dict[str, str]:
+    """The controls that do nothing with these control ``values`` and ``dataset``, each
+    with the reason the page shows in its place. A control that moves without effect tells
+    the learner something false, so the page hides these (nnlab.init, ``prepare`` and
+    ``settings_from_controls`` are what ignore them)."""
+    init = values["init"]
+    idle = {name: unused_range_controls(init) for name in ("weight_range", "bias_range")
+            if name not in range_controls(init)}
+    if init == "zeros":
+        idle["weight_seed"] = _IDLE_NOTES["weight_seed"]
+    if dataset in ("draw", "csv"):
+        source = "your drawing" if dataset == "draw" else "the file"
+        idle.update(dict.fromkeys(GENERATED_ONLY, _IDLE_NOTES["data"].format(source)))
+    if str(values.get("per_layer_activation") or "").strip():
+        idle["activation"] = _IDLE_NOTES["activation"]
+    return idle
+
+
 def gap_question(result: Result) -> tuple[str, str]:
     """The lesson's self-check on train versus test: (question, answer in markdown), in
     accuracy for classes and in loss for regression (where accuracy means nothing)."""
