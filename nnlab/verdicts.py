@@ -15,7 +15,7 @@ about the same numbers:
   that converged, before or after an overshoot, is converged.) With a sigmoid output the
   loss stays bounded, so an overshoot that jumps from 0.7 to 2.5 and then freezes is
   divergence, not a plateau. Both rules measure outputs against 0/1 targets, so a
-  regression run (an identity output, any real target) gets neither: only a blow-up, which
+  regression run (an unbounded output such as identity, any real target) gets neither: only a blow-up, which
   its unbounded loss reaches when it truly diverges, is a verdict on it.
 - **Stuck on a plateau** (for a run that neither converged nor diverged): over the last
   tenth of its epochs the loss fell by less than 1 % (``on_plateau``); otherwise the run is
@@ -37,6 +37,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import checks
+from .activations import get_activation
 from .diagnostics import LayerHealth
 from .gradcheck import check_gradients
 from .losses import get_loss
@@ -161,7 +162,7 @@ def of_run(run) -> Verdict:
     over = overshot_at(run.loss) if len(run.loss) else None
     if run.diverged_at is not None:
         return Verdict("diverged", run.diverged_at, "blew up", over)
-    if run.network.output == "identity":  # regression: no 0/1 targets to be near
+    if get_activation(run.network.output).bounds is None:  # regression: no 0/1 targets
         return Verdict("not converged", overshot_at=over)
     converged = converged_at(run)
     if converged is not None:
