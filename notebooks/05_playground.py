@@ -430,7 +430,8 @@ def _(course, mo, playground):
        stays at $\log 2 \approx 0.693$. Random starts exist to break that tie.
     5. {_link("Two spirals", "long spirals")}
        need a bigger network and longer training: the picture appears after the first
-       chunk of epochs and fills in while the progress bar runs.
+       chunk of epochs and fills in while the progress bar runs. A **Stop** button under
+       the bar (served with `marimo run`) ends the run there and keeps the epochs so far.
     6. Pick **three spirals**: with one sigmoid output the page refuses, since one output can
        only split two classes. Choose **softmax + cross-entropy** (one output per class) and
        it trains; `16,16` tanh and more epochs fit it better than `8,8`.
