@@ -320,7 +320,8 @@ def result_cell(get_finished, job, mo, player, playground, run_keys, trained):
 def live_cell(mo, player, player_ui, playback, playground, result, run_key, view):
     player_ui.value  # a request from the player (Play, Step, the scrubber) runs this cell
     wanted = player.wanted(run_key)
-    mo.stop(wanted is None or result is None)  # nothing asked: the training cell has drawn the run
+    # nothing asked (the training cell has drawn the run), or a run still training
+    mo.stop(wanted is None or result is None)
     shown = playground.Result(
         result.settings, result.data,
         playback.at(run_key, lambda: playground.start_training(result.settings, result.data),

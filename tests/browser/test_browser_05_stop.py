@@ -8,8 +8,8 @@ caught training (about 5-10 s estimated), and every wait is generous."""
 import re
 
 import pytest
-from harness import (REPO, canvas_hashes, open_lesson, page_errors, record, slider,
-                     stable_hashes, visible_text, wait_for_canvas_change)
+from harness import (REPO, canvas_hashes, page_errors, record, slider, stable_hashes,
+                     visible_text, wait_for_canvas_change)
 from playwright.sync_api import expect
 
 from nnlab.lessons import playground as pg
