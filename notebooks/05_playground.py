@@ -36,9 +36,10 @@ def _():
 
     import nnlab
     from nnlab.lessons import playground
-    from nnlab.view import course, drawing, live, plots, quiz
+    from nnlab.view import background, course, drawing, live, plots, quiz
 
-    return course, drawing, itertools, live, mo, nnlab, np, playground, plots, quiz
+    return (background, course, drawing, itertools, live, mo, nnlab, np, playground, plots,
+            quiz)
 
 
 @app.cell
@@ -234,33 +235,87 @@ def _(get_loaded, view, view_ui):
 
 
 @app.cell
-def train_cell(data, get_good, mo, player, playground, problem, run_keys, set_good, settings,
-               view):
+def _(background, mo):
+    # Made once: the long run that trains in a background thread, if any, and a state its
+    # thread sets when the run ends. In marimo 0.25 a mo.state setter called from a mo.Thread
+    # marks the cells that read the getter stale and queues their run at once (the kernel's
+    # register_state_update: "When running in a mo.Thread, eagerly process state updates"),
+    # so the cells that read `result` follow the run's end without a widget round trip.
+    runner = background.Runner(thread=mo.Thread)
+    get_finished, set_finished = mo.state(None)
+    return get_finished, runner, set_finished
+
+
+@app.cell
+def train_cell(course, data, get_good, mo, playground, problem, runner, set_finished,
+               set_good, settings, view):
+    runner.cancel()  # a run still training for older settings ends first, and draws no more
+    trained = job = None
     if problem is None:
         _chunks = len(playground.chunk_plan(settings, data))
-        _runs = playground.train_in_chunks(settings, data)
-        if _chunks > 1:  # a long run: a progress bar, and the pictures grow under it
-            _runs = mo.status.progress_bar(_runs, total=_chunks, remove_on_exit=True,
-                                           title=f"training {settings.epochs} epochs",
-                                           subtitle=f"in {_chunks} chunks of epochs",
-                                           show_rate=False, show_eta=False)
-        for _run in _runs:  # every chunk's pictures go out at once: they grow as it trains
-            result = playground.Result(settings, data, _run)
-            view.frame = playground.live_frame(result)
-        set_good(result)
+        _title = dict(total=_chunks, remove_on_exit=True, show_rate=False, show_eta=False,
+                      title=f"training {settings.epochs:,} epochs",
+                      subtitle=f"in {_chunks} chunks of epochs")
+        # While a cell runs, the kernel reads nothing from the page: a long run trains in a
+        # background thread, so that Stop and any changed control are heard between chunks.
+        # Only on a served page: app.run() (tests, scripts), the static export and Pyodide
+        # (no threads) train here, as before, with the very same numbers.
+        if _chunks > 1 and mo.running_in_notebook() and course.page_kind() == "run":
+            def _steps():  # in the thread: its progress bar goes to this cell's output
+                return mo.status.progress_bar(playground.train_in_chunks(settings, data),
+                                              **_title)
+
+            def _draw(run):  # every chunk's pictures go out at once: they grow as it trains
+                view.frame = playground.live_frame(playground.Result(settings, data, run))
+
+            def _end(finished):  # stopped or done: keep what was trained, show it
+                if finished.last is not None:
+                    finished.result = playground.Result(settings, data, finished.last,
+                                                        stopped=finished.stopped)
+                    set_good(finished.result)
+                set_finished(finished)  # reruns the cells that read get_finished()
+
+            job = runner.start(_steps, _draw, _end)
+        else:
+            _runs = playground.train_in_chunks(settings, data)
+            if _chunks > 1:  # a long run: a progress bar, and the pictures grow under it
+                _runs = mo.status.progress_bar(_runs, **_title)
+            for _run in _runs:  # every chunk's pictures go out at once: they grow as it trains
+                trained = playground.Result(settings, data, _run)
+                view.frame = playground.live_frame(trained)
+            set_good(trained)
     else:
-        result = get_good()
-        if result is not None:
-            view.frame = playground.live_frame(result)
+        trained = get_good()
+        if trained is not None:
+            view.frame = playground.live_frame(trained)
+    mo.callout(mo.md(f"**These settings cannot run:** {problem}. The pictures show the last "
+                     "run that could."), kind="danger") if problem else None
+    return job, trained
+
+
+@app.cell
+def _(get_finished, job, mo, runner):
+    get_finished()  # the run's end hides the button
+    # Stop ends a background run after the chunk in hand; what it trained so far is kept.
+    stop_button = mo.ui.button(label="Stop", kind="danger", on_change=lambda _: runner.stop(),
+                               tooltip="stop training and keep the epochs trained so far")
+    stop_button if job is not None and job.running else None
+    return (stop_button,)
+
+
+@app.cell
+def result_cell(get_finished, job, mo, player, playground, run_keys, trained):
+    get_finished()  # a background run's end runs this cell again
+    result = trained if job is None else job.result  # None while it trains
     run_key = f"run {next(run_keys)}"  # a new run on screen: the player stops, points at its end
+    _note = None
     if result is not None:
         player.start(run_key, result.run.epochs)
-    _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The pictures "
-                               "show the last run that could."), kind="danger")] if problem else []
-    if result is not None:
-        _notes.append(mo.callout(mo.md(playground.summary(result)),
-                                 kind="danger" if result.run.verdict.diverged else "neutral"))
-    mo.vstack(_notes)
+        _note = mo.callout(mo.md(playground.summary(result)),
+                           kind="danger" if result.run.verdict.diverged else "neutral")
+    elif job is not None and job.error is not None:
+        _note = mo.callout(mo.md(f"**Training failed:** {job.error}"), kind="danger")
+    _note
     return result, run_key
 
 
@@ -268,7 +323,8 @@ def train_cell(data, get_good, mo, player, playground, problem, run_keys, set_go
 def live_cell(mo, player, player_ui, playback, playground, result, run_key, view):
     player_ui.value  # a request from the player (Play, Step, the scrubber) runs this cell
     wanted = player.wanted(run_key)
-    mo.stop(wanted is None)  # nothing asked: the training cell has drawn the run
+    # nothing asked (the training cell has drawn the run), or a run still training
+    mo.stop(wanted is None or result is None)
     shown = playground.Result(
         result.settings, result.data,
         playback.at(run_key, lambda: playground.start_training(result.settings, result.data),
@@ -378,7 +434,8 @@ def _(course, mo, playground):
        stays at $\log 2 \approx 0.693$. Random starts exist to break that tie.
     5. {_link("Two spirals", "long spirals")}
        need a bigger network and longer training: the picture appears after the first
-       chunk of epochs and fills in while the progress bar runs.
+       chunk of epochs and fills in while the progress bar runs. A **Stop** button under
+       the bar (served with `marimo run`) ends the run there and keeps the epochs so far.
     6. Pick **three spirals**: with one sigmoid output the page refuses, since one output can
        only split two classes. Choose **softmax + cross-entropy** (one output per class) and
        it trains; `16,16` tanh and more epochs fit it better than `8,8`.

@@ -292,6 +292,19 @@ def test_chunked_training_streams_and_equals_one_piece_for_plain_gradient_descen
     assert last.settings["playground"] == pg.to_query(s) and last.outputs is None
 
 
+def test_a_long_run_under_app_run_trains_in_the_cell_with_the_same_numbers(default_page):
+    """Only a served page trains a long run in a background thread (to be stoppable); run as
+    a script the notebook trains it in the cell, so the result is there when the run ends."""
+    _, defs = run_page({"controls": controls_with(default_page[1], epochs=5000)})
+    result, s = defs["result"], defs["settings"]
+    assert defs["job"] is None and len(pg.chunk_plan(s, result.data)) > 1
+    whole = pg.train_playground(s, result.data)
+    assert result.run.epochs == 5000 and not result.stopped
+    assert np.array_equal(result.run.loss, whole.loss)
+    for (W1, b1), (W2, b2) in zip(result.run.params, whole.params):
+        assert np.array_equal(W1, W2) and np.array_equal(b1, b2)
+
+
 @pytest.mark.parametrize("optimizer, learning_rate", [("momentum", 0.05), ("adam", 0.01)])
 def test_chunked_training_with_optimiser_state_and_shuffles_equals_one_piece(optimizer,
                                                                             learning_rate):

@@ -850,6 +850,7 @@ class Result:
     settings: Settings
     data: Data
     run: Run
+    stopped: bool = False  # the learner stopped it before settings.epochs (lesson 05's Stop)
 
     @property
     def network(self) -> Network:
@@ -879,6 +880,8 @@ def summary(result: Result) -> str:
                 f"{s.learning_rate:g} is too large for this network; try a smaller one "
                 f"(the pictures show the last sane epoch)")
     done = f"{run.epochs} of {s.epochs} epochs" if run.epochs < s.epochs else f"{run.epochs} epochs"
+    if result.stopped and run.epochs < s.epochs:
+        done = f"stopped at epoch {run.epochs:,} of {s.epochs:,}"
     if is_regression(s):
         test = f", test loss {run.test_loss[-1]:.3g}" if run.test_loss is not None else ""
         scores = (f"{done}: training loss {run.loss[-1]:.3g}{test} (mean squared error "
