@@ -55,10 +55,21 @@ function niceStep(span, count) {
   return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
 }
 function linearTicks(lo, hi, count) {
+  return stepTicks(lo, hi, niceStep(hi - lo, count));
+}
+function stepTicks(lo, hi, step) {
   if (!(hi > lo)) return [lo];
-  const step = niceStep(hi - lo, count), out = [];
+  const out = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toPrecision(12));
   return out;
+}
+// The step of an x axis whose labels do not touch: up to six ticks, fewer when the labels are
+// wide for the chart ("8000" every 1000 does not fit 240 px).
+function roomyStep(lo, hi, px, ctx) {
+  const label = Math.max(ctx.measureText(fmt(lo)).width, ctx.measureText(fmt(hi)).width) + 10;
+  let step = niceStep(hi - lo, 6);
+  for (let count = 5; count >= 1 && (step / (hi - lo)) * px < label; count--) step = niceStep(hi - lo, count);
+  return step;
 }
 function fmt(v) {
   if (v === 0) return '0';
@@ -127,8 +138,10 @@ function curvesPanel(box) {
     let xmin = data.x_min || 0, xmax = data.x_log ? data.x_max : Math.max(xmin + 1e-9, data.x_max);
     // An epoch axis ends on a labelled tick (300 epochs are drawn up to loss[299], and an axis
     // stopping at 299 with its last label at 250 reads as a cut-off chart).
+    ctx.font = FONT;
+    const xStep = data.x_log ? null : roomyStep(xmin, xmax, pw, ctx);
     if (!data.x_log && (data.x_title || 'epoch') === 'epoch') {
-      const step = niceStep(xmax - xmin, 6); xmax = Math.ceil(xmax / step - 1e-9) * step;
+      xmax = Math.ceil(xmax / xStep - 1e-9) * xStep;
     }
     const [y0, y1] = yDomain(series);
     const ly0 = Math.log10(y0), ly1 = Math.log10(y1);
@@ -147,7 +160,7 @@ function curvesPanel(box) {
       ctx.fillText(data.percent ? Math.round(v * 100) + '%' : fmt(v), M.l - 6, y);
     }
     ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-    const xt = data.x_log ? logTicks(lx0, lx1) : linearTicks(xmin, xmax, 6);
+    const xt = data.x_log ? logTicks(lx0, lx1) : stepTicks(xmin, xmax, xStep);
     for (const v of xt) {
       const x = scaleX(v); ctx.beginPath(); ctx.moveTo(x, M.t + ph); ctx.lineTo(x, M.t + ph + 4); ctx.strokeStyle = MUTED; ctx.stroke();
       ctx.fillText(fmt(v), x, M.t + ph + 6);
