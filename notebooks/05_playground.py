@@ -294,12 +294,18 @@ def train_cell(course, data, get_good, mo, playground, problem, runner, set_fini
 
 
 @app.cell
-def _(get_finished, job, mo, runner):
+def _(get_finished, job, mo, runner, settings):
     get_finished()  # the run's end hides the button
     # Stop ends a background run after the chunk in hand; what it trained so far is kept.
     stop_button = mo.ui.button(label="Stop", kind="danger", on_change=lambda _: runner.stop(),
                                tooltip="stop training and keep the epochs trained so far")
-    stop_button if job is not None and job.running else None
+    # It floats at the window's top right while the run trains: the progress bar sits under
+    # the pictures, below a laptop screen's fold, and Stop must be at hand wherever one is.
+    mo.Html(f'<div class="nnlab-stop" style="position:fixed;right:48px;top:104px;z-index:40;'
+            f'display:flex;gap:0.6rem;align-items:center;background:white;padding:6px 10px;'
+            f'border:1px solid #d0d7de;border-radius:8px;box-shadow:0 2px 8px #0002">'
+            f'<span>training {settings.epochs:,} epochs</span>{stop_button}</div>'
+            ) if job is not None and job.running else None
     return (stop_button,)
 
 

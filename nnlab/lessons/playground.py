@@ -888,7 +888,7 @@ def summary(result: Result) -> str:
                   f"between prediction and target)")
     else:
         scores = (f"{done}: training accuracy {result.train_accuracy():.0%}, "
-                  f"test accuracy {result.test_accuracy():.0%}, training loss {run.loss[-1]:.3f}")
+                  f"test accuracy {result.test_accuracy():.0%}, training loss {run.loss[-1]:.3g}")
     verdict = run.verdict
     if verdict.cause == "overshoot":
         return (f"training diverged at epoch {verdict.epoch}: {verdicts.overshoot_words(run)}. "
