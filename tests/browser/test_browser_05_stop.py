@@ -44,8 +44,14 @@ def summary_text(page):
 
 
 def test_stop_keeps_the_epochs_trained_so_far(page, marimo_app):
+    page.set_viewport_size({"width": 1280, "height": 800})
     with marimo_app(NOTEBOOK) as url:
         stop = open_training(page, url)
+        # At hand on a laptop screen with nothing scrolled, though the progress bar is below
+        # the fold: the button floats at the window's top right while the run trains.
+        box = stop.bounding_box()
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 800
+        assert page.evaluate("document.scrollingElement.scrollTop") == 0
         before = canvas_hashes(page)
         wait_for_canvas_change(page, before, timeout=WAIT_MS)  # the pictures grow
         stop.click()
