@@ -265,8 +265,9 @@ def _(mo, backprop_by_hand, sections, shown):
     The same forward pass for the chosen input, number by number, and the loss of its
     answer against the target $y = {shown.y}$ ({backprop_by_hand.LOSS_LABELS[shown.loss]}).
     In steps 1 to 5, every number is shown **rounded to {backprop_by_hand.STEP_DIGITS}
-    significant digits** (zeros at the end left off; step 6 and the tables after it say
-    how they round); the
+    significant digits** (zeros at the end left off; a sigmoid's output that would round
+    to 1 or 0 keeps the digits that show it is not, since a sigmoid never reaches them;
+    step 6 and the tables after it say how they round); the
     computer keeps about 16, so redoing a line by hand from the rounded numbers can
     differ in its last digit.
     """), mo.md(sections["forward"])])

@@ -160,6 +160,20 @@ def test_a_sigmoid_output_is_never_printed_as_1():
     assert rows[0][2][0] == "0.999999998"
 
 
+def test_lesson_02_never_prints_a_saturated_sigmoid_as_1():
+    # Large typed weights saturate h1, h2 and y_hat: steps 1 to 5 keep the digits that
+    # show they are not 1 (a sigmoid never reaches it), as every other lesson does.
+    big = {**{k: f"{v:g}" for k, v in nine.HAND_PICKED.as_dict().items()},
+           "b1": "12", "b2": "10", "c": "14"}  # input (0, 0): h = sigma(b), y_hat = sigma(~v + c)
+    outputs, defs = load_app("02_backprop_by_hand.py").run(defs={"nine_inputs": Value(big)})
+    assert defs["problem"] is None
+    forward = defs["sections"]["forward"]
+    for name in (r"h_1 &= \sigma(z_1)", r"h_2 &= \sigma(z_2)", r"\hat y &= \sigma(z_\text{out})"):
+        value = next(line for line in forward.splitlines() if line.strip().startswith(name))
+        value = value.rstrip(" \\").rsplit(" = ", 1)[1]
+        assert value != "1" and "0.9999" in value, (name, value)
+
+
 def test_a_flat_boundary_gets_a_caption():
     flat = one_neuron.live_frame(one_neuron.evaluate(0, 0, 0, "XOR"))["panels"][0]
     assert flat["contour"] == [] and "0.5 everywhere" in flat["caption"]

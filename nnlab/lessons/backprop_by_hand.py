@@ -103,9 +103,9 @@ def _block(lines: list[str]) -> str:
 
 def _loss_line(loss: str, y_hat: float, y: float, value: float) -> str:
     if loss == "half_mse":
-        return rf"L &= \tfrac12(\hat y - y)^2 = \tfrac12({latex.number(y_hat)} - {y})^2 = {latex.number(value)}"
+        return rf"L &= \tfrac12(\hat y - y)^2 = \tfrac12({latex.probability(y_hat)} - {y})^2 = {latex.number(value)}"
     if loss == "mse":
-        return rf"L &= (\hat y - y)^2 = ({latex.number(y_hat)} - {y})^2 = {latex.number(value)}"
+        return rf"L &= (\hat y - y)^2 = ({latex.probability(y_hat)} - {y})^2 = {latex.number(value)}"
     if loss == "bce":
         return (rf"L &= -\big[y\log\hat y + (1-y)\log(1-\hat y)\big]"
                 rf" = {latex.number(value)}")
@@ -113,7 +113,7 @@ def _loss_line(loss: str, y_hat: float, y: float, value: float) -> str:
 
 
 def _delta_line(loss: str, y_hat: float, y: float, delta: float) -> str:
-    yh, slope = latex.number(y_hat), rf"{latex.number(y_hat)}\,(1 - {latex.number(y_hat)})"
+    yh, slope = latex.probability(y_hat), rf"{latex.probability(y_hat)}\,(1 - {latex.probability(y_hat)})"
     if loss == "half_mse":
         return (rf"\delta_\text{{out}} &= (\hat y - y)\,\hat y(1-\hat y)"
                 rf" = ({yh} - {y})\cdot {slope} = {latex.number(delta)}")
@@ -204,28 +204,28 @@ def step_sections(step: Step9, y: float, learning_rate: float, loss: str) -> dic
     forward = [
         rf"z_1 &= w_{{11}}x_1 + w_{{21}}x_2 + b_1 = {latex.factor(n.w11)}\cdot {x1:g}"
         rf" + {latex.factor(n.w21)}\cdot {x2:g}{latex.plus(n.b1)} = {latex.number(f.z1)}",
-        rf"h_1 &= \sigma(z_1) = \frac{{1}}{{1 + e^{{-z_1}}}} = {latex.number(f.h1)}",
+        rf"h_1 &= \sigma(z_1) = \frac{{1}}{{1 + e^{{-z_1}}}} = {latex.probability(f.h1)}",
         rf"z_2 &= w_{{12}}x_1 + w_{{22}}x_2 + b_2 = {latex.factor(n.w12)}\cdot {x1:g}"
         rf" + {latex.factor(n.w22)}\cdot {x2:g}{latex.plus(n.b2)} = {latex.number(f.z2)}",
-        rf"h_2 &= \sigma(z_2) = {latex.number(f.h2)}",
-        rf"z_\text{{out}} &= v_1 h_1 + v_2 h_2 + c = {latex.factor(n.v1)}\cdot {latex.number(f.h1)}"
-        rf" + {latex.factor(n.v2)}\cdot {latex.number(f.h2)}{latex.plus(n.c)} = {latex.number(f.z_out)}",
-        rf"\hat y &= \sigma(z_\text{{out}}) = {latex.number(f.y_hat)}",
+        rf"h_2 &= \sigma(z_2) = {latex.probability(f.h2)}",
+        rf"z_\text{{out}} &= v_1 h_1 + v_2 h_2 + c = {latex.factor(n.v1)}\cdot {latex.probability(f.h1)}"
+        rf" + {latex.factor(n.v2)}\cdot {latex.probability(f.h2)}{latex.plus(n.c)} = {latex.number(f.z_out)}",
+        rf"\hat y &= \sigma(z_\text{{out}}) = {latex.probability(f.y_hat)}",
         _loss_line(loss, f.y_hat, y, step.loss),
     ]
     d = step.delta_out
     output_grads = [
         rf"\frac{{\partial L}}{{\partial v_1}} &= \delta_\text{{out}}\,h_1 = {latex.factor(d)}"
-        rf"\cdot {latex.number(f.h1)} = {latex.number(step.dv1)}",
+        rf"\cdot {latex.probability(f.h1)} = {latex.number(step.dv1)}",
         rf"\frac{{\partial L}}{{\partial v_2}} &= \delta_\text{{out}}\,h_2 = {latex.factor(d)}"
-        rf"\cdot {latex.number(f.h2)} = {latex.number(step.dv2)}",
+        rf"\cdot {latex.probability(f.h2)} = {latex.number(step.dv2)}",
         rf"\frac{{\partial L}}{{\partial c}} &= \delta_\text{{out}} = {latex.number(step.dc)}",
     ]
     hidden = [
         rf"\delta_1 &= \delta_\text{{out}}\,v_1\,h_1(1-h_1) = {latex.factor(d)}\cdot {latex.factor(n.v1)}"
-        rf"\cdot {latex.number(f.h1)}\,(1 - {latex.number(f.h1)}) = {latex.number(step.delta_h1)}",
+        rf"\cdot {latex.probability(f.h1)}\,(1 - {latex.probability(f.h1)}) = {latex.number(step.delta_h1)}",
         rf"\delta_2 &= \delta_\text{{out}}\,v_2\,h_2(1-h_2) = {latex.factor(d)}\cdot {latex.factor(n.v2)}"
-        rf"\cdot {latex.number(f.h2)}\,(1 - {latex.number(f.h2)}) = {latex.number(step.delta_h2)}",
+        rf"\cdot {latex.probability(f.h2)}\,(1 - {latex.probability(f.h2)}) = {latex.number(step.delta_h2)}",
     ]
     hidden_grads = []
     for j, delta in ((1, step.delta_h1), (2, step.delta_h2)):
