@@ -52,13 +52,19 @@ def test_a_job_left_alone_ends_with_the_plain_loops_last_run_bit_for_bit():
     same_run(job.last, pg.train_playground(SETTINGS, DATA, chunk_epochs=CHUNK))
 
 
-def test_stop_ends_after_the_chunk_in_hand_and_keeps_a_prefix_of_the_full_run():
-    gate = Gate(at=3)
+def end_during_chunk(at, end):
+    """Run a job, and while chunk ``at`` is in hand call ``end(job)`` (stop or cancel)."""
+    gate = Gate(at=at)
     job, ended = run_job(gate)
     assert gate.reached.wait(30)
-    job.stop()
+    end(job)
     gate.go.set()
     job.join(60)
+    return job, ended, gate
+
+
+def test_stop_ends_after_the_chunk_in_hand_and_keeps_a_prefix_of_the_full_run():
+    job, ended, gate = end_during_chunk(3, background.Job.stop)
     assert job.state == "stopped" and job.stopped and not job.running
     assert ended == [job] and gate.seen == [5, 10, 15] and job.last.epochs == 15
     full = list(chunks())[-1]
@@ -69,12 +75,7 @@ def test_stop_ends_after_the_chunk_in_hand_and_keeps_a_prefix_of_the_full_run():
 
 
 def test_cancel_ends_between_chunks_quietly():
-    gate = Gate(at=2)
-    job, ended = run_job(gate)
-    assert gate.reached.wait(30)
-    job.cancel()
-    gate.go.set()
-    job.join(60)
+    job, ended, gate = end_during_chunk(2, background.Job.cancel)
     assert job.state == "cancelled" and ended == []  # nothing reported
     assert gate.seen == [5, 10]  # no chunk drawn after the cancel
 
