@@ -13,6 +13,7 @@ from lesson_helpers import Value, load_app, page_text, raw_html
 from nnlab.lessons import backprop_by_hand, one_neuron, training_xor
 from nnlab.view import quiz, tables
 from nnlab import checks, nine
+from marimo._plugins.ui._core.ui_element import UIElement
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -31,6 +32,10 @@ def test_a_question_waits_for_an_answer_then_says_right_or_not_and_why():
         quiz.Question("?", ("a", "b"), 2, "")
     with pytest.raises(ValueError, match="choices"):
         quiz.Question("?", ("a", "a"), 0, "")
+    asked = quiz.Asked("Where?", ("here", "there"))
+    assert asked.answered(1, "Because.") == q
+    with pytest.raises(ValueError, match="answer"):
+        asked.answered(2, "")
 
 
 # Every lesson after the welcome page, 01 to 08 and any added later.
@@ -44,8 +49,39 @@ def test_the_quiz_check_covers_every_lesson():
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_lesson_asks_before_it_answers(lesson):
     source = (NOTEBOOKS / lesson).read_text()
-    assert "quiz.feedback(" in source and "mo.ui.radio(q.choices" in source
+    assert "quiz.feedback(" in source and "mo.ui.radio(a.choices" in source
     assert "Check yourself:" not in source  # no accordion that shows the answer on a click
+
+
+def controls_that_reset(app, defs, name="answers") -> set[str]:
+    """The controls (UI elements, and ``mo.state`` getters) whose change reruns the cell that
+    defines ``name``, through any chain of cells: a rerun makes its widgets anew, at their
+    initial value (marimo gives every new element a fresh random token)."""
+    cells = list(app._cell_manager.cell_data())
+    definer = {n: c for c in cells for n in c.cell._cell.defs}
+    todo, seen, found = [definer[name]], set(), set()
+    while todo:
+        data = todo.pop()
+        if data.cell_id in seen:
+            continue
+        seen.add(data.cell_id)
+        for ref in data.cell._cell.refs:
+            value = defs.get(ref)
+            if isinstance(value, UIElement) or (ref.startswith("get_") and callable(value)):
+                found.add(ref)
+            if ref in definer:
+                todo.append(definer[ref])
+    return found
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_moving_a_control_keeps_the_quiz_answers(lesson):
+    # The radios are made from the questions' fixed prompts and choices; only the answer and
+    # its reason follow the run, in the cell below them. (A radio made in a cell that a
+    # slider reruns came back empty: the learner's answers vanished at every move.)
+    app = load_app(lesson)
+    _, defs = app.run()
+    assert "answers" in defs and controls_that_reset(app, defs) == set()
 
 
 def test_lesson_07_quiz_reveals_only_what_was_answered():

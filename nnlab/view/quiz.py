@@ -5,8 +5,8 @@ had to commit to a guess. Here a ``Question`` has choices, the right one and the
 notebook shows the choices (a radio) and, only once one is picked, ``feedback``. Nothing here
 imports marimo: the notebook makes the widgets.
 
-    q = Question("Where is the output exactly 0.5?", ("at (0, 0)", "on the line z = 0"), 1,
-                 "sigma(z) = 0.5 exactly when z = 0.")
+    asked = Asked("Where is the output exactly 0.5?", ("at (0, 0)", "on the line z = 0"))
+    q = asked.answered(1, "sigma(z) = 0.5 exactly when z = 0.")  # may read the run
     feedback(q, None)          # "*Pick an answer ...*"
     feedback(q, "at (0, 0)")   # "**Not quite.** The answer is: *on the line z = 0*.\n\n..."
 
@@ -45,6 +45,20 @@ class Question:
     @property
     def right(self) -> str:
         return self.choices[self.answer]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question as the learner first meets it: the prompt and the choices, fixed for the
+    life of the page. A notebook makes its radios from these in a cell that no control
+    reruns (a radio made anew comes back empty, and the learner's answer with it); the answer
+    and the reason, which may read the run above, come later from ``answered``."""
+
+    prompt: str
+    choices: tuple[str, ...]
+
+    def answered(self, answer: int, why: str) -> Question:
+        return Question(self.prompt, self.choices, answer, why)
 
 
 def feedback(question: Question, chosen: str | None) -> str:
