@@ -148,14 +148,18 @@ def _(course, live, mo, preset, training_xor):
 
 
 @app.cell
-def _(controls, mo, training_xor):
-    # Under the fixed start the seed, init ranges and retries do nothing: they are hidden,
-    # with the reason, instead of moving without effect (and their values are left out).
+def _(controls, mo, problem, setup, training_xor):
+    # Next to the start's own controls: a value the run refuses, or a start other than the
+    # one asked for. Under the fixed start the seed, init ranges and retries do nothing:
+    # they are hidden, with the reason, instead of moving without effect.
+    _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The page shows the "
+                               "last run that could."), kind="danger")] if problem else []
+    _notes += [mo.callout(mo.md(setup.start_note), kind="info")] if setup.start_note else []
     _unused = training_xor.unused_start_controls(controls.value["start"], controls.value["hidden"])
-    mo.md(_unused) if _unused else mo.vstack([
+    mo.vstack(_notes + [mo.md(_unused) if _unused else mo.vstack([
         mo.md("**The random start**"),
         mo.hstack([controls[k] for k in training_xor.START_CONTROLS], justify="start", gap=1.5,
-                  wrap=True)])
+                  wrap=True)])])
     return
 
 
@@ -196,18 +200,6 @@ def live_cell(X, Y, player, player_ui, playback, training_xor, run, setup, view)
     if wanted is not None:
         player.answered(shown.epochs)
     return
-
-
-@app.cell
-def _(X, Y, mo, training_xor, problem, run, setup):
-    diagnosis = training_xor.diagnose(run, X, Y)
-    final_outputs = training_xor.final_outputs(run, X)
-    _notes = [mo.callout(mo.md(f"**These settings cannot run:** {problem}. The page shows the "
-                               "last run that could."), kind="danger")] if problem else []
-    _notes += [mo.callout(mo.md(setup.start_note), kind="info")] if setup.start_note else []
-    mo.vstack(_notes + [mo.callout(mo.md(diagnosis.message), kind=diagnosis.kind),
-                        mo.md(training_xor.summary(run))])
-    return diagnosis, final_outputs
 
 
 @app.cell(hide_code=True)
@@ -260,22 +252,31 @@ def _(live, mo, training_xor):
 
 
 @app.cell
-def _(mo, training_xor, run, tables):
+def _(X, Y, mo, run, tables, training_xor):
+    # The verdict, the attempts and the loss table in one cell below the pictures: one
+    # output to redraw per change, after the pictures have been sent.
+    diagnosis = training_xor.diagnose(run, X, Y)
+    final_outputs = training_xor.final_outputs(run, X)
     attempts = training_xor.attempts_table(run)
     loss_rows = training_xor.loss_table(run)
-    mo.md(f"**attempts**\n\n{tables.markdown_table(attempts)}\n\n"
-          f"**The loss every {training_xor.table_every(run.epochs)} epochs** "
-          f"(4 decimals, the last attempt):\n\n{training_xor.loss_table_markdown(loss_rows)}")
-    return attempts, loss_rows
+    mo.vstack([
+        mo.callout(mo.md(diagnosis.message), kind=diagnosis.kind),
+        mo.md(training_xor.summary(run)),
+        mo.md(f"**attempts**\n\n{tables.markdown_table(attempts)}\n\n"
+              f"**The loss every {training_xor.table_every(run.epochs)} epochs** "
+              f"(4 decimals, the last attempt):\n\n"
+              f"{training_xor.loss_table_markdown(loss_rows)}")])
+    return attempts, diagnosis, final_outputs, loss_rows
 
 
 @app.cell(hide_code=True)
-def _(course, diagnosis, mo, run):
-    _intro = rf"""
-    **Try it.** This run ended *{diagnosis.status}* after {run.epochs} epochs. With the
-    fixed start at learning rate 2.0 the table reads 0.2518, 0.0888, 0.0034, ... 0.0004: a
-    long slow start, a sudden drop between epochs 500 and 1000 (it converges at epoch 698),
-    then a slow polish."""
+def _(course, mo):
+    # (Fixed text: the run's own verdict is in the callout below the pictures, so this cell
+    # does not rerun at every change.)
+    _intro = r"""
+    **Try it.** With the fixed start at learning rate 2.0 the table reads 0.2518, 0.0888,
+    0.0034, ... 0.0004: a long slow start, a sudden drop between epochs 500 and 1000 (it
+    converges at epoch 698), then a slow polish."""
     # A static copy still switches the learning rate and the loss (runs computed in advance);
     # only the update mode needs Python.
     mo.md(_intro + course.live_or_static(r""" Now move **one** control at a time:
@@ -390,38 +391,58 @@ def _(mo, plots, training_xor, scenario_runs):
 
 
 @app.cell(hide_code=True)
-def _(Y, diagnosis, quiz, run, setup, training_xor):
-    _stopped = run.stopped == "threshold"
-    # Answer first, then the answer and why (nnlab.view.quiz).
-    questions = [
-        quiz.Question(
-            f"1. In the run above (learning rate {setup.learning_rate:g}, {setup.loss}), what "
-            "does training do after the epoch where the run counts as converged?",
+def _(quiz):
+    # Fixed prompts and choices: the radios are made once, so moving a control never clears
+    # an answer. The answers and their reasons read the run, in `questions` below.
+    asked = [
+        quiz.Asked(
+            "1. From the fixed start at learning rate 2.0 (the first preset) the run counts as "
+            "converged at epoch 698. What does training do after that epoch?",
             ("it stops there by itself",
              "the loss keeps shrinking, ever more slowly",
              "the loss starts to rise again",
-             "the accuracy keeps rising"), 0 if _stopped else 1,
-            (f"This run converged at epoch **{run.converged_at}**. " if run.converged else
-             "This run never converged: " + diagnosis.message + " ")
-            + ("This preset stops at that epoch on purpose. " if _stopped else "")
-            + training_xor.after_convergence(run, Y)),
-        quiz.Question(
+             "the accuracy keeps rising")),
+        quiz.Asked(
             "2. Why does the fixed start print the same table on every computer, while the "
             "random start needs a seed and sometimes a retry?",
             ("the fixed start uses a smaller learning rate",
              "nothing in the fixed run is random",
              "the random start trains fewer epochs",
-             "the computer's clock seeds the fixed start"), 1,
-            "Same nine numbers, same order of cases, same arithmetic. A random start is a draw "
-            "from the init ranges; the seed makes the draw repeatable, but some draws land "
-            "where gradient descent stalls, and a retry simply draws again."),
-        quiz.Question(
+             "the computer's clock seeds the fixed start")),
+        quiz.Asked(
             "3. Cross-entropy at learning rate 20 from the fixed start: what happens, and why "
             "does squared error at the same rate suffer less?",
             ("both converge, cross-entropy first",
              "cross-entropy overshoots and is flagged as diverged",
              "squared error blows up, cross-entropy does not",
-             "both stay on the plateau"), 1,
+             "both stay on the plateau")),
+    ]
+    return (asked,)
+
+
+@app.cell
+def _(asked, mo):
+    answers = mo.ui.array([mo.ui.radio(a.choices, label=a.prompt) for a in asked])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(X, Y, asked, training_xor):
+    # Question 1 is about the first preset's run, trained once here: its numbers hold still
+    # while the learner answers, whatever the controls show above.
+    _fixed = training_xor.preset(training_xor.FIXED_START).setup.train(X, Y)
+    questions = [
+        asked[0].answered(
+            1,
+            f"That run converged at epoch **{_fixed.converged_at}** and trains on to epoch "
+            f"{_fixed.epochs - 1}. " + training_xor.after_convergence(_fixed, Y)),
+        asked[1].answered(
+            1,
+            "Same nine numbers, same order of cases, same arithmetic. A random start is a draw "
+            "from the init ranges; the seed makes the draw repeatable, but some draws land "
+            "where gradient descent stalls, and a retry simply draws again."),
+        asked[2].answered(
+            1,
             "The loss more than doubles within a few epochs and never converges, which this "
             r"course calls divergence. With cross-entropy the output's error term is "
             r"$\hat y - y$, which stays large when the output is confidently wrong; squared "
@@ -429,12 +450,6 @@ def _(Y, diagnosis, quiz, run, setup, training_xor):
             "sigmoid saturates, so its steps are smaller and it overshoots less."),
     ]
     return (questions,)
-
-
-@app.cell
-def _(mo, questions):
-    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
-    return (answers,)
 
 
 @app.cell(hide_code=True)

@@ -317,9 +317,19 @@ def test_quiz_1_says_converged_bounds_the_mean_not_every_output(app, default):
     assert why.split(". ")[1] in page_html(outputs).replace("\n", " ")
 
 
-def test_quiz_1_reads_a_cross_entropy_run_too(app, default):
+def test_quiz_1_is_about_the_first_preset_whatever_the_controls_show(app, default):
+    # Its radios are made once (moving a control must not clear an answer), so the question
+    # names its run and the reason reads that run, not the one the controls trained.
+    run, question = default[1]["run"], default[1]["questions"][0]
+    assert f"converged at epoch {run.converged_at}" in question.prompt
+    _, defs = run_with(app, default, loss="bce", learning_rate=10.0)
+    assert defs["run"].converged_at != run.converged_at and defs["questions"][0] == question
+
+
+def test_after_convergence_reads_a_cross_entropy_run_too(app, default):
     _, defs = run_with(app, default, loss="bce")
-    run, why = defs["run"], defs["questions"][0].why
+    run = defs["run"]
+    why = training_xor.after_convergence(run, Y)
     far = _farthest(run)
     bound = 1 - 0.9 ** 4  # one output carrying the whole mean cross-entropy of -ln 0.9
     assert f"the farthest output was {far[run.converged_at]:.3f}" in why
