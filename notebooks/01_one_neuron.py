@@ -332,47 +332,61 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(one_neuron, quiz, result):
-    _tripled = one_neuron.evaluate(3 * result.w1, 3 * result.w2, 3 * result.b, result.target)
-    _outs = ", ".join(one_neuron.output_text(v) for v in result.outputs[:, 0])
-    _outs3 = ", ".join(one_neuron.output_text(v) for v in _tripled.outputs[:, 0])
+def _(quiz):
     # Answer first, then the answer and why (nnlab.view.quiz): the choices come before any text
-    # that gives the answer away.
-    questions = [
-        quiz.Question(
+    # that gives the answer away. Fixed prompts and choices: the radios below are made once, so
+    # moving a slider never clears an answer. The answers and reasons come in `questions`.
+    asked = [
+        quiz.Asked(
             "1. Where on the plane does the neuron output exactly 0.5?",
             ("only at the corner (0, 0)", "everywhere on its line, where z = 0",
-             "nowhere: the sigmoid never reaches 0.5", "where z = 0.5"), 1,
-            r"$\sigma(z) = 0.5$ exactly when $z = w_1x_1 + w_2x_2 + b = 0$, and those points "
-            "are the line. The dark line in the chart is this set."),
-        quiz.Question(
-            f"2. Multiply your three numbers (w1 = {result.w1:g}, w2 = {result.w2:g}, "
-            f"b = {result.b:g}) by 3. What happens?",
+             "nowhere: the sigmoid never reaches 0.5", "where z = 0.5")),
+        quiz.Asked(
+            "2. Multiply your three slider values w1, w2 and b by 3. What happens?",
             ("the line moves and some corners change side",
              "the line stays; only the outputs move away from 0.5",
              "the line stays and the outputs do not change at all",
-             "the line turns by a third"), 1,
-            "$3z = 0$ on exactly the same points, and each corner keeps the sign of its $z$, "
-            "so it stays on the same side. Only the outputs move away from 0.5: now "
-            f"{_outs}, tripled {_outs3} ({_tripled.correct} of 4 right either way)."),
-        quiz.Question(
+             "the line turns by a third")),
+        quiz.Asked(
             "3. Someone shows you w1, w2, b and claims the neuron solves XOR. Without "
             "drawing anything, what can you say?",
             ("it may be true if the weights are large enough",
              "it is true when b = 0",
              "it is false for any three numbers",
-             "it is true when w1 = -w2"), 2,
+             "it is true when w1 = -w2")),
+    ]
+    return (asked,)
+
+
+@app.cell
+def _(asked, mo):
+    answers = mo.ui.array([mo.ui.radio(a.choices, label=a.prompt) for a in asked])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(asked, one_neuron, result):
+    _tripled = one_neuron.evaluate(3 * result.w1, 3 * result.w2, 3 * result.b, result.target)
+    _outs = ", ".join(one_neuron.output_text(v) for v in result.outputs[:, 0])
+    _outs3 = ", ".join(one_neuron.output_text(v) for v in _tripled.outputs[:, 0])
+    questions = [
+        asked[0].answered(
+            1,
+            r"$\sigma(z) = 0.5$ exactly when $z = w_1x_1 + w_2x_2 + b = 0$, and those points "
+            "are the line. The dark line in the chart is this set."),
+        asked[1].answered(
+            1,
+            "$3z = 0$ on exactly the same points, and each corner keeps the sign of its $z$, "
+            "so it stays on the same side. Only the outputs move away from 0.5: with your "
+            f"numbers (w1 = {result.w1:g}, w2 = {result.w2:g}, b = {result.b:g}) they are now "
+            f"{_outs}, tripled {_outs3} ({_tripled.correct} of 4 right either way)."),
+        asked[2].answered(
+            2,
             r"Add the sums at the two 1-corners and at the two 0-corners: both give "
             r"$w_1 + w_2 + 2b$. XOR needs the first sum above 0 and the second at or below 0, "
             "which is impossible for one number."),
     ]
     return (questions,)
-
-
-@app.cell
-def _(mo, questions):
-    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
-    return (answers,)
 
 
 @app.cell(hide_code=True)

@@ -444,7 +444,38 @@ def _(mo, backprop_by_hand, tables, nine):
 
 
 @app.cell(hide_code=True)
-def _(backprop_by_hand, quiz, shown, nine):
+def _(backprop_by_hand, quiz):
+    # Answer first, then the answer and why (nnlab.view.quiz). Fixed prompts and choices: the
+    # radios below are made once, so changing the step never clears an answer. The answers
+    # and reasons, which read the step shown, come in `questions`.
+    asked = [
+        quiz.Asked(
+            "1. On the input of the step shown, which of the nine slopes are exactly 0?",
+            ("none of them", "the weights that carry an input of 0", "the three biases",
+             "v1 and v2")),
+        quiz.Asked(
+            "2. Why compute all nine slopes before changing any number, instead of updating "
+            "v1, v2 and c first and using their new values for the hidden error terms?",
+            ("it is only faster; the numbers would be the same",
+             "the slopes belong to one point, the current nine numbers",
+             "the output neuron must always be updated last",
+             "the hidden slopes do not depend on v1 and v2")),
+        quiz.Asked(
+            "3. For the output and target of the step shown, which loss sends back the "
+            "largest output error term?",
+            tuple(backprop_by_hand.LOSS_LABELS.values()) + ("all three the same",)),
+    ]
+    return (asked,)
+
+
+@app.cell
+def _(asked, mo):
+    answers = mo.ui.array([mo.ui.radio(a.choices, label=a.prompt) for a in asked])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(asked, backprop_by_hand, shown, nine):
     _grads = shown.step.gradients()
     _zero = [n for n in backprop_by_hand.NINE_NAMES if getattr(_grads, n) == 0]
     _gap = backprop_by_hand.output_first_gap(shown.step.before, shown.x1, shown.x2, shown.y,
@@ -453,45 +484,30 @@ def _(backprop_by_hand, quiz, shown, nine):
     _deltas = {name: nine.output_delta(_f.y_hat, shown.y, name) for name in backprop_by_hand.LOSS_LABELS}
     _delta_text = ", ".join(f"{backprop_by_hand.LOSS_LABELS[n]} {d:.4f}" for n, d in _deltas.items())
     _largest = max(_deltas, key=lambda n: abs(_deltas[n]))
-    # Answer first, then the answer and why (nnlab.view.quiz).
     questions = [
-        quiz.Question(
-            f"1. On input {shown.label}, which of the nine slopes are exactly 0?",
-            ("none of them", "the weights that carry an input of 0", "the three biases",
-             "v1 and v2"), 1 if _zero else 0,
-            (f"**{', '.join(_zero)}**. " if _zero else "**None of them:** both inputs are 1. ")
+        asked[0].answered(
+            1 if _zero else 0,
+            f"On input {shown.label}: "
+            + (f"**{', '.join(_zero)}**. " if _zero else "**none of them**, both inputs are 1. ")
             + r"A weight's slope is the error term of the neuron it feeds times the "
             r"input it carries, $\partial L/\partial w_{ij} = \delta_j x_i$. An input "
             "of 0 contributes nothing to the sum, so nudging its weights changes "
             "nothing and their slopes vanish; biases always get a slope."),
-        quiz.Question(
-            "2. Why compute all nine slopes before changing any number, instead of updating "
-            "v1, v2 and c first and using their new values for the hidden error terms?",
-            ("it is only faster; the numbers would be the same",
-             "the slopes belong to one point, the current nine numbers",
-             "the output neuron must always be updated last",
-             "the hidden slopes do not depend on v1 and v2"), 1,
+        asked[1].answered(
+            1,
             "Updating the output neuron first would compute the hidden slopes at a point the "
             "network never stood on. For the step shown the outputs would end up at most "
             f"**{_gap:.1e}** away from the right step: tiny with small steps, but it is no "
             "longer gradient descent, and it grows with the learning rate."),
-        quiz.Question(
-            f"3. For the output {_f.y_hat:.4f} and target {shown.y} shown, which loss sends "
-            "back the largest output error term?",
-            tuple(backprop_by_hand.LOSS_LABELS.values()) + ("all three the same",),
+        asked[2].answered(
             list(backprop_by_hand.LOSS_LABELS).index(_largest),
-            rf"$\delta_\text{{out}}$: {_delta_text}. The squared errors multiply "
+            f"For the output {_f.y_hat:.4f} and target {shown.y} of the step shown, "
+            rf"$\delta_\text{{out}}$ is {_delta_text}. The squared errors multiply "
             r"$\hat y - y$ by the sigmoid's slope $\hat y(1-\hat y) \le 0.25$; "
             r"cross-entropy's slope cancels it, leaving $\hat y - y$. The gap "
             "grows when the output is confidently wrong, where the sigmoid is flat."),
     ]
     return (questions,)
-
-
-@app.cell
-def _(mo, questions):
-    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
-    return (answers,)
 
 
 @app.cell(hide_code=True)

@@ -337,47 +337,62 @@ def _(mo, plots, convergence, static_maps):
 
 
 @app.cell(hide_code=True)
-def _(convergence, quiz, runs, starts):
-    _s = convergence.starts_stats(runs)
-    _bands = ("under a quarter", "a quarter to a half", "a half to three quarters",
-              "more than three quarters")
-    # Answer first, then the answer and why (nnlab.view.quiz).
-    questions = [
-        quiz.Question(
-            f"1. With the settings above ({starts.hidden} hidden units, {starts.loss}, learning "
-            f"rate {starts.learning_rate:g}, init range ±{starts.init_range:g}), what share "
-            "of the starts converged?", _bands, min(3, int(_s["share"] * 4)),
-            f"{_s['converged']} of {_s['starts']} ({_s['share']:.0%}) converged. "
-            + convergence.outcomes(_s)
-            + (" In the band chart the stuck ones hold up the top of the band: it levels off "
-               "instead of falling." if (_s["plateau"] or 0) > _s["starts"] / 10 else "")),
-        quiz.Question(
+def _(quiz):
+    # Answer first, then the answer and why (nnlab.view.quiz). Fixed prompts and choices: the
+    # radios below are made once, so moving a control never clears an answer. The answers and
+    # reasons, which read the starts above, come in `questions`.
+    asked = [
+        quiz.Asked(
+            "1. With the settings above, what share of the starts converged?",
+            ("under a quarter", "a quarter to a half", "a half to three quarters",
+             "more than three quarters")),
+        quiz.Asked(
             "2. What does a wider init range (say ±8) do to the share of starts that get "
             "stuck?",
             ("fewer get stuck: bigger weights learn faster", "more get stuck",
-             "nothing changes", "every start diverges"), 1,
-            r"Large weights give large pre-activations $z$, and the sigmoid is flat far from "
-            r"0: $\sigma'(z) = \sigma(z)(1-\sigma(z))$ is below 0.001 for $|z| > 7$. "
-            "Backpropagation multiplies by that slope, so saturated units receive almost no "
-            "gradient and cannot move."),
-        quiz.Question(
+             "nothing changes", "every start diverges")),
+        quiz.Asked(
             "3. Two hidden units can represent XOR. Why do three converge more often?",
             ("two units cannot represent XOR after all",
              "the third unit is a spare",
              "three units get a larger learning rate",
-             "the threshold is easier to reach with three"), 1,
+             "the threshold is easier to reach with three")),
+    ]
+    return (asked,)
+
+
+@app.cell
+def _(asked, mo):
+    answers = mo.ui.array([mo.ui.radio(a.choices, label=a.prompt) for a in asked])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(asked, convergence, runs, starts):
+    _s = convergence.starts_stats(runs)
+    questions = [
+        asked[0].answered(
+            min(3, int(_s["share"] * 4)),
+            f"With {starts.hidden} hidden units, {starts.loss}, learning rate "
+            f"{starts.learning_rate:g} and init range ±{starts.init_range:g}: "
+            f"{_s['converged']} of {_s['starts']} ({_s['share']:.0%}) converged. "
+            + convergence.outcomes(_s)
+            + (" In the band chart the stuck ones hold up the top of the band: it levels off "
+               "instead of falling." if (_s["plateau"] or 0) > _s["starts"] / 10 else "")),
+        asked[1].answered(
+            1,
+            r"Large weights give large pre-activations $z$, and the sigmoid is flat far from "
+            r"0: $\sigma'(z) = \sigma(z)(1-\sigma(z))$ is below 0.001 for $|z| > 7$. "
+            "Backpropagation multiplies by that slope, so saturated units receive almost no "
+            "gradient and cannot move."),
+        asked[2].answered(
+            1,
             "Representing XOR needs two useful hidden lines, and with two units both must find "
             "one. A third unit gives gradient descent a spare: if one unit settles on a "
             "useless line, the other two can still carve out the answer, so fewer starts end "
             "on a plateau."),
     ]
     return (questions,)
-
-
-@app.cell
-def _(mo, questions):
-    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
-    return (answers,)
 
 
 @app.cell(hide_code=True)

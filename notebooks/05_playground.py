@@ -586,31 +586,53 @@ def _(course, mo, playground, result, run_file, run_file_problem):
 
 
 @app.cell(hide_code=True)
-def _(mo, playground, quiz, result):
-    mo.stop(result is None)
-    _s, (_q2, _a2) = result.settings, playground.gap_question(result)
-    _sizes = result.network.sizes
-    _weights = sum(a * b for a, b in zip(_sizes[:-1], _sizes[1:]))
-    _total = result.network.n_params
-    _counts = [_weights, _total, _total + sum(_sizes), _weights + _sizes[0]]
-    _choices = tuple(dict.fromkeys(f"{n:,}" for n in _counts))  # distinct, in this order
-    # Answer first, then the answer and why (nnlab.quiz).
-    questions = [
-        quiz.Question(
+def _(quiz):
+    # Answer first, then the answer and why (nnlab.view.quiz). Fixed prompts and choices: the
+    # radios below are made once, so changing a setting never clears an answer. The answers and
+    # reasons, which read the run, come in `questions`.
+    asked = [
+        quiz.Asked(
             "1. How many weights and biases does the network in the sidebar have? Work it "
-            "out from the layer sizes first.", _choices, 1,
-            f"{playground.parameter_count_formula(_s, result.data.classes)}. Each layer has "
-            "one weight per (input, unit) pair plus one bias per unit: (inputs + 1) × units. "
-            "Extra inputs such as x1² widen the first layer."),
-        quiz.Question(
-            _q2, ("the learning rate is too small", "the network learnt the training points' "
-                  "noise (overfitting)", "the test points are mislabelled",
-                  "training diverged"), 1, _a2),
-        quiz.Question(
+            "out from the layer sizes first, then pick how you counted.",
+            ("only the weights, one per (input, unit) pair",
+             "the weights plus one bias per hidden or output unit",
+             "the weights plus one bias per unit, the inputs included",
+             "the weights plus one per input")),
+        quiz.Asked(
+            "2. What would it mean if a network did much better on the points it trained on "
+            "than on the held-back test points, and what could bring the two closer?",
+            ("the learning rate is too small", "the network learnt the training points' "
+             "noise (overfitting)", "the test points are mislabelled", "training diverged")),
+        quiz.Asked(
             "3. A network with no hidden layer fails on circles from x1 and x2 alone. Why "
             "does it manage with x1² and x2² added?",
             ("the extra inputs add hidden units", "its 0.5 contour can then be a circle",
-             "squared inputs are larger, so it learns faster", "it does not: it still fails"),
+             "squared inputs are larger, so it learns faster", "it does not: it still fails")),
+    ]
+    return (asked,)
+
+
+@app.cell
+def _(asked, mo):
+    answers = mo.ui.array([mo.ui.radio(a.choices, label=a.prompt) for a in asked])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(asked, mo, playground, result):
+    mo.stop(result is None)
+    _sizes = result.network.sizes
+    _weights = sum(a * b for a, b in zip(_sizes[:-1], _sizes[1:]))
+    _biases = result.network.n_params - _weights
+    questions = [
+        asked[0].answered(
+            1,
+            f"{playground.parameter_count_formula(result.settings, result.data.classes)}: "
+            f"{_weights:,} weights and {_biases:,} biases. Each layer has one weight per "
+            "(input, unit) pair plus one bias per unit: (inputs + 1) × units. The inputs "
+            "themselves have no bias. Extra inputs such as x1² widen the first layer."),
+        asked[1].answered(1, playground.gap_answer(result)),
+        asked[2].answered(
             1,
             r"With no hidden layer the output is $\sigma(w_1x_1 + w_2x_2 + b)$, and its 0.5 "
             r"contour $w_1x_1 + w_2x_2 + b = 0$ is a straight line: no line puts a disc on one "
@@ -619,12 +641,6 @@ def _(mo, playground, quiz, result):
             r"$w_3, w_4$ is a circle."),
     ]
     return (questions,)
-
-
-@app.cell
-def _(mo, questions):
-    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
-    return (answers,)
 
 
 @app.cell(hide_code=True)

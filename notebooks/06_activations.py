@@ -548,48 +548,66 @@ def _(RACE_RATES, circles, activation_study, mo):
 
 
 @app.cell(hide_code=True)
-def _(activation_study, deep_runs, health, quiz):
+def _(quiz):
+    # Answer first, then the answer and why (nnlab.view.quiz). Fixed prompts and choices: the
+    # radios below are made once, so training again or moving a control never clears an
+    # answer. The answers and reasons, which read the runs above, come in `questions`.
+    asked = [
+        quiz.Asked(
+            "1. Look at the first-to-last gradient ratios above. Roughly what should a "
+            "sigmoid net with 2 hidden layers give?",
+            ("about 1e-6, the same as with 6 layers", "about 1e-1 to 1e-2",
+             "exactly 1", "more than 10")),
+        quiz.Asked(
+            "2. Why did the race give the sigmoid a learning rate ten times larger?",
+            ("its loss is smaller", "its slope is at most 1/4, so its gradients are smaller",
+             "it has fewer weights", "to make it diverge")),
+        quiz.Asked(
+            "3. The start above flags hidden units that look dead or saturated. How much "
+            "gradient does a dead ReLU unit's weights get, and a leaky ReLU unit's in the "
+            "same spot?",
+            ("both get none", "dead ReLU none; leaky ReLU 100 times less than when on",
+             "both get the usual amount", "dead ReLU a little; leaky ReLU none")),
+    ]
+    return (asked,)
+
+
+@app.cell
+def _(asked, mo):
+    answers = mo.ui.array([mo.ui.radio(a.choices, label=a.prompt) for a in asked])
+    return (answers,)
+
+
+@app.cell(hide_code=True)
+def _(activation_study, asked, deep_runs, health):
     _ratio = {name: activation_study.first_to_last(run) for name, run in deep_runs.items()}
     _ratio_text = ", ".join(f"{name} {value:.0e}" for name, value in _ratio.items())
+    _depth = len(next(iter(deep_runs.values())).settings["sizes"]) - 2
     _flagged = sum(layer.flagged for layer in health.start)
     _units = sum(layer.units for layer in health.start)
-    # Answer first, then the answer and why (nnlab.view.quiz).
     questions = [
-        quiz.Question(
-            f"1. The first-to-last gradient ratios above are {_ratio_text}. Roughly what "
-            "should a sigmoid net with 2 hidden layers give?",
-            ("about 1e-6, the same as with 6 layers", "about 1e-1 to 1e-2",
-             "exactly 1", "more than 10"), 1,
+        asked[0].answered(
+            1,
+            f"The ratios above, with {_depth} hidden layers, are {_ratio_text}. "
             r"Each sigmoid layer multiplies the error by at most $\tfrac14$ (times the "
             r"weights), so 2 layers lose a factor of at least $16$ rather than "
             r"$4^6 \approx 4000$: somewhere around $10^{-1}$ to $10^{-2}$ instead of "
             "$10^{-4}$ to $10^{-6}$. Pick 2 hidden layers in the form and train to check."),
-        quiz.Question(
-            "2. Why did the race give the sigmoid a learning rate ten times larger?",
-            ("its loss is smaller", "its slope is at most 1/4, so its gradients are smaller",
-             "it has fewer weights", "to make it diverge"), 1,
+        asked[1].answered(
+            1,
             "Every gradient that passes through a sigmoid layer is at least four times "
             "smaller than through a tanh layer at the same point. A larger step makes up for "
             "part of that; even so it is the slowest of the four."),
-        quiz.Question(
-            f"3. Your current start flags {_flagged} of {_units} hidden units. How much "
-            "gradient does a dead ReLU unit's weights get, and a leaky ReLU unit's in the "
-            "same spot?",
-            ("both get none", "dead ReLU none; leaky ReLU 100 times less than when on",
-             "both get the usual amount", "dead ReLU a little; leaky ReLU none"), 1,
+        asked[2].answered(
+            1,
             r"The weight gradient of a unit is its error term times its inputs, and the error "
             r"term contains $f'(z)$. A dead ReLU unit has $z \le 0$ on every point, so "
             r"$f'(z) = 0$ everywhere: its weights and bias get exactly zero, epoch after epoch. "
             "Leaky ReLU's slope there is 0.01: the gradient is 100 times smaller, but not "
-            "zero, so the unit can still move, slowly."),
+            f"zero, so the unit can still move, slowly. Your current start flags {_flagged} "
+            f"of {_units} hidden units."),
     ]
     return (questions,)
-
-
-@app.cell
-def _(mo, questions):
-    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
-    return (answers,)
 
 
 @app.cell(hide_code=True)

@@ -289,7 +289,7 @@ def _(quiz):
 
 @app.cell
 def _(mo, questions):
-    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    answers = mo.ui.array([mo.ui.radio(a.choices, label=a.prompt) for a in questions])
     return (answers,)
 
 

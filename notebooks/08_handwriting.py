@@ -254,7 +254,7 @@ def _(course, handwriting, mo, pad, pad_ui, run):
 @app.cell
 def _(handwriting, mo):
     questions = handwriting.QUESTIONS
-    answers = mo.ui.array([mo.ui.radio(q.choices, label=q.prompt) for q in questions])
+    answers = mo.ui.array([mo.ui.radio(a.choices, label=a.prompt) for a in questions])
     return answers, questions
 
 

@@ -68,7 +68,7 @@ def test_page_has_self_checks_tied_to_the_sliders(default):
     outputs, _ = default
     text = raw_html(outputs)
     assert "Check yourself" in text
-    assert "(w1 = 4, w2 = 4, b = -2) by 3" in text
+    assert "Multiply your three slider values w1, w2 and b by 3" in text
     # The answers wait until the learner has picked one (nnlab.view.quiz).
     assert "tripled" not in text and text.count("Pick an answer") == 3
 
@@ -80,6 +80,7 @@ def test_a_picked_answer_shows_whether_it_is_right_and_why(default):
     text = raw_html(outputs)
     assert "Not quite." in text and "everywhere on its line, where z = 0" in text
     assert "Right." in text and "tripled 0.002, 0.998, 0.998, 0.99999998" in text
+    assert "(w1 = 4, w2 = 4, b = -2)" in text  # the reason reads the sliders
     assert text.count("Pick an answer") == 1  # a sigmoid's output never printed as 1.000
 
 

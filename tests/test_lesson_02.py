@@ -98,14 +98,16 @@ def test_static_tabs_hold_the_step_on_each_input(default):
 def test_self_checks_read_the_step(default):
     outputs, _ = default
     text = raw_html(outputs)
-    assert "On input (0, 0), which of the nine slopes are exactly 0" in text
+    assert "On the input of the step shown, which of the nine slopes are exactly 0" in text
     assert "w11, w21, w12, w22" not in text  # the answer waits for the learner's pick
+    assert "On input (0, 0):" not in text
     questions = default[1]["questions"]
     assert questions[0].right == "the weights that carry an input of 0"
     assert questions[2].right == "cross-entropy"
     outputs, _ = load_app(LESSON).run(defs={"answers": Value([q.right for q in questions])})
     text = raw_html(outputs)
     assert "w11, w21, w12, w22" in text and text.count("Right.") == 3
+    assert "On input (0, 0):" in text  # the reason names the step's input
     assert "cross-entropy 0.4875" in text  # its error term is y_hat - y
 
 
