@@ -170,3 +170,23 @@ def test_play_pause_step_and_reset(lesson):
     page.wait_for_function(f"(h) => ({CANVAS_HASH_JS})()[0] === h", arg=final_picture,
                            timeout=WAIT_MS)
     assert_clean(page)
+
+
+def test_a_quiz_answer_survives_a_control_change(lesson):
+    # The radios are made once; a control change retrains and redraws, and the learner's
+    # pick and its feedback stay (a radio made anew would come back empty).
+    page = lesson
+    pick = page.get_by_role("radio", name="nothing in the fixed run is random")
+    pick.scroll_into_view_if_needed()
+    pick.check()
+    expect(page.get_by_text("Same nine numbers, same order of cases").first).to_be_visible(
+        timeout=WAIT_MS)
+    wait_for_idle(page)
+    before, text = canvas_hashes(page), final_loss_text(page)
+    slider(page, "learning rate").press("ArrowRight")
+    wait_for_canvas_change(page, before)
+    wait_for_idle(page)
+    expect(final_loss(page)).not_to_have_text(text, timeout=WAIT_MS)  # it did retrain
+    expect(pick).to_be_checked()
+    assert page.get_by_text("Same nine numbers, same order of cases").first.is_visible()
+    assert_clean(page)
