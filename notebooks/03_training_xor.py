@@ -41,6 +41,8 @@ def _(mo):
 
 @app.cell
 def _():
+    import functools
+
     import marimo as mo
     import numpy as np
 
@@ -49,7 +51,7 @@ def _():
     from nnlab.view import course, live, plots, quiz, tables
     from nnlab.lessons import training_xor
 
-    return course, datasets, live, mo, nnlab, np, plots, quiz, tables, training_xor
+    return course, datasets, functools, live, mo, nnlab, np, plots, quiz, tables, training_xor
 
 
 @app.cell
@@ -169,39 +171,6 @@ def _(mo):
     return get_good, set_good
 
 
-@app.cell
-def train_cell(X, Y, controls, get_good, preset, training_xor, set_good):
-    _chosen = training_xor.preset(preset.value).setup
-    try:
-        setup = _chosen.replace(**training_xor.active_controls(controls.value))
-        run = setup.train(X, Y)
-    except ValueError as _error:
-        problem = str(_error)
-        setup, run = get_good() or (_chosen, _chosen.train(X, Y))
-    else:
-        problem = None
-        set_good((setup, run))
-    return problem, run, setup
-
-
-@app.cell
-def live_cell(X, Y, player, player_ui, playback, training_xor, run, setup, view):
-    # (Right after training in the file: among the cells a change re-runs, this one goes
-    # first, so the pictures are sent before the text below them is worked out.)
-    player_ui.value  # a request from the player (Play, Step, scrub) runs this cell
-    run_key = setup.key  # (the same setup always trains the same run)
-    if player.run_key != run_key:  # a new run: stop the player, point it at the run's end
-        player.start(run_key, training_xor.all_attempts(run)[-1].epochs)
-    wanted = player.wanted(run_key)
-    _last = training_xor.all_attempts(run)[-1]  # Play trains the last attempt again
-    shown = run if wanted is None else playback.at(
-        run_key, lambda: setup.training(X, Y, _last.initial_params), wanted)
-    view.frame = training_xor.live_frame(shown, X, Y, threshold=setup.loss_threshold, epoch=wanted)
-    if wanted is not None:
-        player.answered(shown.epochs)
-    return
-
-
 @app.cell(hide_code=True)
 def _(course, mo):
     mo.md(course.live_or_static(r"""
@@ -252,9 +221,28 @@ def _(live, mo, training_xor):
 
 
 @app.cell
-def _(X, Y, mo, run, tables, training_xor):
-    # The verdict, the attempts and the loss table in one cell below the pictures: one
-    # output to redraw per change, after the pictures have been sent.
+def train_cell(X, Y, controls, functools, get_good, mo, player, playback, preset, set_good,
+               tables, training_xor, view):
+    # The one cell a control change reruns below the controls (the start's notes above are
+    # the other): it trains, sends the pictures, then works out the verdict and the tables
+    # under them. Each cell a change reruns costs the page a round of updates, so the
+    # pictures arrive sooner when fewer cells run.
+    _chosen = training_xor.preset(preset.value).setup
+    try:
+        setup = _chosen.replace(**training_xor.active_controls(controls.value))
+        run = setup.train(X, Y)
+    except ValueError as _error:
+        problem = str(_error)
+        setup, run = get_good() or (_chosen, _chosen.train(X, Y))
+    else:
+        problem = None
+        set_good((setup, run))
+    _last = training_xor.all_attempts(run)[-1]  # Play trains the last attempt again
+    # (partial, not a lambda: a lambda would look up this cell's _last after the cell ends)
+    playback.cue(setup.key, functools.partial(setup.training, X, Y, _last.initial_params))
+    player.start(setup.key, _last.epochs)  # stop the player, point it at the run's end
+    view.frame = training_xor.live_frame(run, X, Y, threshold=setup.loss_threshold)
+
     diagnosis = training_xor.diagnose(run, X, Y)
     final_outputs = training_xor.final_outputs(run, X)
     attempts = training_xor.attempts_table(run)
@@ -266,7 +254,22 @@ def _(X, Y, mo, run, tables, training_xor):
               f"**The loss every {training_xor.table_every(run.epochs)} epochs** "
               f"(4 decimals, the last attempt):\n\n"
               f"{training_xor.loss_table_markdown(loss_rows)}")])
-    return attempts, diagnosis, final_outputs, loss_rows
+    return attempts, diagnosis, final_outputs, loss_rows, problem, run, setup
+
+
+@app.cell
+def live_cell(X, Y, player, player_ui, playback, training_xor, view):
+    # Answers the player (Play, Step, the scrubber): trains the cued run on to the epoch the
+    # page asks for and draws it. It reads the run from `playback`, so a new run does not
+    # rerun this cell; only a request from the player does.
+    player_ui.value
+    wanted = player.wanted(player.run_key)
+    if wanted is not None:
+        shown = playback.replay(wanted)
+        view.frame = training_xor.live_frame(shown, X, Y, epoch=wanted,
+                                             threshold=training_xor.run_threshold(shown))
+        player.answered(shown.epochs)
+    return
 
 
 @app.cell(hide_code=True)

@@ -172,13 +172,40 @@ def test_the_player_cell_shows_the_epoch_asked_for(app, default):
     run_key = player.run_key
     player.target, player.serial = 0, player.serial + 1  # what the page sends for Reset
     cells["live_cell"].run(X=X, Y=Y, player=player, player_ui=Value({}),
-                           playback=live.Playback(), training_xor=training_xor, run=defs["run"],
-                           setup=defs["setup"], view=view)
+                           playback=defs["playback"], training_xor=training_xor, view=view)
     assert player.at == 0 and player.ack == player.serial
     assert view.frame["epoch"] == 0
+    assert panels({"view": view})["loss"]["threshold"] == defs["setup"].loss_threshold
     outputs = {p["name"]: p for p in view.frame["panels"]}["outputs"]["html"]
     assert "outputs at epoch 0" in outputs
     player.start(run_key, defs["run"].epochs)  # back to the finished run for other tests
+
+
+def test_a_control_change_reruns_two_cells(app):
+    # Every cell a change reruns costs the page a round of updates before the pictures land
+    # (benchmarks/latency.py): the start's notes above, and the cell that trains, draws and
+    # writes the verdict. The player's cell reads the run from `playback`, not from `run`.
+    cells = list(app._cell_manager.cell_data())
+    rerun, names = set(), {"controls"}
+    while True:
+        more = {c.cell_id for c in cells if c.cell._cell.refs & names} - rerun
+        if not more:
+            break
+        rerun |= more
+        names |= {n for c in cells if c.cell_id in more for n in c.cell._cell.defs}
+    ran = [c for c in cells if c.cell_id in rerun]
+    assert [c.name for c in ran if c.name != "_"] == ["train_cell"]
+    assert len(ran) == 2 and "unused_start_controls" in ran[0].code
+
+
+def test_playback_replays_the_run_it_was_cued_with():
+    run = Setup(epochs=300).train(X, Y)
+    playback = live.Playback()
+    with pytest.raises(ValueError, match="cue"):
+        playback.replay(10)
+    playback.cue("a", lambda: Setup(epochs=300).training(X, Y, run.initial_params))
+    np.testing.assert_array_equal(playback.replay(120).loss, run.loss[:120])
+    np.testing.assert_array_equal(playback.replay(300).loss, run.loss)
 
 
 def test_the_retry_preset_shows_every_attempt(app):

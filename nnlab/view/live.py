@@ -409,6 +409,23 @@ class Playback:
 
     def __init__(self):
         self._key = self._training = self._shown = None
+        self._cued = None
+
+    def cue(self, key: Hashable, start: Callable[[], Training]) -> None:
+        """Name the run the player replays from now on: ``replay`` trains it again.
+
+        The cell that trains a new run cues it here, and the cell that answers the player
+        reads it from here rather than from the run's variable: so a control change reruns
+        only the cell that trains (which draws the new run itself), not the player's cell.
+        """
+        self._cued = (key, start)
+
+    def replay(self, epoch: int) -> Run:
+        """The cued run after ``epoch`` epochs (see ``at``)."""
+        if self._cued is None:
+            raise ValueError("replay: no run cued yet (call cue(key, start) first)")
+        key, start = self._cued
+        return self.at(key, start, epoch)
 
     def at(self, key: Hashable, start: Callable[[], Training], epoch: int) -> Run:
         if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch < 0:
