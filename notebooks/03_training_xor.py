@@ -241,7 +241,7 @@ def train_cell(X, Y, controls, functools, get_good, mo, player, playback, preset
     # (partial, not a lambda: a lambda would look up this cell's _last after the cell ends)
     playback.cue(setup.key, functools.partial(setup.training, X, Y, _last.initial_params))
     player.start(setup.key, _last.epochs)  # stop the player, point it at the run's end
-    view.frame = training_xor.live_frame(run, X, Y, threshold=setup.loss_threshold)
+    view.show(training_xor.live_frame(run, X, Y, threshold=setup.loss_threshold))
 
     diagnosis = training_xor.diagnose(run, X, Y)
     final_outputs = training_xor.final_outputs(run, X)

@@ -81,6 +81,16 @@ def test_a_frame_too_large_or_badly_made_is_refused():
                             resolution=1000, title="t")
 
 
+def test_show_sets_the_frame_as_assigning_it_does():
+    view, shown = live.LiveView(), live.frame(live.curves_panel("loss", RUN, title="t",
+                                                                 y_title="loss"))
+    view.show(shown)
+    assert view.frame == shown
+    with pytest.raises(ValueError, match="frame"):  # the same check as `view.frame = ...`
+        view.show({"no": "panels"})
+    assert view.frame == shown
+
+
 def test_static_frames_cover_every_combination_within_the_page_budget():
     controls, frames = training_xor.explorer()
     assert [c["name"] for c in controls] == ["learning_rate", "loss"]
