@@ -32,8 +32,10 @@ def test_a_question_waits_for_an_answer_then_says_right_or_not_and_why():
         quiz.Question("?", ("a", "b"), 2, "")
     with pytest.raises(ValueError, match="choices"):
         quiz.Question("?", ("a", "a"), 0, "")
-    asked = quiz.Asked("Where?", ("here", "there"))
-    assert asked.answered(1, "Because.") == q
+    asked = quiz.Asked("Where?", ["here", "there"])
+    assert asked.answered(1, "Because.") == q and asked.choices == ("here", "there")
+    with pytest.raises(ValueError, match="choices"):  # before any radio is made from it
+        quiz.Asked("?", ("a", "a"))
     with pytest.raises(ValueError, match="answer"):
         asked.answered(2, "")
 

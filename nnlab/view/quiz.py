@@ -37,9 +37,7 @@ class Question:
     why: str
 
     def __post_init__(self):
-        object.__setattr__(self, "choices", tuple(self.choices))
-        if len(self.choices) < 2 or len(set(self.choices)) != len(self.choices):
-            checks.fail("choices", "at least two different choices", self.choices)
+        object.__setattr__(self, "choices", _choices(self.choices))
         checks.whole(self.answer, "answer", 0, len(self.choices) - 1)
 
     @property
@@ -57,8 +55,18 @@ class Asked:
     prompt: str
     choices: tuple[str, ...]
 
+    def __post_init__(self):  # refused here, before a radio is made from them
+        object.__setattr__(self, "choices", _choices(self.choices))
+
     def answered(self, answer: int, why: str) -> Question:
         return Question(self.prompt, self.choices, answer, why)
+
+
+def _choices(choices) -> tuple[str, ...]:
+    choices = tuple(choices)
+    if len(choices) < 2 or len(set(choices)) != len(choices):
+        checks.fail("choices", "at least two different choices", choices)
+    return choices
 
 
 def feedback(question: Question, chosen: str | None) -> str:
